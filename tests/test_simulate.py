@@ -103,7 +103,7 @@ def test_subscription_payments_follow_a_trial(app):
     assert (merged["_merge"] == "both").all()
 
 
-# --- documented rates (see instructors/README.md) ------------------------------------------------------
+# --- documented rates (see instructors/planted_findings.md) ------------------------------------------------------
 
 
 def test_mobile_payments_fail_far_more_often(shop):
@@ -129,7 +129,7 @@ def test_late_deliveries_show_in_delivery_csat(shop):
     delivery = shop["surveys"].query("touchpoint == 'delivery'")
     assert delivery["csat"].mean() == pytest.approx(4.1, abs=0.2)
     low = (delivery["csat"] <= 2).mean()
-    assert low == pytest.approx(0.13, abs=0.04)  # about one delivery in seven is late
+    assert low == pytest.approx(0.09, abs=0.03)  # one delivery in seven is late; most of those score 1-2
 
 
 def test_fast_activation_drives_paid_conversion(app):

@@ -316,21 +316,21 @@ class _Shop:
         if s.orders == 1 and d.chance(0.55):
             emit("onboarding_email_open", _at_hour(d, t + np.timedelta64(1, "D")), "email")
         delivered = _at_hour(d, t + np.timedelta64(d.integer(8, 14) if late else d.integer(2, 5), "D"))
-        emit("order_delivered", delivered, "direct")
+        emit("order_delivered", delivered, "service")
         satisfaction = d.normal(_NPS_BASE[s.channel] - (2.6 if late else 0.0) - 0.8 * (self.last_failed > 0), 1.3)
         nps = int(min(10, max(0, round(satisfaction))))
         support = late and d.chance(0.6) or d.chance(0.05)
         when = delivered
         if support:
             when = delivered - np.timedelta64(2, "D") if late else delivered + np.timedelta64(d.integer(1, 6), "D")
-            emit("contact_support", when, "direct")
+            emit("contact_support", when, "service")
             if d.chance(0.4):
                 good = d.chance(0.55)
                 self.survey(s.user_id, when + np.timedelta64(1, "D"), "support", "Post-purchase", None,
                             d.integer(4, 5) if good else d.integer(1, 3),
                             d.element(_COMMENTS["support_good" if good else "support_bad"]) if d.chance(0.6) else None)
         if d.chance(0.06):
-            emit("return_item", delivered + np.timedelta64(d.integer(2, 12), "D"), "direct")
+            emit("return_item", delivered + np.timedelta64(d.integer(2, 12), "D"), "service")
         if d.chance(0.35):
             csat = min(5, max(1, round(d.normal(2.3 if late else 4.4, 0.8))))
             kind = "late" if late and d.chance(0.8) else "promoter" if nps >= 9 else "passive" if nps >= 7 else "detractor"

@@ -1,0 +1,74 @@
+"""Every lesson notebook reads as a finished lesson.
+
+nbval (run by the same test command) executes each notebook and compares its
+outputs with the stored ones; these tests check what nbval does not: that the
+notebook was committed executed in order, without unexpected errors, warnings
+or machine-local paths, and that it has the parts every lesson needs.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LOCAL_PATH = re.compile(r"(/work/|/tmp/|/root/|/home/[^/\s]+/|/Users/[^/\s]+/|C:\\\\Users)")
+
+
+def cells(path, kind=None):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [c for c in nb["cells"] if kind is None or c["cell_type"] == kind]
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def test_there_are_lessons():
+    assert NOTEBOOKS, "no lesson notebooks found in notebooks/"
+    assert NOTEBOOKS[0].name == "00_start_here.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_executed_in_order(path):
+    counts = [c["execution_count"] for c in cells(path, "code") if source(c).strip()]
+    assert counts == list(range(1, len(counts) + 1)), "Restart the kernel and run all cells, then save"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_are_clean(path):
+    for cell in cells(path, "code"):
+        expected_error = "raises-exception" in cell.get("metadata", {}).get("tags", [])
+        errors = [o for o in cell.get("outputs", []) if o["output_type"] == "error"]
+        assert bool(errors) == expected_error, f"cell {source(cell)[:60]!r}: error output does not match its tag"
+        for out in cell.get("outputs", []):
+            text = json.dumps(out)
+            assert not LOCAL_PATH.search(text), f"machine-local path in output of {source(cell)[:60]!r}"
+            if out.get("name") == "stderr":
+                assert "Warning" not in "".join(out["text"]), f"warning in output of {source(cell)[:60]!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_has_the_parts_of_a_lesson(path):
+    markdown = [source(c) for c in cells(path, "markdown")]
+    opening = markdown[0]
+    assert opening.startswith("# "), "the first cell is the lesson's title"
+    assert "**Goals.**" in opening and "**Time.**" in opening, "the first cell states goals and time"
+    assert re.search(r"\*\*Time\.\*\* About \d+ minutes", opening)
+    headings = [line for text in markdown for line in text.splitlines() if line.startswith("## ")]
+    assert "## Exercises" in headings and headings[-1] == "## Recap", "ends with exercises, then a recap"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_exercise_has_a_hidden_executed_solution(path):
+    solutions = [c for c in cells(path, "code") if "solution" in c.get("metadata", {}).get("tags", [])]
+    assert len(solutions) >= 2
+    for cell in solutions:
+        assert cell["metadata"].get("jupyter", {}).get("source_hidden"), "solutions stay collapsed until asked for"
+        assert cell["outputs"], f"solution {source(cell)[:50]!r} shows its result"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_imports_the_course_kit(path):
+    assert any("import journeykit as jk" in source(c) for c in cells(path, "code"))

@@ -1,0 +1,48 @@
+"""The README stays true: its commands are the ones CI runs, and its links point to files."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def bash_blocks(text):
+    return re.findall(r"```bash\n(.*?)```", text, flags=re.S)
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_commands = [b.strip() for b in bash_blocks(README) if b.strip().endswith("-m pytest")]
+    assert len(test_commands) == 1
+    assert test_commands[0] in ci.splitlines()
+
+
+def test_readme_install_and_test_commands_share_the_install_step():
+    open_cmd = next(b.strip() for b in bash_blocks(README) if "jupyter lab" in b)
+    test_cmd = next(b.strip() for b in bash_blocks(README) if b.strip().endswith("-m pytest"))
+    assert open_cmd.rsplit("&&", 1)[0] == test_cmd.rsplit("&&", 1)[0]
+
+
+def test_relative_links_resolve():
+    links = re.findall(r"\]\((?!https?://)([^)#]+)\)", README) + re.findall(r"\]\((?!https?://)([^)#]+)\)",
+                                                                            (ROOT / "datasets" / "README.md").read_text())
+    assert links
+    for link in links:
+        assert (ROOT / link).exists() or (ROOT / "datasets" / link).exists(), link
+
+
+def test_requirements_are_pinned():
+    lines = [line.strip() for line in (ROOT / "requirements.txt").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert "-e ." in lines
+    for line in lines:
+        if line != "-e .":
+            assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*", line), line
+    for name in ("jupyterlab", "pandas", "matplotlib", "seaborn", "nbval", "pytest"):
+        assert any(line.startswith(f"{name}==") for line in lines), name
+
+
+def test_lesson_table_links_every_notebook():
+    for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        assert f"(notebooks/{notebook.name})" in README, f"README lesson table does not link {notebook.name}"
