@@ -1,0 +1,641 @@
+"""Funnels: how many people go through an ordered list of steps, and where they drop out.
+
+The definition
+--------------
+``steps`` is an ordered list; each step is one event name or a list of names
+(any of them counts).
+
+- A user **enters** with any occurrence of step 1.
+- A user **reaches step k** if there are occurrences t1 ≤ t2 ≤ … ≤ tk of steps
+  1…k with tk − t1 ≤ ``window`` (``window=None``: no limit; a string like
+  ``"7D"`` or a Timedelta). Any occurrence of step 1 may start the attempt;
+  each user counts once, at the furthest step that any attempt reaches.
+  Equal timestamps count as in order.
+- One event counts for at most one step: when a name appears in several steps
+  (``["view_product", "view_product"]``, two product views) the user needs
+  that many occurrences. Events with the same timestamp are taken in the order
+  of the first step they can serve (so a tie between a step-1 and a step-2
+  event counts as in order).
+- ``strict=True`` additionally requires that no event of another step of the
+  funnel happens between two consecutive steps (repeats of the current step
+  are allowed).
+- ``exclude=[...]``: a user who does an excluded event strictly between two
+  consecutive steps (later than one, earlier than the next) does not convert
+  to the next step in that attempt.
+
+The result has one row per step (and per segment with ``by=``): ``step``,
+``users``, ``conversion_from_start`` (users ÷ users at step 1),
+``conversion_from_previous`` (users ÷ users at the previous step; 1 at step 1)
+and ``drop_off`` (users lost since the previous step; 0 at step 1). With
+``by=``, a user's segment is the value of that column on their first
+occurrence of step 1.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from journeykit.schema import require_columns, validate_events
+from journeykit.stats import MIN_SAMPLE, compare_proportions, wilson_interval
+
+__all__ = ["funnel", "funnel_users", "dropped_users", "time_to_convert", "time_to_convert_summary",
+           "funnel_confidence", "compare_funnel_segments", "plot_funnel"]
+
+Step = str | Sequence[str]
+_NS = np.int64
+
+
+# ---------------------------------------------------------------------------
+# Arguments
+# ---------------------------------------------------------------------------
+
+
+def _normalise_steps(steps: Sequence[Step]) -> list[tuple[str, ...]]:
+    if isinstance(steps, str):
+        raise ValueError(f"steps must be a list of step names, got the single string {steps!r}; "
+                         f"write steps=[{steps!r}, ...].")
+    steps = list(steps)
+    if not steps:
+        raise ValueError("steps is empty; a funnel needs at least one step, e.g. steps=['visit', 'purchase'].")
+    out = []
+    for i, step in enumerate(steps, start=1):
+        names = (step,) if isinstance(step, str) else tuple(step)
+        if not names or not all(isinstance(n, str) for n in names):
+            raise ValueError(f"step {i} must be an event name or a non-empty list of event names, got {step!r}.")
+        out.append(names)
+    return out
+
+
+def _labels(steps: list[tuple[str, ...]]) -> list[str]:
+    labels = [" | ".join(step) for step in steps]
+    seen: dict[str, int] = {}
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+    return [f"{label} (step {i})" if seen[label] > 1 else label for i, label in enumerate(labels, start=1)]
+
+
+def _window(window) -> np.int64 | None:
+    if window is None:
+        return None
+    try:
+        delta = pd.Timedelta(window)
+    except (ValueError, TypeError):
+        raise ValueError(f"window={window!r} is not a duration; use a string such as '30min', '24h' or '7D', "
+                         "a pd.Timedelta, or None for no limit.") from None
+    if pd.isna(delta) or delta <= pd.Timedelta(0):
+        raise ValueError(f"window must be a positive duration, got {window!r}; use None for no limit.")
+    return _NS(delta.value)
+
+
+def _check_names(wanted: list[str], known: set[str], what: str, param: str) -> None:
+    unknown = list(dict.fromkeys(n for n in wanted if n not in known))
+    if not unknown:
+        return
+    parts = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+        parts.append(f"{name!r}" + (f" (did you mean {', '.join(map(repr, close))}?)" if close else ""))
+    shown = ", ".join(map(repr, sorted(known)[:12])) + (", ..." if len(known) > 12 else "")
+    raise ValueError(f"unknown {what} in {param}: {'; '.join(parts)}. No event in the data has "
+                     f"{'that name' if len(unknown) == 1 else 'those names'}. Event names in the data: {shown}.")
+
+
+# ---------------------------------------------------------------------------
+# The engine: every attempt, every user's furthest step
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Result:
+    """Per entering user: furthest step (1-based) and the time of each step of their best attempt."""
+
+    users: pd.DataFrame  # user_id, [segment], furthest_step, t_1 .. t_K
+    labels: list[str]
+    segment: str | None
+
+
+def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, strict: bool,
+         exclude: Sequence[str] | None, user_col: str, time_col: str, event_col: str) -> _Result:
+    spec = _normalise_steps(steps)
+    labels = _labels(spec)
+    limit = _window(window)
+    exclude = [exclude] if isinstance(exclude, str) else list(exclude or [])
+    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
+    if by is not None:
+        require_columns(ev, [by], "events")
+        if by in ("user_id", "timestamp", "event"):
+            raise ValueError(f"by={by!r} is one of the funnel's own columns; segment by a context column "
+                             "such as 'channel' or 'device'.")
+    known = set(ev["event"].unique())
+    _check_names([n for step in spec for n in step], known, "step names", "steps")
+    _check_names(exclude, known, "event names", "exclude")
+    step_names = {n for step in spec for n in step}
+    clash = sorted(step_names.intersection(exclude))
+    if clash:
+        raise ValueError(f"{', '.join(map(repr, clash))} is both a funnel step and excluded; an event cannot be both.")
+    if strict:
+        counts = pd.Series([n for step in spec for n in set(step)]).value_counts()
+        if (counts > 1).any():
+            raise ValueError(f"strict=True needs each event name in one step only; {list(counts[counts > 1].index)} "
+                             "appear in several steps.")
+
+    rows = ev[ev["event"].isin(step_names | set(exclude))]
+    names = rows["event"].to_numpy()
+    k_steps = len(spec)
+    member = np.stack([np.isin(names, list(step)) for step in spec])  # (K, n)
+    is_excl = np.isin(names, exclude)
+    first_step = np.where(member.any(axis=0), member.argmax(axis=0), -1)  # exclusions sort first on ties
+    user_codes, user_index = pd.factorize(rows["user_id"], sort=True)
+    times = rows["timestamp"].to_numpy().astype("datetime64[ns]").astype(np.int64)
+    # Ties in time are ordered by the earliest step an event can serve, then by name and segment value,
+    # never by row position, so that row order cannot change a result.
+    name_codes = pd.factorize(rows["event"], sort=True)[0]
+    segment_codes = pd.factorize(rows[by], sort=True)[0] if by is not None else np.zeros(len(rows), dtype=np.int64)
+    order = np.lexsort((segment_codes, name_codes, first_step, times, user_codes))
+    user = user_codes[order]
+    t = times[order]
+    member = member[:, order]
+    is_excl = is_excl[order]
+
+    step_pos = [np.flatnonzero(member[k]) for k in range(k_steps)]
+    excl_pos = np.flatnonzero(is_excl)
+    prefix = np.concatenate([np.zeros((k_steps, 1), dtype=np.int64), np.cumsum(member, axis=1)], axis=1) \
+        if strict else None
+    funnel_prefix = np.concatenate([[0], np.cumsum(member.any(axis=0))]) if strict else None
+
+    starts = step_pos[0]
+    if limit is None and not exclude and not strict:
+        # Without a window, exclusions or strictness the first start dominates every later one.
+        starts = starts[np.r_[True, user[starts][1:] != user[starts][:-1]]]
+    pos = starts.copy()
+    start_t = t[starts]
+    furthest = np.ones(len(starts), dtype=np.int64)
+    reached_t = np.full((k_steps, len(starts)), np.iinfo(np.int64).min, dtype=np.int64)
+    reached_t[0] = start_t
+    alive = np.arange(len(starts))
+    for k in range(1, k_steps):
+        if alive.size == 0:
+            break
+        cur = pos[alive]
+        candidates = step_pos[k]
+        j = np.searchsorted(candidates, cur, side="right")
+        has = j < candidates.size
+        nxt = np.where(has, candidates[np.minimum(j, candidates.size - 1)] if candidates.size else 0, 0)
+        ok = has & (user[nxt] == user[cur])
+        if limit is not None:
+            ok &= (t[nxt] - start_t[alive]) <= limit
+        if exclude:
+            # Exclusions sort before step events with the same timestamp, so the first exclusion after
+            # step k's position is strictly later than step k; it blocks if it is also earlier than step k+1.
+            e = np.searchsorted(excl_pos, cur, side="right")
+            e_next = excl_pos[np.minimum(e, excl_pos.size - 1)] if excl_pos.size else cur
+            ok &= ~((e < excl_pos.size) & (user[e_next] == user[cur]) & (t[e_next] < t[nxt]))
+        if strict:
+            between_all = funnel_prefix[nxt] - funnel_prefix[cur + 1]
+            between_same = prefix[k - 1][nxt] - prefix[k - 1][cur + 1]
+            ok &= between_all == between_same
+        alive = alive[ok]
+        pos[alive] = nxt[ok]
+        furthest[alive] = k + 1
+        reached_t[k, alive] = t[nxt[ok]]
+
+    # Best attempt per user: furthest step, then earliest start.
+    attempt_user = user[starts]
+    best = np.lexsort((starts, -furthest, attempt_user))
+    first = best[np.r_[True, attempt_user[best][1:] != attempt_user[best][:-1]]]
+    out = pd.DataFrame({"user_id": user_index[attempt_user[first]], "furthest_step": furthest[first]})
+    if by is not None:
+        # Starts are in (user, time) order, so each user's first start is their first occurrence of step 1;
+        # users appear in the same (code) order as in `first`.
+        first_start = starts[np.r_[True, attempt_user[1:] != attempt_user[:-1]]]
+        out.insert(1, by, rows[by].to_numpy()[order[first_start]])
+    for k in range(k_steps):
+        col = reached_t[k, first]
+        out[f"t_{k + 1}"] = pd.to_datetime(np.where(col == np.iinfo(np.int64).min, np.datetime64("NaT"),
+                                                    col.astype("datetime64[ns]")))
+    return _Result(out, labels, by)
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+
+_COMMON = """    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`); any row order.
+    steps : list of str or list of lists of str
+        Ordered steps; each is an event name or a list of names (any counts).
+    window : str, Timedelta or None, default None
+        Longest time allowed from step 1 to the last step reached
+        (``"30min"``, ``"24h"``, ``"7D"``); None for no limit.
+    by : str, optional
+        Column to segment users by, e.g. ``"channel"`` or ``"device"``; a
+        user's segment is the value on their first occurrence of step 1.
+    strict : bool, default False
+        Require that no event of another step happens between two consecutive steps.
+    exclude : list of str, optional
+        Event names that, when they happen strictly between two consecutive
+        steps, stop the attempt at the earlier step.
+    user_col, time_col, event_col : str
+        Column names in ``events``."""
+
+
+def funnel(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
+           strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
+           time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Count the users who reach each step of a funnel.
+
+    A user **enters** with any occurrence of step 1 and **reaches step k** if
+    there are occurrences t1 ≤ t2 ≤ … ≤ tk of steps 1…k with tk − t1 ≤
+    ``window``. Any occurrence of step 1 may start the attempt; each user
+    counts once, at the furthest step that any attempt reaches. Equal
+    timestamps count as in order. See the module documentation for repeats of
+    a name, ``strict`` and ``exclude``.
+
+    Parameters
+    ----------
+{common}
+
+    Returns
+    -------
+    DataFrame
+        One row per step (per segment with ``by``, segment column first):
+        ``step`` (label; a list step is labelled ``"a | b"``), ``users``,
+        ``conversion_from_start`` (users ÷ users at step 1),
+        ``conversion_from_previous`` (users ÷ users at the previous step; 1 at
+        step 1) and ``drop_off`` (users lost since the previous step; 0 at step 1).
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract.
+    ValueError
+        For an empty step list, a step name that no event has (with the
+        closest names), or a window that is not a positive duration.
+
+    See Also
+    --------
+    funnel_users : each user's furthest step.
+    time_to_convert : how long each step takes.
+    funnel_confidence : intervals and small-sample flags.
+
+    Examples
+    --------
+    Two users: ``a`` views at 10:00 and buys at 10:30; ``b`` views, then buys two days later.
+
+    >>> events = pd.DataFrame({{
+    ...     "user_id": ["a", "a", "b", "b", "c"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:30", "2025-01-01 09:00",
+    ...                                  "2025-01-03 09:00", "2025-01-02 12:00"]),
+    ...     "event": ["view", "buy", "view", "buy", "view"],
+    ... }})
+    >>> funnel(events, ["view", "buy"])
+        step  users  conversion_from_start  conversion_from_previous  drop_off
+    0   view      3               1.000000                  1.000000         0
+    1    buy      2               0.666667                  0.666667         1
+    >>> funnel(events, ["view", "buy"], window="1D")["users"].tolist()
+    [3, 1]
+    """
+    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col)
+    return _counts(result)
+
+
+funnel.__doc__ = funnel.__doc__.format(common=_COMMON)
+
+
+def _counts(result: _Result) -> pd.DataFrame:
+    """Tally users by furthest step; users reaching step k are those whose furthest step is k or later."""
+    k_steps = len(result.labels)
+    users = result.users
+    furthest = users["furthest_step"].to_numpy() - 1
+    if result.segment:
+        codes, segments = pd.factorize(users[result.segment], sort=True, use_na_sentinel=False)
+    else:
+        codes, segments = np.zeros(len(users), dtype=np.int64), [None]
+    at_furthest = np.zeros((len(segments), k_steps), dtype=np.int64)
+    np.add.at(at_furthest, (codes, furthest), 1)
+    reached = at_furthest[:, ::-1].cumsum(axis=1)[:, ::-1]
+    previous = np.concatenate([reached[:, :1], reached[:, :-1]], axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = pd.DataFrame({
+            "step": np.tile(result.labels, len(segments)),
+            "users": reached.ravel(),
+            "conversion_from_start": (reached / reached[:, :1]).ravel(),
+            "conversion_from_previous": (reached / previous).ravel(),
+            "drop_off": (previous - reached).ravel(),
+        })
+    if result.segment:
+        out.insert(0, result.segment, np.repeat(np.asarray(segments, dtype=object), k_steps))
+    return out
+
+
+def funnel_users(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
+                 strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
+                 time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Each entering user's furthest step, ready to join onto other tables.
+
+    Parameters
+    ----------
+{common}
+
+    Returns
+    -------
+    DataFrame
+        One row per user who entered the funnel: ``user_id``, the ``by``
+        segment if given, ``furthest_step`` (1-based number),
+        ``furthest_step_label``, ``converted`` (reached the last step),
+        and ``entered_at`` / ``reached_at``: when the counted attempt started and
+        when it reached its furthest step (the earliest such attempt).
+        Users who never did step 1 are not in it.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({{
+    ...     "user_id": ["a", "a", "b"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:30", "2025-01-01 09:00"]),
+    ...     "event": ["view", "buy", "view"],
+    ... }})
+    >>> funnel_users(events, ["view", "buy"])[["user_id", "furthest_step", "furthest_step_label", "converted"]]
+      user_id  furthest_step furthest_step_label  converted
+    0       a              2                 buy       True
+    1       b              1                view      False
+    """
+    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col)
+    return _user_table(result)
+
+
+funnel_users.__doc__ = funnel_users.__doc__.format(common=_COMMON)
+
+
+def _user_table(result: _Result) -> pd.DataFrame:
+    users = result.users
+    k_steps = len(result.labels)
+    times = users[[f"t_{k}" for k in range(1, k_steps + 1)]].to_numpy()
+    out = users[["user_id", *([result.segment] if result.segment else []), "furthest_step"]].copy()
+    out["furthest_step_label"] = np.array(result.labels, dtype=object)[out["furthest_step"].to_numpy() - 1]
+    out["converted"] = out["furthest_step"] == k_steps
+    out["entered_at"] = users["t_1"]
+    out["reached_at"] = pd.to_datetime(times[np.arange(len(users)), out["furthest_step"].to_numpy() - 1])
+    return out.sort_values("user_id", ignore_index=True)
+
+
+def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *, window=None,
+                  by: str | None = None, strict: bool = False, exclude: Sequence[str] | None = None,
+                  user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """The users who reached the step before ``at`` but not ``at``: the drop-off, as people.
+
+    Save the result as a segment for follow-up (a reminder e-mail, a survey, a
+    usability test) or join it to other tables.
+
+    Parameters
+    ----------
+    at : int or str
+        The step they did not reach: its number (2 … number of steps) or its label.
+    events, steps, window, by, strict, exclude, user_col, time_col, event_col
+        As in :func:`funnel`.
+
+    Returns
+    -------
+    DataFrame
+        The rows of :func:`funnel_users` for those users.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["a", "a", "b"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:30", "2025-01-01 09:00"]),
+    ...     "event": ["view", "buy", "view"],
+    ... })
+    >>> dropped_users(events, ["view", "buy"], at="buy")["user_id"].tolist()
+    ['b']
+    """
+    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col)
+    k = _step_number(at, result.labels)
+    if k == 1:
+        raise ValueError("nobody drops before step 1 (it is how users enter); choose at=2 or later.")
+    table = _user_table(result)
+    return table[table["furthest_step"] == k - 1].reset_index(drop=True)
+
+
+def _step_number(at: int | str, labels: list[str]) -> int:
+    if isinstance(at, str):
+        if at not in labels:
+            raise ValueError(f"no step labelled {at!r}; the steps are {labels}.")
+        return labels.index(at) + 1
+    if not 1 <= int(at) <= len(labels):
+        raise ValueError(f"step number must be between 1 and {len(labels)}, got {at}.")
+    return int(at)
+
+
+def time_to_convert(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
+                    strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
+                    time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """How long each user took between consecutive steps, and from the first step to the last.
+
+    Times come from the attempt that the funnel counts for the user (the
+    earliest attempt reaching their furthest step), so they are consistent
+    with :func:`funnel`.
+
+    Parameters
+    ----------
+{common}
+
+    Returns
+    -------
+    DataFrame
+        One row per user and transition they completed: ``user_id``, the
+        ``by`` segment if given, ``from_step``, ``to_step``, ``duration``
+        (Timedelta) and ``hours`` (float). The row with ``from_step`` = first
+        step and ``to_step`` = last step is the end-to-end time of users who converted.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({{
+    ...     "user_id": ["a", "a", "a"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:30", "2025-01-01 12:00"]),
+    ...     "event": ["view", "cart", "buy"],
+    ... }})
+    >>> time_to_convert(events, ["view", "cart", "buy"])[["from_step", "to_step", "hours"]]
+      from_step to_step  hours
+    0      view    cart    0.5
+    1      cart     buy    1.5
+    2      view     buy    2.0
+    """
+    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col)
+    users, labels = result.users, result.labels
+    keys = ["user_id", *([result.segment] if result.segment else [])]
+    pairs = [(k, k + 1) for k in range(1, len(labels))]
+    if len(labels) > 2:
+        pairs.append((1, len(labels)))
+    frames = []
+    for a, b in pairs:
+        done = users[users["furthest_step"] >= b]
+        frames.append(done[keys].assign(from_step=labels[a - 1], to_step=labels[b - 1],
+                                        duration=done[f"t_{b}"] - done[f"t_{a}"]))
+    if not frames:
+        raise ValueError("time to convert needs at least two steps.")
+    out = pd.concat(frames, ignore_index=True)
+    out["hours"] = out["duration"] / pd.Timedelta(hours=1)
+    return out
+
+
+time_to_convert.__doc__ = time_to_convert.__doc__.format(common=_COMMON)
+
+
+def time_to_convert_summary(times: pd.DataFrame) -> pd.DataFrame:
+    """Median and spread of :func:`time_to_convert` per transition (and segment).
+
+    Returns
+    -------
+    DataFrame
+        Per ``from_step``, ``to_step`` (and segment): ``users``, ``median``,
+        ``p25``, ``p75`` and ``p90`` as Timedeltas. The median is the number to
+        quote: conversion times have long right tails that drag the mean.
+    """
+    keys = [c for c in times.columns if c not in ("user_id", "from_step", "to_step", "duration", "hours")]
+    group = times.groupby([*keys, "from_step", "to_step"], sort=False, dropna=False)["duration"]
+    out = group.agg(users="count", median="median")
+    for name, q in (("p25", 0.25), ("p75", 0.75), ("p90", 0.9)):
+        out[name] = group.quantile(q)
+    return out.reset_index()
+
+
+def funnel_confidence(result: pd.DataFrame, *, level: float = 0.95, min_users: int = MIN_SAMPLE) -> pd.DataFrame:
+    """Add Wilson intervals and small-sample flags to a :func:`funnel` result.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The output of :func:`funnel`.
+    level : float, default 0.95
+        Confidence level.
+    min_users : int, default MIN_SAMPLE (30)
+        Segments with fewer users at step 1 are flagged ``small_sample``.
+
+    Returns
+    -------
+    DataFrame
+        ``result`` with ``ci_low`` and ``ci_high`` (interval of
+        ``conversion_from_start``) and ``small_sample``.
+
+    Examples
+    --------
+    >>> res = pd.DataFrame({"step": ["view", "buy"], "users": [10, 8], "conversion_from_start": [1.0, 0.8],
+    ...                     "conversion_from_previous": [1.0, 0.8], "drop_off": [0, 2]})
+    >>> funnel_confidence(res)[["step", "ci_low", "ci_high", "small_sample"]].round(3)
+       step  ci_low  ci_high  small_sample
+    0  view   0.722    1.000          True
+    1   buy   0.490    0.943          True
+    """
+    out = result.copy()
+    keys = [c for c in out.columns[: list(out.columns).index("step")]]
+    start = out.groupby(keys, sort=False, dropna=False)["users"].transform("first") if keys else out["users"].iloc[0]
+    low, high = wilson_interval(out["users"], start, level=level)
+    out["ci_low"], out["ci_high"] = low, high
+    out["small_sample"] = np.asarray(start) < min_users if keys else bool(start < min_users)
+    return out
+
+
+def compare_funnel_segments(result: pd.DataFrame, a, b, *, step: int | str = -1, level: float = 0.95,
+                            min_users: int = MIN_SAMPLE) -> pd.Series:
+    """Do two segments convert differently, or is the gap noise?
+
+    Parameters
+    ----------
+    result : DataFrame
+        A :func:`funnel` result computed with ``by=``.
+    a, b : segment values
+        The two segments to compare, e.g. ``"mobile"`` and ``"desktop"``.
+    step : int or str, default -1
+        Compare conversion from the start to this step (number, label, or -1 for the last step).
+    level, min_users
+        See :func:`journeykit.stats.compare_proportions`.
+
+    Returns
+    -------
+    Series
+        ``rate_a``, ``rate_b``, ``difference``, ``ci_low``, ``ci_high``, ``p_value``, ``small_sample`` and a
+        ``verdict`` sentence.
+    """
+    segment = result.columns[0]
+    if segment == "step":
+        raise ValueError("this funnel has no segments; compute it with by='<column>' first.")
+    labels = result["step"].drop_duplicates().tolist()
+    k = len(labels) if step == -1 else _step_number(step, labels)
+    values = []
+    for name in (a, b):
+        rows = result[result[segment] == name]
+        if rows.empty:
+            known = result[segment].drop_duplicates().tolist()
+            raise ValueError(f"no segment {name!r} in column {segment!r}; the segments are {known}.")
+        values += [int(rows["users"].iloc[k - 1]), int(rows["users"].iloc[0])]
+    return compare_proportions(values[0], values[1], values[2], values[3], level=level, min_sample=min_users)
+
+
+def plot_funnel(result: pd.DataFrame, *, ax: plt.Axes | None = None, palette: dict | None = None,
+                title: str | None = None) -> plt.Axes:
+    """Draw a funnel result: bars of users per step, labelled with conversion and drop-off.
+
+    With one segment (no ``by``), each bar is labelled with its users,
+    conversion from the start and (above the arrow to the next bar) the
+    step-to-step conversion. With segments, bars show conversion from the
+    start side by side per step, so segments of different sizes compare fairly.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The output of :func:`funnel` (with or without ``by``).
+    ax : matplotlib Axes, optional
+        Axes to draw on; the current Axes by default.
+    palette : dict, optional
+        Colour per segment value (defaults to the course's channel and device colours).
+    title : str, optional
+        Title of the plot.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from journeykit.plotting import CHANNEL_COLORS, DEVICE_COLORS
+
+    ax = ax if ax is not None else plt.gca()
+    labels = result["step"].drop_duplicates().tolist()
+    x = np.arange(len(labels))
+    segment = result.columns[0] if result.columns[0] != "step" else None
+    if segment is None:
+        users = result["users"].to_numpy()
+        bars = ax.bar(x, users, color="#4C72B0", width=0.62)
+        top = users.max() if users.size else 1
+        for i, (bar, row) in enumerate(zip(bars, result.itertuples(index=False))):
+            ax.annotate(f"{row.users:,}\n{row.conversion_from_start:.0%}", (bar.get_x() + bar.get_width() / 2,
+                        bar.get_height()), ha="center", va="bottom", fontsize="small", xytext=(0, 2),
+                        textcoords="offset points")
+            if i > 0:
+                ax.annotate(f"→ {row.conversion_from_previous:.0%}\n−{row.drop_off:,}", (i - 0.5, top * 1.1),
+                            ha="center", va="bottom", fontsize="x-small", color="#C44E52")
+        ax.set_ylim(0, top * 1.32)
+        ax.set_ylabel("users")
+    else:
+        colors = {**CHANNEL_COLORS, **DEVICE_COLORS, **(palette or {})}
+        segments = result[segment].drop_duplicates().tolist()
+        width = 0.8 / max(len(segments), 1)
+        for j, name in enumerate(segments):
+            rows = result[result[segment] == name]
+            offset = (j - (len(segments) - 1) / 2) * width
+            ax.bar(x + offset, rows["conversion_from_start"].to_numpy(), width=width * 0.95,
+                   label=f"{name} ({int(rows['users'].iloc[0]):,})", color=colors.get(name))
+        ax.set_ylim(0, 1.05)
+        ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_ylabel("conversion from step 1")
+        ax.legend(title=f"{segment} (users at step 1)", fontsize="small", title_fontsize="small",
+                  loc="upper right")
+    ax.set_xticks(x, labels)
+    ax.grid(axis="x", visible=False)
+    if title:
+        ax.set_title(title)
+    return ax
