@@ -2,7 +2,6 @@
 
 import itertools
 
-import duckdb
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -11,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import journeykit as jk
+from sql_reference import duckdb_funnel
 
 matplotlib.use("Agg")
 T0 = pd.Timestamp("2025-01-01 10:00")
@@ -342,30 +342,6 @@ def test_properties(rows, rnd, window):
         assert all(e <= c for e, c in zip(users_per_step(df, steps, window=window, exclude=["x"]), counts))
     result = jk.funnel(df, steps, window=window)
     assert result["conversion_from_start"].between(0, 1).all()
-
-
-def duckdb_funnel(df, steps, window):
-    """The same definition in SQL: from each start, the earliest next step at or after the previous one (ASOF)."""
-    con = duckdb.connect()
-    con.register("events", df)
-    limit = f"INTERVAL '{pd.Timedelta(window).total_seconds()} seconds'" if window else None
-    sql = f"WITH s1 AS (SELECT user_id, timestamp AS t1 FROM events WHERE event = '{steps[0]}')"
-    for i, name in enumerate(steps[1:], start=2):
-        sql += f", e{i} AS (SELECT user_id, timestamp AS t FROM events WHERE event = '{name}')"
-    chain = "SELECT s1.user_id, s1.t1"
-    joins = "FROM s1"
-    for i in range(2, len(steps) + 1):
-        prev = "s1.t1" if i == 2 else f"e{i - 1}.t"
-        chain += f", e{i}.t AS t{i}"
-        joins += f" ASOF LEFT JOIN e{i} ON e{i}.user_id = s1.user_id AND e{i}.t >= {prev}"
-    depth = " + ".join(
-        [f"(CASE WHEN t{i} IS NOT NULL" + (f" AND t{i} - t1 <= {limit}" if limit else "") + " THEN 1 ELSE 0 END)"
-         for i in range(2, len(steps) + 1)])
-    sql += f", attempts AS ({chain} {joins}), per_user AS (SELECT user_id, max(1 + {depth}) AS furthest " \
-           "FROM attempts GROUP BY user_id) "
-    sql += " UNION ALL ".join(f"SELECT {k} AS k, count(*) FILTER (WHERE furthest >= {k}) AS users FROM per_user"
-                              for k in range(1, len(steps) + 1))
-    return con.execute(sql + " ORDER BY k").df()["users"].astype(int).tolist()
 
 
 @pytest.mark.parametrize("window", [None, "1D", "6h"])

@@ -1,0 +1,41 @@
+"""The course's metric definitions written independently in DuckDB SQL.
+
+Used twice: by the tests, as a cross-check of journeykit on small random logs,
+and by the benchmarks, as the speed reference on large ones.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+
+def duckdb_funnel(events: pd.DataFrame, steps: list[str], window=None,
+                  con: duckdb.DuckDBPyConnection | None = None) -> list[int]:
+    """Users reaching each step, by the funnel definition of ``jk.funnel``.
+
+    From every occurrence of step 1, an ASOF join takes the earliest occurrence
+    of the next step at or after the previous one (greedy matching is optimal
+    for "t1 <= t2 <= ... <= tk"); a user's furthest step is the best over all
+    starts, with ``tk - t1 <= window``. Step names must be distinct.
+    """
+    con = con or duckdb.connect()
+    con.register("events", events)
+    limit = f"INTERVAL '{pd.Timedelta(window).total_seconds()} seconds'" if window else None
+    ctes = [f"s1 AS (SELECT user_id, timestamp AS t1 FROM events WHERE event = '{steps[0]}')"]
+    ctes += [f"e{i} AS (SELECT user_id, timestamp AS t FROM events WHERE event = '{name}')"
+             for i, name in enumerate(steps[1:], start=2)]
+    chain, joins = "SELECT s1.user_id, s1.t1", "FROM s1"
+    for i in range(2, len(steps) + 1):
+        previous = "s1.t1" if i == 2 else f"e{i - 1}.t"
+        chain += f", e{i}.t AS t{i}"
+        joins += f" ASOF LEFT JOIN e{i} ON e{i}.user_id = s1.user_id AND e{i}.t >= {previous}"
+    reached = " + ".join(
+        f"(CASE WHEN t{i} IS NOT NULL{f' AND t{i} - t1 <= {limit}' if limit else ''} THEN 1 ELSE 0 END)"
+        for i in range(2, len(steps) + 1)) or "0"
+    ctes += [f"attempts AS ({chain} {joins})",
+             f"per_user AS (SELECT user_id, max(1 + {reached}) AS furthest FROM attempts GROUP BY user_id)"]
+    counts = ", ".join(f"count(*) FILTER (WHERE furthest >= {k})" for k in range(1, len(steps) + 1))
+    (row,) = con.execute(f"WITH {', '.join(ctes)} SELECT {counts} FROM per_user").fetchall()
+    con.unregister("events")
+    return [int(x) for x in row]
