@@ -200,7 +200,7 @@ def test_compare_segments_says_whether_a_gap_is_noise():
     verdict = jk.compare_funnel_segments(result, "desktop", "mobile")
     assert verdict["rate_a"] == pytest.approx(0.3) and verdict["rate_b"] == pytest.approx(0.2)
     assert verdict["p_value"] < 0.01
-    assert verdict["verdict"].startswith("A converts better than B")
+    assert verdict["verdict"] == "desktop converts better than mobile (30.0% vs 20.0%, p = 0.001)"
     close = jk.compare_proportions(21, 100, 20, 100)
     assert close["verdict"].startswith("no clear difference")
     tiny = jk.compare_proportions(9, 10, 1, 10)

@@ -523,7 +523,7 @@ def time_to_convert_summary(times: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         Per ``from_step``, ``to_step`` (and segment): ``users``, ``median``,
-        ``p25``, ``p75`` and ``p90`` as Timedeltas. The median is the number to
+        ``p25``, ``p75`` and ``p90`` as Timedeltas rounded to the second. The median is the number to
         quote: conversion times have long right tails that drag the mean.
     """
     keys = [c for c in times.columns if c not in ("user_id", "from_step", "to_step", "duration", "hours")]
@@ -531,6 +531,8 @@ def time_to_convert_summary(times: pd.DataFrame) -> pd.DataFrame:
     out = group.agg(users="count", median="median")
     for name, q in (("p25", 0.25), ("p75", 0.75), ("p90", 0.9)):
         out[name] = group.quantile(q)
+    for name in ("median", "p25", "p75", "p90"):
+        out[name] = out[name].dt.round("s")
     return out.reset_index()
 
 
@@ -603,7 +605,8 @@ def compare_funnel_segments(result: pd.DataFrame, a, b, *, step: int | str = -1,
             known = result[segment].drop_duplicates().tolist()
             raise ValueError(f"no segment {name!r} in column {segment!r}; the segments are {known}.")
         values += [int(rows["users"].iloc[k - 1]), int(rows["users"].iloc[0])]
-    return compare_proportions(values[0], values[1], values[2], values[3], level=level, min_sample=min_users)
+    return compare_proportions(values[0], values[1], values[2], values[3], level=level, min_sample=min_users,
+                               names=(str(a), str(b)))
 
 
 def plot_funnel(result: pd.DataFrame, *, ax: plt.Axes | None = None, palette: dict | None = None,
@@ -646,7 +649,7 @@ def plot_funnel(result: pd.DataFrame, *, ax: plt.Axes | None = None, palette: di
                         textcoords="offset points")
             if i > 0:
                 ax.annotate(f"→ {row.conversion_from_previous:.0%}\n−{row.drop_off:,}", (i - 0.5, top * 1.1),
-                            ha="center", va="bottom", fontsize="x-small", color="#C44E52")
+                            ha="center", va="bottom", fontsize="small", color="#C44E52")
         ax.set_ylim(0, top * 1.32)
         ax.set_ylabel("users")
     else:
@@ -663,7 +666,8 @@ def plot_funnel(result: pd.DataFrame, *, ax: plt.Axes | None = None, palette: di
         ax.set_ylabel("conversion from step 1")
         ax.legend(title=f"{segment} (users at step 1)", fontsize="small", title_fontsize="small",
                   loc="upper right")
-    ax.set_xticks(x, labels)
+    long_labels = sum(len(label) for label in labels) > 60
+    ax.set_xticks(x, labels, rotation=20 if long_labels else 0, ha="right" if long_labels else "center")
     ax.grid(axis="x", visible=False)
     if title:
         ax.set_title(title)

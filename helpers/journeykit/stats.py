@@ -59,7 +59,8 @@ def wilson_interval(successes, trials, *, level: float = 0.95) -> tuple[np.ndarr
 
 
 def compare_proportions(successes_a: int, trials_a: int, successes_b: int, trials_b: int, *,
-                        level: float = 0.95, min_sample: int = MIN_SAMPLE) -> pd.Series:
+                        level: float = 0.95, min_sample: int = MIN_SAMPLE,
+                        names: tuple[str, str] = ("A", "B")) -> pd.Series:
     """Is the difference between two rates more than noise?
 
     Uses the two-proportion z-test (pooled standard error) for the p-value and
@@ -74,17 +75,22 @@ def compare_proportions(successes_a: int, trials_a: int, successes_b: int, trial
         Confidence level of the interval; the verdict uses ``1 - level`` as significance threshold.
     min_sample : int, default MIN_SAMPLE
         Groups smaller than this are flagged and never called significant.
+    names : tuple of two str, default ("A", "B")
+        What to call the groups in the verdict.
 
     Returns
     -------
     Series
         ``rate_a``, ``rate_b``, ``difference``, ``ci_low``, ``ci_high``,
-        ``p_value``, ``small_sample`` and ``verdict`` (a sentence).
+        ``p_value``, ``small_sample`` and ``verdict`` (a sentence naming the
+        better group first).
 
     Examples
     --------
     >>> compare_proportions(120, 400, 80, 400)["verdict"]
     'A converts better than B (30.0% vs 20.0%, p = 0.001)'
+    >>> compare_proportions(80, 400, 120, 400, names=("mobile", "desktop"))["verdict"]
+    'desktop converts better than mobile (30.0% vs 20.0%, p = 0.001)'
     """
     for value, name in ((trials_a, "trials_a"), (trials_b, "trials_b")):
         if value <= 0:
@@ -99,14 +105,15 @@ def compare_proportions(successes_a: int, trials_a: int, successes_b: int, trial
     se = np.sqrt(pooled * (1 - pooled) * (1 / trials_a + 1 / trials_b))
     p_value = 1.0 if se == 0 else 2 * (1 - NormalDist().cdf(abs(diff) / se))
     small = min(trials_a, trials_b) < min_sample
+    name_a, name_b = names
     rates = f"{rate_a:.1%} vs {rate_b:.1%}"
+    p_text = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
     if small:
         verdict = f"too few users to tell (fewer than {min_sample} in a group; {rates})"
     elif p_value < 1 - level:
-        better = "A" if diff > 0 else "B"
-        worse = "B" if better == "A" else "A"
-        verdict = f"{better} converts better than {worse} ({rates}, p = {p_value:.3f})"
+        (better, high), (worse, low) = sorted([(name_a, rate_a), (name_b, rate_b)], key=lambda x: -x[1])
+        verdict = f"{better} converts better than {worse} ({high:.1%} vs {low:.1%}, {p_text})"
     else:
-        verdict = f"no clear difference ({rates}, p = {p_value:.2f})"
+        verdict = f"no clear difference ({rates}, {p_text})"
     return pd.Series({"rate_a": rate_a, "rate_b": rate_b, "difference": diff, "ci_low": float(ci_low),
                       "ci_high": float(ci_high), "p_value": p_value, "small_sample": small, "verdict": verdict})
