@@ -39,3 +39,34 @@ def duckdb_funnel(events: pd.DataFrame, steps: list[str], window=None,
     (row,) = con.execute(f"WITH {', '.join(ctes)} SELECT {counts} FROM per_user").fetchall()
     con.unregister("events")
     return [int(x) for x in row]
+
+
+def duckdb_cohort_retention(events: pd.DataFrame, con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+    """Monthly cohort retention (any event starts a cohort and counts as a return), as ``jk.cohort_retention``.
+
+    Returns cohort, period, cohort_size, retained, sorted by cohort and period.
+    """
+    con = con or duckdb.connect()
+    con.register("events", events)
+    sql = """
+    WITH ev AS (SELECT user_id, date_trunc('month', timestamp) AS p FROM events),
+    cohorts AS (SELECT user_id, min(p) AS c FROM ev GROUP BY user_id),
+    last_period AS (SELECT max(p) AS lp FROM ev),
+    active AS (SELECT DISTINCT user_id, p FROM ev),
+    sizes AS (SELECT c, count(*) AS cohort_size FROM cohorts GROUP BY c),
+    returns AS (
+        SELECT cohorts.c, datediff('month', cohorts.c, active.p) AS period, count(*) AS retained
+        FROM active JOIN cohorts USING (user_id) WHERE active.p >= cohorts.c GROUP BY 1, 2),
+    grid AS (
+        SELECT c, unnest(range(0, datediff('month', c, lp) + 1)) AS period, cohort_size
+        FROM sizes, last_period)
+    SELECT grid.c AS cohort, grid.period, grid.cohort_size, coalesce(returns.retained, 0) AS retained
+    FROM grid LEFT JOIN returns ON returns.c = grid.c AND returns.period = grid.period
+    ORDER BY cohort, period
+    """
+    out = con.execute(sql).df()
+    con.unregister("events")
+    out["cohort"] = pd.to_datetime(out["cohort"]).astype("datetime64[ns]")
+    for col in ("period", "cohort_size", "retained"):
+        out[col] = out[col].astype("int64")
+    return out

@@ -1,0 +1,478 @@
+"""Cohort retention, retention curves, churn and lifecycle: do customers come back?
+
+The definition of cohort retention
+----------------------------------
+- ``period`` is ``"D"`` (day), ``"W"`` (week starting Monday) or ``"M"`` (calendar month).
+- A user's **cohort** is the period containing their first ``cohort_event``
+  (any event when ``None``).
+- A user is **retained at offset k** (k = 0, 1, 2, …) if they have at least one
+  ``return_event`` (any event when ``None``) in period cohort + k. Offsets run
+  up to the period that contains the last timestamp in the data, and not
+  beyond; no other cut.
+- The result has one row per (cohort, offset): ``cohort`` (the period's start
+  as a Timestamp), ``period`` (the offset, int), ``cohort_size``,
+  ``retained``, ``retention`` (= retained ÷ cohort_size) and ``complete``
+  (False for the period that contains the last timestamp, which is still in
+  progress; plots mark it and averages leave it out).
+
+With ``unbounded=True`` a user is retained at k if they have a return event in
+period cohort + k *or later* ("on or after" retention), which never rises with
+k. With ``by=``, each user's segment is the value of that column on their first
+cohort event, and the table has one more column, first.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from journeykit.schema import require_columns, validate_events
+
+__all__ = ["cohort_retention", "retention_curve", "plot_retention", "plot_retention_curve", "churn_rate",
+           "lifecycle", "plot_lifecycle", "PERIODS"]
+
+PERIODS = {"D": "day", "W": "week (Monday to Sunday)", "M": "calendar month"}
+"""The periods cohorts can be built on."""
+
+
+def period_index(timestamps: pd.Series | np.ndarray, period: str) -> np.ndarray:
+    """Integer index of the period each timestamp falls in (consecutive periods differ by 1)."""
+    days = np.asarray(timestamps, dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    if period == "D":
+        return days
+    if period == "W":
+        return (days + 3) // 7  # 1970-01-01 was a Thursday; weeks start on Monday
+    return np.asarray(timestamps, dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+
+
+def period_start(index: np.ndarray, period: str) -> pd.DatetimeIndex:
+    """The first moment of each period index, as Timestamps."""
+    index = np.asarray(index, dtype=np.int64)
+    if period == "D":
+        values = index.astype("datetime64[D]")
+    elif period == "W":
+        values = (index * 7 - 3).astype("datetime64[D]")
+    else:
+        values = index.astype("datetime64[M]")
+    return pd.DatetimeIndex(values.astype("datetime64[ns]"))
+
+
+def _check_period(period: str) -> None:
+    if period not in PERIODS:
+        raise ValueError(f"period={period!r} is not supported; use 'D' (day), 'W' (week starting Monday) "
+                         "or 'M' (calendar month).")
+
+
+def _check_event(ev: pd.DataFrame, name: str | None, param: str) -> None:
+    if name is None:
+        return
+    known = ev["event"].unique().tolist()
+    if name not in known:
+        close = difflib.get_close_matches(name, sorted(map(str, known)), n=3, cutoff=0.6)
+        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise ValueError(f"{param}={name!r} does not occur in the events.{hint} Use None for any event.")
+
+
+def _activity(events: pd.DataFrame, period: str, cohort_event: str | None, return_event: str | None,
+              by: str | None, user_col: str, time_col: str, event_col: str):
+    """Validated events -> per-user cohort index (and segment), unique (user, period) returns, last period."""
+    _check_period(period)
+    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
+    if by is not None:
+        require_columns(ev, [by], "events")
+    _check_event(ev, cohort_event, "cohort_event")
+    _check_event(ev, return_event, "return_event")
+    last_period = int(period_index(np.array([ev["timestamp"].max()], dtype="datetime64[ns]"), period)[0])
+    codes, users = pd.factorize(ev["user_id"], sort=True)
+    pidx = period_index(ev["timestamp"].to_numpy(), period)
+
+    mask = np.ones(len(ev), dtype=bool) if cohort_event is None else (ev["event"] == cohort_event).to_numpy()
+    times = ev["timestamp"].to_numpy()[mask]
+    first_rows = np.lexsort((times, codes[mask]))  # each user's rows in time order
+    first = first_rows[np.r_[True, codes[mask][first_rows][1:] != codes[mask][first_rows][:-1]]]
+    cohort = pd.DataFrame({"user": codes[mask][first], "cohort": pidx[mask][first]})
+    if by is not None:
+        cohort[by] = ev[by].to_numpy()[mask][first]
+
+    ret_mask = np.ones(len(ev), dtype=bool) if return_event is None else (ev["event"] == return_event).to_numpy()
+    # unique (user, period) pairs, encoded as one integer: user * span + (period - first period)
+    first_period = int(pidx.min())
+    span = last_period - first_period + 2
+    active = np.unique(codes[ret_mask].astype(np.int64) * span + (pidx[ret_mask] - first_period))
+    returns = pd.DataFrame({"user": active // span, "pidx": active % span + first_period})
+    return cohort, returns, last_period, users
+
+
+def cohort_retention(events: pd.DataFrame, *, period: str = "M", cohort_event: str | None = None,
+                     return_event: str | None = None, unbounded: bool = False, by: str | None = None,
+                     user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Share of each cohort that comes back in each later period.
+
+    A user's **cohort** is the period containing their first ``cohort_event``
+    (any event when ``None``). A user is **retained at offset k** if they have
+    at least one ``return_event`` (any event when ``None``) in period cohort +
+    k. Offsets run up to the period that contains the last timestamp in the
+    data, and not beyond; no other cut.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`); any row order.
+    period : {"M", "W", "D"}, default "M"
+        Calendar month, week starting Monday, or day.
+    cohort_event : str, optional
+        Event that places a user in a cohort, e.g. ``"purchase"`` for buyer
+        cohorts; any event when None.
+    return_event : str, optional
+        Event that counts as coming back; any event when None.
+    unbounded : bool, default False
+        "On or after" retention: retained at k if active in period cohort + k
+        or any later period.
+    by : str, optional
+        Column whose value on the user's first cohort event splits the
+        cohorts, e.g. ``"channel"``.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
+
+    Returns
+    -------
+    DataFrame
+        One row per (cohort, offset), and per segment with ``by`` (first
+        column): ``cohort`` (start of the period, Timestamp), ``period``
+        (offset, int), ``cohort_size``, ``retained``, ``retention`` and
+        ``complete`` (False where cohort + offset is the period containing the
+        last timestamp, still in progress).
+
+    Raises
+    ------
+    ValueError
+        For an unknown period, or a cohort or return event that does not occur.
+
+    See Also
+    --------
+    retention_curve : average the cohorts into one curve.
+    plot_retention : the cohort heatmap.
+
+    Examples
+    --------
+    ``a`` is active in January and March; ``b`` only in February.
+
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["a", "a", "b", "a", "b"],
+    ...     "timestamp": pd.to_datetime(["2025-01-05", "2025-01-20", "2025-02-03", "2025-03-10", "2025-02-27"]),
+    ...     "event": ["visit"] * 5,
+    ... })
+    >>> cohort_retention(events)
+          cohort  period  cohort_size  retained  retention  complete
+    0 2025-01-01       0            1         1        1.0      True
+    1 2025-01-01       1            1         0        0.0      True
+    2 2025-01-01       2            1         1        1.0     False
+    3 2025-02-01       0            1         1        1.0      True
+    4 2025-02-01       1            1         0        0.0     False
+    """
+    cohort, returns, last_period, _ = _activity(events, period, cohort_event, return_event, by,
+                                                user_col, time_col, event_col)
+    keys = [by] if by else []
+    joined = returns.merge(cohort, on="user")
+    joined["offset"] = joined["pidx"] - joined["cohort"]
+    joined = joined[joined["offset"] >= 0]
+    sizes = cohort.groupby([*keys, "cohort"], dropna=False).size().rename("cohort_size").reset_index()
+    if unbounded:
+        furthest = joined.groupby("user")["offset"].max()
+        reached = cohort.assign(offset=cohort["user"].map(furthest)).dropna(subset=["offset"])
+        counts = reached.groupby([*keys, "cohort", "offset"], dropna=False).size()
+    else:
+        counts = joined.groupby([*keys, "cohort", "offset"], dropna=False).size()
+    counts = counts.rename("retained").reset_index()
+    counts["offset"] = counts["offset"].astype(np.int64)
+
+    grid = sizes.loc[sizes.index.repeat(last_period - sizes["cohort"] + 1)].copy()
+    grid["offset"] = grid.groupby([*keys, "cohort"], dropna=False).cumcount()
+    out = grid.merge(counts, on=[*keys, "cohort", "offset"], how="left")
+    out["retained"] = out["retained"].fillna(0).astype(np.int64)
+    if unbounded:  # on or after k = users whose furthest return offset is >= k
+        out["retained"] = out.groupby([*keys, "cohort"], dropna=False)["retained"].transform(
+            lambda s: s[::-1].cumsum()[::-1])
+    out["retention"] = out["retained"] / out["cohort_size"]
+    out["complete"] = (out["cohort"] + out["offset"]) < last_period
+    out["cohort"] = period_start(out["cohort"].to_numpy(), period)
+    out = out.rename(columns={"offset": "period"})
+    out["cohort_size"] = out["cohort_size"].astype(np.int64)
+    return out[[*keys, "cohort", "period", "cohort_size", "retained", "retention", "complete"]].reset_index(drop=True)
+
+
+def retention_curve(table: pd.DataFrame) -> pd.DataFrame:
+    """Average a :func:`cohort_retention` table into one curve, weighted by cohort size.
+
+    At each offset only the cohorts whose period is **complete** count:
+    retention = Σ retained ÷ Σ cohort_size over those cohorts. Incomplete
+    periods (the one still in progress) are left out rather than dragging the
+    average down, and each point says how many cohorts and users it rests on.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`cohort_retention` (with or without ``by``).
+
+    Returns
+    -------
+    DataFrame
+        One row per offset (and segment): ``period``, ``cohorts``, ``users``,
+        ``retained``, ``retention`` and ``churn_from_previous`` = 1 −
+        retention(k) ÷ retention(k − 1), the share lost since the previous
+        period (negative when more people come back than left, which exact
+        retention allows; use ``unbounded=True`` for a curve that only falls).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"cohort": pd.to_datetime(["2025-01-01"] * 2 + ["2025-02-01"] * 2),
+    ...                       "period": [0, 1, 0, 1], "cohort_size": [10, 10, 30, 30],
+    ...                       "retained": [10, 4, 30, 6], "retention": [1, 0.4, 1, 0.2],
+    ...                       "complete": [True, True, True, False]})
+    >>> retention_curve(table)
+       period  cohorts  users  retained  retention  churn_from_previous
+    0       0        2     40        40        1.0                  NaN
+    1       1        1     10         4        0.4                  0.6
+    """
+    keys = [c for c in table.columns[: list(table.columns).index("cohort")]]
+    done = table[table["complete"]]
+    out = done.groupby([*keys, "period"], dropna=False).agg(
+        cohorts=("cohort", "nunique"), users=("cohort_size", "sum"), retained=("retained", "sum")).reset_index()
+    out["retention"] = out["retained"] / out["users"]
+    previous = out.groupby(keys, dropna=False)["retention"].shift(1) if keys else out["retention"].shift(1)
+    out["churn_from_previous"] = 1 - out["retention"] / previous
+    return out
+
+
+def plot_retention(table: pd.DataFrame, *, ax: plt.Axes | None = None, annot: bool = True,
+                   cmap: str = "Blues", title: str | None = None) -> plt.Axes:
+    """Cohort heatmap: one row per cohort, one column per offset, shaded by retention.
+
+    Cells of the period still in progress (``complete == False``) are hatched
+    and their numbers shown in grey, so nobody reads a half-month as a drop.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`cohort_retention` without ``by`` (filter one segment first).
+    ax : matplotlib Axes, optional
+        Axes to draw on; the current Axes by default.
+    annot : bool, default True
+        Write the retention percentage in each cell.
+    cmap : str, default "Blues"
+        Colour map.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if table.columns[0] != "cohort":
+        raise ValueError(f"plot_retention draws one set of cohorts; filter the segment column "
+                         f"{table.columns[0]!r} to one value first.")
+    ax = ax if ax is not None else plt.gca()
+    labels = table["cohort"].dt.strftime("%Y-%m-%d")
+    if (table["cohort"].dt.day == 1).all() and (table["cohort"].dt.hour == 0).all():
+        labels = table["cohort"].dt.strftime("%Y-%m")
+    shown = table.assign(label=labels)
+    grid = shown.pivot(index="label", columns="period", values="retention")
+    sizes = shown.drop_duplicates("label").set_index("label")["cohort_size"]
+    grid.index = [f"{label}  (n={sizes[label]:,})" for label in grid.index]
+    incomplete = shown.pivot(index="label", columns="period", values="complete").eq(False).to_numpy()
+    sns.heatmap(grid, ax=ax, cmap=cmap, vmin=0, vmax=max(float(table.loc[table["period"] > 0, "retention"].max()
+                                                              if (table["period"] > 0).any() else 1), 0.05),
+                annot=annot, fmt=".0%", annot_kws={"fontsize": "x-small"}, cbar_kws={"format": "{x:.0%}"},
+                linewidths=0.5, linecolor="white")
+    for (i, j) in zip(*np.nonzero(incomplete)):
+        ax.add_patch(plt.Rectangle((j, i), 1, 1, fill=False, hatch="///", edgecolor="#999999", lw=0))
+    if annot:
+        for text, flag in zip(ax.texts, incomplete[~np.isnan(grid.to_numpy())]):
+            if flag:
+                text.set_color("#777777")
+    ax.set(xlabel="periods since cohort start", ylabel="cohort (size)")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_retention_curve(curve: pd.DataFrame, *, ax: plt.Axes | None = None, palette: dict | None = None,
+                         title: str | None = None) -> plt.Axes:
+    """Retention curve(s) from :func:`retention_curve`; one line per segment when it has one.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from journeykit.plotting import CHANNEL_COLORS, DEVICE_COLORS
+
+    ax = ax if ax is not None else plt.gca()
+    segment = curve.columns[0] if curve.columns[0] != "period" else None
+    colors = {**CHANNEL_COLORS, **DEVICE_COLORS, **(palette or {})}
+    groups = curve.groupby(segment, sort=True) if segment else [(None, curve)]
+    for name, rows in groups:
+        ax.plot(rows["period"], rows["retention"], marker="o", ms=3, label=name, color=colors.get(name))
+    ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.set(xlabel="periods since cohort start", ylabel="retention", ylim=(0, None))
+    if segment:
+        ax.legend(title=segment, fontsize="small", title_fontsize="small")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", as_of=None, by: str | None = None,
+               user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event",
+               event: str | None = None) -> pd.DataFrame:
+    """Share of users who have not come back within an inactivity threshold.
+
+    A user has **churned** if their last ``event`` (any event when None) is
+    more than ``threshold`` before ``as_of``. Only users whose first such event
+    is at least ``threshold`` before ``as_of`` are counted: someone who
+    arrived last week cannot have been gone for 90 days yet.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log.
+    threshold : str or Timedelta, default "90D"
+        Inactivity after which a user counts as churned.
+    as_of : timestamp, optional
+        The moment churn is judged at; the last timestamp in the data by default.
+    by : str, optional
+        Column whose value on the user's first event splits the result.
+    event : str, optional
+        Only this event counts as activity (e.g. ``"purchase"`` for buyer churn).
+
+    Returns
+    -------
+    DataFrame
+        ``users`` (eligible), ``churned``, ``churn_rate``, per segment with ``by``.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["a", "a", "b", "c"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-06-20", "2025-01-10", "2025-06-25"]),
+    ...     "event": "visit",
+    ... })
+    >>> churn_rate(events, threshold="90D")
+       users  churned  churn_rate
+    0      2        1         0.5
+    """
+    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
+    _check_event(ev, event, "event")
+    limit = pd.Timedelta(threshold)
+    if pd.isna(limit) or limit <= pd.Timedelta(0):
+        raise ValueError(f"threshold must be a positive duration such as '90D', got {threshold!r}.")
+    moment = ev["timestamp"].max() if as_of is None else pd.Timestamp(as_of)
+    if event is not None:
+        ev = ev[ev["event"] == event]
+    ev = ev[ev["timestamp"] <= moment]
+    if by is not None:
+        require_columns(ev, [by], "events")
+    ordered = ev.sort_values(["user_id", "timestamp"], kind="stable")
+    per_user = ordered.groupby("user_id").agg(first=("timestamp", "first"), last=("timestamp", "last"),
+                                              **({by: (by, "first")} if by else {}))
+    eligible = per_user[per_user["first"] <= moment - limit]
+    churned = eligible["last"] < moment - limit
+    flagged = eligible.assign(churned=churned)
+    if by:
+        out = flagged.groupby(by, dropna=False)["churned"].agg(users="size", churned="sum").reset_index()
+    else:
+        out = pd.DataFrame({"users": [len(flagged)], "churned": [int(churned.sum())]})
+    out["churned"] = out["churned"].astype(np.int64)
+    out["churn_rate"] = out["churned"] / out["users"]
+    return out
+
+
+def lifecycle(events: pd.DataFrame, *, period: str = "M", event: str | None = None, user_col: str = "user_id",
+              time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Active users per period split into new, returning and resurrected, and the dormant ones.
+
+    For each period p and user:
+
+    - **new**: active in p, and p is their first active period;
+    - **returning**: active in p and in p − 1;
+    - **resurrected**: active in p, not in p − 1, but active before;
+    - **dormant**: active in p − 1 but not in p (reported as a positive count;
+      plots draw it below zero).
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log.
+    period : {"M", "W", "D"}, default "M"
+    event : str, optional
+        Only this event counts as activity (e.g. ``"purchase"``); any event when None.
+
+    Returns
+    -------
+    DataFrame
+        One row per period and status: ``period`` (start, Timestamp),
+        ``status`` (new, returning, resurrected, dormant), ``users``.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["a", "a", "b", "a"],
+    ...     "timestamp": pd.to_datetime(["2025-01-05", "2025-02-03", "2025-02-10", "2025-04-01"]),
+    ...     "event": "visit",
+    ... })
+    >>> lifecycle(events).pivot(index="period", columns="status", values="users")
+    status      dormant  new  resurrected  returning
+    period
+    2025-01-01        0    1            0          0
+    2025-02-01        0    1            0          1
+    2025-03-01        2    0            0          0
+    2025-04-01        0    0            1          0
+    """
+    _, returns, last_period, _ = _activity(events, period, None, event, None, user_col, time_col, event_col)
+    first = returns.groupby("user")["pidx"].transform("min")
+    first_period = int(returns["pidx"].min())
+    span = last_period - first_period + 2  # leaves an unused slot between users, so key ± 1 never crosses users
+    keys = returns["user"].to_numpy() * span + (returns["pidx"].to_numpy() - first_period)
+    was_active_before = np.isin(keys - 1, keys)
+    status = np.where(returns["pidx"] == first, "new", np.where(was_active_before, "returning", "resurrected"))
+    active = pd.DataFrame({"pidx": returns["pidx"], "status": status})
+    gone = returns[~np.isin(keys + 1, keys) & (returns["pidx"] < last_period)]
+    dormant = pd.DataFrame({"pidx": gone["pidx"] + 1, "status": "dormant"})
+    counts = pd.concat([active, dormant]).groupby(["pidx", "status"]).size()
+    periods = np.arange(returns["pidx"].min(), last_period + 1)
+    statuses = ["new", "returning", "resurrected", "dormant"]
+    counts = counts.reindex(pd.MultiIndex.from_product([periods, statuses], names=["pidx", "status"]), fill_value=0)
+    out = counts.rename("users").reset_index()
+    out["period"] = period_start(out["pidx"].to_numpy(), period)
+    return out[["period", "status", "users"]]
+
+
+def plot_lifecycle(table: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None = None) -> plt.Axes:
+    """Stacked bars of new, returning and resurrected users per period, dormant users below zero.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = ax if ax is not None else plt.gca()
+    wide = table.pivot(index="period", columns="status", values="users")
+    x = np.arange(len(wide))
+    bottom = np.zeros(len(wide))
+    colors = {"new": "#55A868", "returning": "#4C72B0", "resurrected": "#CCB974", "dormant": "#C44E52"}
+    for status in ("new", "returning", "resurrected"):
+        ax.bar(x, wide[status], bottom=bottom, color=colors[status], label=status, width=0.8)
+        bottom += wide[status].to_numpy()
+    ax.bar(x, -wide["dormant"], color=colors["dormant"], label="dormant", width=0.8)
+    ax.axhline(0, color="black", lw=0.8)
+    step = max(1, len(wide) // 12)
+    ax.set_xticks(x[::step], [d.strftime("%Y-%m-%d" if d.day != 1 else "%Y-%m") for d in wide.index[::step]],
+                  rotation=45, ha="right")
+    ax.set(ylabel="users")
+    ax.legend(fontsize="small", ncols=4, loc="upper left")
+    ax.grid(axis="x", visible=False)
+    if title:
+        ax.set_title(title)
+    return ax

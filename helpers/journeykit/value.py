@@ -1,0 +1,334 @@
+"""Customer value from orders: repeat purchase, order value, RFM and lifetime value.
+
+Every function reads an order table through :func:`journeykit.validate_orders`
+(``order_id``, ``user_id``, ``timestamp``, ``revenue``). Revenue is summed as
+given: net it of refunds before, and convert it to margin when you need profit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from journeykit.schema import require_columns, validate_orders
+
+__all__ = ["order_summary", "repeat_purchase_rate", "rfm", "RFM_SEGMENTS", "historical_clv", "predictive_clv"]
+
+
+def _orders(orders: pd.DataFrame, order_col: str, user_col: str, time_col: str, revenue_col: str,
+            by: str | None = None) -> pd.DataFrame:
+    out = validate_orders(orders, order_col=order_col, user_col=user_col, time_col=time_col, revenue_col=revenue_col)
+    if by is not None:
+        require_columns(out, [by], "orders")
+    return out
+
+
+def _duration(value, name: str) -> pd.Timedelta:
+    try:
+        delta = pd.Timedelta(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"{name}={value!r} is not a duration; use a string such as '90D' or '365D'.") from None
+    if pd.isna(delta) or delta <= pd.Timedelta(0):
+        raise ValueError(f"{name} must be a positive duration, got {value!r}.")
+    return delta
+
+
+def order_summary(orders: pd.DataFrame, *, by: str | None = None, order_col: str = "order_id",
+                  user_col: str = "user_id", time_col: str = "timestamp", revenue_col: str = "revenue") -> pd.DataFrame:
+    """The headline numbers of an order table.
+
+    - ``customers``: distinct customers who ordered;
+    - ``orders`` and ``revenue``: totals;
+    - ``average_order_value`` = revenue ÷ orders;
+    - ``purchase_frequency`` = orders ÷ customers;
+    - ``revenue_per_customer`` = revenue ÷ customers (= AOV × frequency);
+    - ``repeat_customer_share`` = share of customers with two orders or more,
+      over the whole period, whatever their first-order date (see
+      :func:`repeat_purchase_rate` for a rate that is fair to recent customers).
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Order table.
+    by : str, optional
+        Column whose value on a customer's **first** order splits the result.
+
+    Returns
+    -------
+    DataFrame
+        One row (per segment with ``by``).
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": [1, 2, 3, 4], "user_id": ["a", "a", "b", "c"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-01-05", "2025-03-01"]),
+    ...                        "revenue": [20.0, 30.0, 10.0, 40.0]})
+    >>> order_summary(orders).round(3).T
+                               0
+    customers              3.000
+    orders                 4.000
+    revenue              100.000
+    average_order_value   25.000
+    purchase_frequency     1.333
+    revenue_per_customer  33.333
+    repeat_customer_share  0.333
+    """
+    df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
+    per_customer = df.sort_values(["user_id", "timestamp", "order_id"]).groupby("user_id").agg(
+        orders=("order_id", "size"), revenue=("revenue", "sum"), **({by: (by, "first")} if by else {}))
+    groups = per_customer.groupby(by, dropna=False) if by else per_customer.groupby(lambda _: 0)
+    out = groups.agg(customers=("orders", "size"), orders=("orders", "sum"), revenue=("revenue", "sum"),
+                     repeat=("orders", lambda s: (s >= 2).mean()))
+    out["average_order_value"] = out["revenue"] / out["orders"]
+    out["purchase_frequency"] = out["orders"] / out["customers"]
+    out["revenue_per_customer"] = out["revenue"] / out["customers"]
+    out = out.rename(columns={"repeat": "repeat_customer_share"})
+    cols = ["customers", "orders", "revenue", "average_order_value", "purchase_frequency", "revenue_per_customer",
+            "repeat_customer_share"]
+    return out[cols].reset_index(drop=not by)
+
+
+def repeat_purchase_rate(orders: pd.DataFrame, *, within: str | pd.Timedelta = "90D", by: str | None = None,
+                         order_col: str = "order_id", user_col: str = "user_id", time_col: str = "timestamp",
+                         revenue_col: str = "revenue") -> pd.DataFrame:
+    """Share of new customers who order again within a fixed time of their first order.
+
+    Only customers whose first order is at least ``within`` before the last
+    order in the data are counted, so every customer had the same chance to
+    come back: a customer who first bought last week is not counted as a
+    one-time buyer.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Order table.
+    within : str or Timedelta, default "90D"
+        How long after the first order a second order counts.
+    by : str, optional
+        Column whose value on the first order splits the result.
+
+    Returns
+    -------
+    DataFrame
+        ``customers`` (eligible), ``repeaters``, ``repeat_rate``, and
+        ``median_days_to_second_order`` among the repeaters.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": [1, 2, 3, 4, 5], "user_id": ["a", "a", "b", "c", "c"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-01-05", "2025-01-10",
+    ...                                                     "2025-09-01"]),
+    ...                        "revenue": [20.0, 30.0, 10.0, 40.0, 5.0]})
+    >>> repeat_purchase_rate(orders, within="90D")
+       customers  repeaters  repeat_rate  median_days_to_second_order
+    0          3          1     0.333333                         31.0
+    """
+    df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
+    limit = _duration(within, "within")
+    df = df.sort_values(["user_id", "timestamp", "order_id"], kind="stable")
+    rank = df.groupby("user_id").cumcount()
+    first = df[rank == 0].set_index("user_id")
+    second = df[rank == 1].set_index("user_id")["timestamp"]
+    eligible = first[first["timestamp"] <= df["timestamp"].max() - limit].copy()
+    gap = second.reindex(eligible.index) - eligible["timestamp"]
+    eligible["repeater"] = gap <= limit
+    eligible["days"] = (gap / pd.Timedelta(days=1)).where(eligible["repeater"])
+    groups = eligible.groupby(by, dropna=False) if by else eligible.groupby(lambda _: 0)
+    out = groups.agg(customers=("repeater", "size"), repeaters=("repeater", "sum"),
+                     median_days_to_second_order=("days", "median"))
+    out["repeaters"] = out["repeaters"].astype(np.int64)
+    out["repeat_rate"] = out["repeaters"] / out["customers"]
+    return out[["customers", "repeaters", "repeat_rate", "median_days_to_second_order"]].reset_index(drop=not by)
+
+
+RFM_SEGMENTS = pd.DataFrame([
+    ("Champions", "R 4-5, F 4-5", "bought recently and often"),
+    ("Loyal", "R 3, F 4-5", "buy often, not in the last few weeks"),
+    ("Potential loyalists", "R 4-5, F 2-3", "recent, have bought more than once"),
+    ("New customers", "R 4-5, F 1", "recent first-time buyers"),
+    ("Needs attention", "R 3, F 1-3", "neither recent nor frequent enough to be safe"),
+    ("At risk", "R 1-2, F 3-5", "used to buy often, not lately"),
+    ("Hibernating", "R 1-2, F 1-2", "few orders, long ago"),
+], columns=["segment", "rule", "meaning"])
+"""The RFM segments and the recency (R) and frequency (F) scores that define them."""
+
+
+def _score(values: pd.Series) -> pd.Series:
+    """Score 1-5 by percentile rank, higher values scoring higher.
+
+    Tied customers share the *lowest* rank of their group, so that a value most
+    customers share (one order) scores low, not high; row order never matters.
+    """
+    pct = (values.rank(method="min") - 1) / len(values)
+    return (np.floor(pct * 5) + 1).clip(1, 5).astype("int64")
+
+
+def rfm(orders: pd.DataFrame, *, as_of=None, order_col: str = "order_id", user_col: str = "user_id",
+        time_col: str = "timestamp", revenue_col: str = "revenue") -> pd.DataFrame:
+    """Recency, frequency and monetary value per customer, with 1-5 scores and a named segment.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Order table.
+    as_of : timestamp, optional
+        The day recency is measured from; the last order in the data by default.
+
+    Returns
+    -------
+    DataFrame
+        One row per customer:
+
+        - ``first_order_at``, ``last_order_at``;
+        - ``days_since_last_order``: recency, from the last order to ``as_of``;
+        - ``days_between_first_and_last_order``: how long they have been
+          buying (0 for one order); not the same thing as recency;
+        - ``orders``: frequency; ``revenue``: monetary value;
+        - ``r_score``, ``f_score``, ``m_score``: 1 (lowest fifth) to 5
+          (highest fifth) by percentile rank; a *recent* order scores high.
+          Tied customers share the score of the lowest of them, so the many
+          one-order customers all get ``f_score`` 1;
+        - ``segment``: from R and F, see :data:`RFM_SEGMENTS`.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": [1, 2, 3, 4, 5], "user_id": ["a", "a", "b", "c", "c"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01", "2025-03-01", "2025-01-05", "2025-01-10",
+    ...                                                     "2025-02-01"]),
+    ...                        "revenue": [20.0, 30.0, 10.0, 40.0, 5.0]})
+    >>> rfm(orders)[["user_id", "days_since_last_order", "days_between_first_and_last_order"]]
+      user_id  days_since_last_order  days_between_first_and_last_order
+    0       a                      0                                 59
+    1       b                     55                                  0
+    2       c                     28                                 22
+    """
+    df = _orders(orders, order_col, user_col, time_col, revenue_col)
+    moment = df["timestamp"].max() if as_of is None else pd.Timestamp(as_of)
+    if (df["timestamp"] > moment).any():
+        raise ValueError(f"as_of={moment} is before some orders; pick a moment after the last order "
+                         f"({df['timestamp'].max()}) or filter the orders first.")
+    out = df.groupby("user_id").agg(first_order_at=("timestamp", "min"), last_order_at=("timestamp", "max"),
+                                    orders=("order_id", "size"), revenue=("revenue", "sum")).reset_index()
+    out.insert(3, "days_since_last_order", (moment - out["last_order_at"]).dt.days)
+    out.insert(4, "days_between_first_and_last_order", (out["last_order_at"] - out["first_order_at"]).dt.days)
+    out["r_score"] = _score(-out["days_since_last_order"])
+    out["f_score"] = _score(out["orders"])
+    out["m_score"] = _score(out["revenue"])
+    r, f = out["r_score"], out["f_score"]
+    out["segment"] = np.select(
+        [(r >= 4) & (f >= 4), (r == 3) & (f >= 4), (r >= 4) & (f >= 2), (r >= 4) & (f == 1), r == 3,
+         (r <= 2) & (f >= 3)],
+        ["Champions", "Loyal", "Potential loyalists", "New customers", "Needs attention", "At risk"],
+        default="Hibernating")
+    return out
+
+
+def historical_clv(orders: pd.DataFrame, *, horizon: str | pd.Timedelta = "365D", by: str | None = None,
+                   order_col: str = "order_id", user_col: str = "user_id", time_col: str = "timestamp",
+                   revenue_col: str = "revenue") -> pd.DataFrame:
+    """Revenue per customer over a fixed horizon after their first order.
+
+    Historical customer lifetime value: for every customer whose first order
+    is at least ``horizon`` before the last order in the data (so their whole
+    horizon is observed), add up the revenue of their orders in
+    [first order, first order + horizon). Averaging that over customers gives
+    the value of a new customer over the horizon.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Order table.
+    horizon : str or Timedelta, default "365D"
+        How long after the first order revenue counts.
+    by : str, optional
+        Column whose value on the first order splits the result.
+
+    Returns
+    -------
+    DataFrame
+        ``customers``, ``revenue`` (total within the horizon), ``clv`` (mean
+        revenue per customer) and ``median_revenue``.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": [1, 2, 3, 4], "user_id": ["a", "a", "b", "c"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01", "2025-02-15", "2025-01-20", "2025-04-01"]),
+    ...                        "revenue": [20.0, 30.0, 10.0, 40.0]})
+    >>> historical_clv(orders, horizon="60D")
+       customers  revenue   clv  median_revenue
+    0          2     60.0  30.0            30.0
+    """
+    df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
+    limit = _duration(horizon, "horizon")
+    df = df.sort_values(["user_id", "timestamp", "order_id"], kind="stable")
+    first = df.groupby("user_id")["timestamp"].transform("first")
+    eligible_users = first <= df["timestamp"].max() - limit
+    in_horizon = df[eligible_users & (df["timestamp"] < first + limit)]
+    per_customer = in_horizon.groupby("user_id").agg(revenue=("revenue", "sum"), **({by: (by, "first")} if by else {}))
+    groups = per_customer.groupby(by, dropna=False) if by else per_customer.groupby(lambda _: 0)
+    out = groups.agg(customers=("revenue", "size"), revenue=("revenue", "sum"), median_revenue=("revenue", "median"))
+    out["clv"] = out["revenue"] / out["customers"]
+    return out[["customers", "revenue", "clv", "median_revenue"]].reset_index(drop=not by)
+
+
+def predictive_clv(*, average_order_value: float, orders_per_period: float, margin: float, retention_rate: float,
+                   discount_rate: float, periods: int, period_name: str = "year") -> pd.Series:
+    """A simple forecast of a new customer's lifetime value, with its assumptions spelled out.
+
+    The customer buys ``orders_per_period`` orders of ``average_order_value`` in
+    each period they are still a customer; the business keeps ``margin`` of
+    that revenue; a customer still there in one period is there the next with
+    probability ``retention_rate``; money in period t (t = 0 for the first) is
+    worth 1 ÷ (1 + ``discount_rate``)^t today. Over ``periods`` periods::
+
+        CLV = Σ_{t=0}^{periods-1}  AOV × orders_per_period × margin × retention_rate^t / (1 + discount_rate)^t
+
+    It assumes constant spend, frequency and retention, which real customers
+    do not have: use it to compare scenarios, not as a promise.
+
+    Parameters
+    ----------
+    average_order_value : float
+        Revenue per order, in currency.
+    orders_per_period : float
+        Orders per customer per period while they remain a customer.
+    margin : float
+        Share of revenue kept as gross margin, between 0 and 1.
+    retention_rate : float
+        Probability of staying from one period to the next, between 0 and 1.
+    discount_rate : float
+        Discount rate per period, e.g. 0.1 for 10% a year.
+    periods : int
+        Horizon in periods.
+    period_name : str, default "year"
+        Name of the period, used in the assumptions.
+
+    Returns
+    -------
+    Series
+        ``clv`` and every assumption, with its unit.
+
+    Examples
+    --------
+    >>> predictive_clv(average_order_value=50, orders_per_period=2, margin=0.4, retention_rate=0.5,
+    ...                discount_rate=0.1, periods=3)["clv"].round(2)
+    np.float64(66.45)
+    """
+    for name, value in (("margin", margin), ("retention_rate", retention_rate)):
+        if not 0 <= value <= 1:
+            raise ValueError(f"{name} must be between 0 and 1 (a share), got {value}.")
+    if discount_rate < 0 or average_order_value < 0 or orders_per_period < 0:
+        raise ValueError("average_order_value, orders_per_period and discount_rate must not be negative.")
+    if int(periods) != periods or periods < 1:
+        raise ValueError(f"periods must be a whole number of at least 1, got {periods}.")
+    t = np.arange(int(periods))
+    value = average_order_value * orders_per_period * margin * np.sum(retention_rate**t / (1 + discount_rate) ** t)
+    return pd.Series({
+        "clv": float(value),
+        "average_order_value (currency per order)": average_order_value,
+        f"orders_per_period (orders per {period_name})": orders_per_period,
+        "margin (share of revenue)": margin,
+        f"retention_rate (per {period_name})": retention_rate,
+        f"discount_rate (per {period_name})": discount_rate,
+        f"horizon ({period_name}s)": int(periods),
+    })
