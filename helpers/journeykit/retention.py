@@ -77,34 +77,56 @@ def _check_event(ev: pd.DataFrame, name: str | None, param: str) -> None:
         raise ValueError(f"{param}={name!r} does not occur in the events.{hint} Use None for any event.")
 
 
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted unique values (a plain sort, much faster than hashing on large integer arrays)."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if ordered.size else ordered
+
+
 def _activity(events: pd.DataFrame, period: str, cohort_event: str | None, return_event: str | None,
               by: str | None, user_col: str, time_col: str, event_col: str):
-    """Validated events -> per-user cohort index (and segment), unique (user, period) returns, last period."""
+    """Validated events as arrays: each user's cohort period (and segment), and their active (user, period) pairs.
+
+    Returns a dict with ``cohort`` (period index per user code; -1 for users
+    without a cohort event), ``segment`` (value per user code, or None),
+    ``active_user`` / ``active_period`` (unique pairs, sorted by user then
+    period) and ``last_period``.
+    """
     _check_period(period)
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     if by is not None:
         require_columns(ev, [by], "events")
     _check_event(ev, cohort_event, "cohort_event")
     _check_event(ev, return_event, "return_event")
-    last_period = int(period_index(np.array([ev["timestamp"].max()], dtype="datetime64[ns]"), period)[0])
     codes, users = pd.factorize(ev["user_id"], sort=True)
-    pidx = period_index(ev["timestamp"].to_numpy(), period)
-
-    mask = np.ones(len(ev), dtype=bool) if cohort_event is None else (ev["event"] == cohort_event).to_numpy()
-    times = ev["timestamp"].to_numpy()[mask]
-    first_rows = np.lexsort((times, codes[mask]))  # each user's rows in time order
-    first = first_rows[np.r_[True, codes[mask][first_rows][1:] != codes[mask][first_rows][:-1]]]
-    cohort = pd.DataFrame({"user": codes[mask][first], "cohort": pidx[mask][first]})
-    if by is not None:
-        cohort[by] = ev[by].to_numpy()[mask][first]
-
-    ret_mask = np.ones(len(ev), dtype=bool) if return_event is None else (ev["event"] == return_event).to_numpy()
-    # unique (user, period) pairs, encoded as one integer: user * span + (period - first period)
+    times = ev["timestamp"].to_numpy().astype("datetime64[ns]")
+    pidx = period_index(times, period)
+    last_period = int(pidx.max())
     first_period = int(pidx.min())
-    span = last_period - first_period + 2
-    active = np.unique(codes[ret_mask].astype(np.int64) * span + (pidx[ret_mask] - first_period))
-    returns = pd.DataFrame({"user": active // span, "pidx": active % span + first_period})
-    return cohort, returns, last_period, users
+    n_users = len(users)
+
+    in_cohort = slice(None) if cohort_event is None else (ev["event"] == cohort_event).to_numpy()
+    c_codes, c_times = codes[in_cohort], times[in_cohort].astype(np.int64)
+    first_time = np.full(n_users, np.iinfo(np.int64).max)
+    np.minimum.at(first_time, c_codes, c_times)
+    has_cohort = first_time < np.iinfo(np.int64).max
+    cohort = np.full(n_users, -1, dtype=np.int64)
+    cohort[has_cohort] = period_index(first_time[has_cohort].astype("datetime64[ns]"), period)
+    segment = None
+    if by is not None:
+        # the value on the first cohort event; among events tied at that moment, the smallest value
+        seg_codes, seg_values = pd.factorize(ev[by].to_numpy()[in_cohort], sort=True, use_na_sentinel=False)
+        at_first = c_times == first_time[c_codes]
+        best = np.full(n_users, np.iinfo(np.int64).max)
+        np.minimum.at(best, c_codes[at_first], seg_codes[at_first])
+        segment = np.asarray(seg_values, dtype=object)[np.where(has_cohort, best, 0)]
+
+    in_return = slice(None) if return_event is None else (ev["event"] == return_event).to_numpy()
+    span = last_period - first_period + 2  # one unused slot between users, so key ± 1 never crosses users
+    pairs = _unique(codes[in_return].astype(np.int64) * span + (pidx[in_return] - first_period))
+    return {"cohort": cohort, "segment": segment, "active_user": pairs // span,
+            "active_period": pairs % span + first_period, "last_period": last_period, "first_period": first_period,
+            "span": span, "pairs": pairs}
 
 
 def cohort_retention(events: pd.DataFrame, *, period: str = "M", cohort_event: str | None = None,
@@ -174,35 +196,57 @@ def cohort_retention(events: pd.DataFrame, *, period: str = "M", cohort_event: s
     3 2025-02-01       0            1         1        1.0      True
     4 2025-02-01       1            1         0        0.0     False
     """
-    cohort, returns, last_period, _ = _activity(events, period, cohort_event, return_event, by,
-                                                user_col, time_col, event_col)
-    keys = [by] if by else []
-    joined = returns.merge(cohort, on="user")
-    joined["offset"] = joined["pidx"] - joined["cohort"]
-    joined = joined[joined["offset"] >= 0]
-    sizes = cohort.groupby([*keys, "cohort"], dropna=False).size().rename("cohort_size").reset_index()
-    if unbounded:
-        furthest = joined.groupby("user")["offset"].max()
-        reached = cohort.assign(offset=cohort["user"].map(furthest)).dropna(subset=["offset"])
-        counts = reached.groupby([*keys, "cohort", "offset"], dropna=False).size()
+    act = _activity(events, period, cohort_event, return_event, by, user_col, time_col, event_col)
+    last = act["last_period"]
+    has = act["cohort"] >= 0
+    cohort_of_user = act["cohort"]
+    # segment code per user (0 without by), and the (segment, cohort) cells
+    if by is not None:
+        seg_code, seg_values = pd.factorize(act["segment"][has], sort=True, use_na_sentinel=False)
+        seg_of_user = np.zeros(len(cohort_of_user), dtype=np.int64)
+        seg_of_user[has] = seg_code
     else:
-        counts = joined.groupby([*keys, "cohort", "offset"], dropna=False).size()
-    counts = counts.rename("retained").reset_index()
-    counts["offset"] = counts["offset"].astype(np.int64)
+        seg_values, seg_of_user = [None], np.zeros(len(cohort_of_user), dtype=np.int64)
+    c0 = int(cohort_of_user[has].min())
+    n_cohorts, n_offsets, n_segments = last - c0 + 1, last - c0 + 1, len(seg_values)
 
-    grid = sizes.loc[sizes.index.repeat(last_period - sizes["cohort"] + 1)].copy()
-    grid["offset"] = grid.groupby([*keys, "cohort"], dropna=False).cumcount()
-    out = grid.merge(counts, on=[*keys, "cohort", "offset"], how="left")
-    out["retained"] = out["retained"].fillna(0).astype(np.int64)
-    if unbounded:  # on or after k = users whose furthest return offset is >= k
-        out["retained"] = out.groupby([*keys, "cohort"], dropna=False)["retained"].transform(
-            lambda s: s[::-1].cumsum()[::-1])
+    def cell(seg, coh, off):
+        return (seg * n_cohorts + (coh - c0)) * n_offsets + off
+
+    sizes = np.bincount(seg_of_user[has] * n_cohorts + (cohort_of_user[has] - c0), minlength=n_segments * n_cohorts)
+    user, per = act["active_user"], act["active_period"]
+    offset = per - cohort_of_user[user]
+    keep = has[user] & (offset >= 0)
+    user, offset = user[keep], offset[keep]
+    if unbounded:
+        # furthest return offset per user; retained at k if furthest >= k
+        furthest = np.full(len(cohort_of_user), -1, dtype=np.int64)
+        np.maximum.at(furthest, user, offset)
+        who = np.flatnonzero(furthest >= 0)
+        at_furthest = np.bincount(cell(seg_of_user[who], cohort_of_user[who], furthest[who]),
+                                  minlength=n_segments * n_cohorts * n_offsets).reshape(-1, n_offsets)
+        retained = at_furthest[:, ::-1].cumsum(axis=1)[:, ::-1]
+    else:
+        retained = np.bincount(cell(seg_of_user[user], cohort_of_user[user], offset),
+                               minlength=n_segments * n_cohorts * n_offsets).reshape(-1, n_offsets)
+
+    seg_idx, coh_idx, off_idx = np.meshgrid(np.arange(n_segments), np.arange(n_cohorts), np.arange(n_offsets),
+                                            indexing="ij")
+    cohort_index = coh_idx.ravel() + c0
+    out = pd.DataFrame({"segment": seg_idx.ravel(), "cohort": cohort_index, "period": off_idx.ravel(),
+                        "cohort_size": sizes[seg_idx.ravel() * n_cohorts + coh_idx.ravel()],
+                        "retained": retained.ravel()})
+    out = out[(out["cohort_size"] > 0) & (out["cohort"] + out["period"] <= last)].reset_index(drop=True)
     out["retention"] = out["retained"] / out["cohort_size"]
-    out["complete"] = (out["cohort"] + out["offset"]) < last_period
+    out["complete"] = (out["cohort"] + out["period"]) < last
     out["cohort"] = period_start(out["cohort"].to_numpy(), period)
-    out = out.rename(columns={"offset": "period"})
-    out["cohort_size"] = out["cohort_size"].astype(np.int64)
-    return out[[*keys, "cohort", "period", "cohort_size", "retained", "retention", "complete"]].reset_index(drop=True)
+    for col in ("period", "cohort_size", "retained"):
+        out[col] = out[col].astype(np.int64)
+    columns = ["cohort", "period", "cohort_size", "retained", "retention", "complete"]
+    if by is None:
+        return out[columns]
+    out.insert(0, by, np.asarray(seg_values, dtype=object)[out.pop("segment").to_numpy()])
+    return out[[by, *columns]]
 
 
 def retention_curve(table: pd.DataFrame) -> pd.DataFrame:
@@ -431,18 +475,18 @@ def lifecycle(events: pd.DataFrame, *, period: str = "M", event: str | None = No
     2025-03-01        2    0            0          0
     2025-04-01        0    0            1          0
     """
-    _, returns, last_period, _ = _activity(events, period, None, event, None, user_col, time_col, event_col)
-    first = returns.groupby("user")["pidx"].transform("min")
-    first_period = int(returns["pidx"].min())
-    span = last_period - first_period + 2  # leaves an unused slot between users, so key ± 1 never crosses users
-    keys = returns["user"].to_numpy() * span + (returns["pidx"].to_numpy() - first_period)
+    act = _activity(events, period, None, event, None, user_col, time_col, event_col)
+    last_period, keys = act["last_period"], act["pairs"]
+    user, pidx = act["active_user"], act["active_period"]
+    # pairs are sorted by user then period, so a user's first pair is their first active period
+    first_of_user = np.r_[True, user[1:] != user[:-1]]
     was_active_before = np.isin(keys - 1, keys)
-    status = np.where(returns["pidx"] == first, "new", np.where(was_active_before, "returning", "resurrected"))
-    active = pd.DataFrame({"pidx": returns["pidx"], "status": status})
-    gone = returns[~np.isin(keys + 1, keys) & (returns["pidx"] < last_period)]
-    dormant = pd.DataFrame({"pidx": gone["pidx"] + 1, "status": "dormant"})
+    status = np.where(first_of_user, "new", np.where(was_active_before, "returning", "resurrected"))
+    active = pd.DataFrame({"pidx": pidx, "status": status})
+    gone = ~np.isin(keys + 1, keys) & (pidx < last_period)
+    dormant = pd.DataFrame({"pidx": pidx[gone] + 1, "status": "dormant"})
     counts = pd.concat([active, dormant]).groupby(["pidx", "status"]).size()
-    periods = np.arange(returns["pidx"].min(), last_period + 1)
+    periods = np.arange(pidx.min(), last_period + 1)
     statuses = ["new", "returning", "resurrected", "dormant"]
     counts = counts.reindex(pd.MultiIndex.from_product([periods, statuses], names=["pidx", "status"]), fill_value=0)
     out = counts.rename("users").reset_index()
