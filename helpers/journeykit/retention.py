@@ -511,6 +511,7 @@ def plot_lifecycle(table: pd.DataFrame, *, ax: plt.Axes | None = None, title: st
         bottom += wide[status].to_numpy()
     ax.bar(x, -wide["dormant"], color=colors["dormant"], label="dormant", width=0.8)
     ax.axhline(0, color="black", lw=0.8)
+    ax.set_ylim(-wide["dormant"].max() * 1.1, bottom.max() * 1.25)  # headroom for the legend
     step = max(1, len(wide) // 12)
     ax.set_xticks(x[::step], [d.strftime("%Y-%m-%d" if d.day != 1 else "%Y-%m") for d in wide.index[::step]],
                   rotation=45, ha="right")
