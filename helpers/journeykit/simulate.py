@@ -54,6 +54,9 @@ _REPEAT_RATE = {"ads": 0.20, "referral": 0.66, "email": 0.58, "search": 0.50, "d
 # Mean "how likely are you to recommend us" before delivery experience is taken into account.
 _NPS_BASE = {"ads": 6.9, "referral": 9.5, "email": 8.7, "search": 8.5, "direct": 8.6,
              "content": 8.8, "social": 8.3}
+# Chance that a session before the first purchase ends on its landing page (a bounce).
+_BOUNCE_RATE = {"social": 0.45, "ads": 0.2, "search": 0.28, "content": 0.2, "email": 0.2, "direct": 0.25,
+                "referral": 0.18}
 # Chance that one payment attempt fails.
 _PAYMENT_FAILURE = {"mobile": 0.42, "desktop": 0.06, "tablet": 0.08}
 
@@ -254,6 +257,8 @@ class _Shop:
         emit("visit", gap=(1, 1))
         if channel == "content" or d.chance(0.06):
             emit("read_article", gap=(30, 400))
+        elif first_purchase and d.chance(_BOUNCE_RATE[channel]):
+            return "bounce", t
         if not first_purchase:
             emit("view_product")
         else:
@@ -376,13 +381,13 @@ def _arrival_days(dice_rng: np.random.Generator, n: int, start: np.datetime64, e
     return dice_rng.choice(days, size=n, p=weight / weight.sum())
 
 
-def simulate_shop(n_users: int = 20000, *, seed: int = SHOP_SEED, start: str = "2025-01-01",
+def simulate_shop(n_users: int = 24000, *, seed: int = SHOP_SEED, start: str = "2025-01-01",
                   end: str = "2026-04-01") -> dict[str, pd.DataFrame]:
     """Simulate the sample online shop.
 
     Parameters
     ----------
-    n_users : int, default 20000
+    n_users : int, default 24000
         People who arrive on their own (through social, search, ads, content,
         email or direct). Customers' referrals add more people on top.
     seed : int, default SHOP_SEED
