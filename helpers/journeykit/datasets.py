@@ -46,7 +46,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
 _DTYPES = {"user_id": "str", "event": "str", "channel": "str", "device": "str", "session_id": "str",
            "revenue": "float64", "order_id": "str", "items": "Int64", "plan": "str", "touchpoint": "str",
            "stage": "str", "nps": "Int64", "csat": "Int64", "comment": "str", "response_id": "str",
-           "acquisition_channel": "str", "referred_by": "str"}
+           "acquisition_channel": "str", "referred_by": "str", "phase": "str"}
 
 
 def data_dir() -> Path:

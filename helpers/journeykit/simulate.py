@@ -492,13 +492,14 @@ def simulate_subscription(n_users: int = 4000, *, seed: int = SUBSCRIPTION_SEED,
         t = _at_hour(d, day)
         log.users.append((user, t, channel, device))
 
-        def emit(name: str, when: np.datetime64, revenue: float | None = None, chan: str = "direct") -> bool:
+        def emit(name: str, when: np.datetime64, revenue: float | None = None, chan: str = "direct",
+                 phase: str = "trial") -> bool:
             if when >= end_ts:
                 return False
-            log.events.append((user, when, name, chan, device, revenue))
+            log.events.append((user, when, name, chan, device, phase, revenue))
             return True
 
-        emit("visit", t, chan=channel)
+        emit("visit", t, chan=channel, phase="visitor")
         if not d.chance(0.55):
             continue
         t = t + np.timedelta64(d.integer(60, 900), "s")
@@ -525,7 +526,7 @@ def simulate_subscription(n_users: int = 4000, *, seed: int = SUBSCRIPTION_SEED,
         plan = "annual" if d.chance(0.25) else "monthly"
         price = _PLANS[plan]
         invoice_no += 1
-        if not emit("subscribe", trial_end, price):
+        if not emit("subscribe", trial_end, price, phase="paid"):
             continue
         log.orders.append((f"I{invoice_no:06d}", user, trial_end, price, plan, channel))
         monthly_churn = (0.06 if fast else 0.12) * (1.6 if channel == "ads" else 1.0)
@@ -536,7 +537,7 @@ def simulate_subscription(n_users: int = 4000, *, seed: int = SUBSCRIPTION_SEED,
             months += step
             next_bill = trial_end + np.timedelta64(round(months * 30.44 * 86400), "s")
             for week in range(0, 30 * step, 9):
-                emit("use_feature", _at_hour(d, paid_at + np.timedelta64(week + d.integer(0, 5), "D")))
+                emit("use_feature", _at_hour(d, paid_at + np.timedelta64(week + d.integer(0, 5), "D")), phase="paid")
             if months == step and d.chance(0.35):
                 nps = int(min(10, max(0, round(d.normal(8.3 if fast else 6.8, 1.6)))))
                 when = paid_at + np.timedelta64(20, "D")
@@ -547,14 +548,15 @@ def simulate_subscription(n_users: int = 4000, *, seed: int = SUBSCRIPTION_SEED,
                                    if nps >= 7 else "Never really got into it.")
                     log.surveys.append((user, when, "in_app", "Retention", nps, None, comment))
             if d.chance(1 - (1 - monthly_churn) ** step):
-                emit("cancel", next_bill - np.timedelta64(d.integer(1, 6), "D"))
+                emit("cancel", next_bill - np.timedelta64(d.integer(1, 6), "D"), phase="paid")
                 break
             invoice_no += 1
-            if not emit("renew", next_bill, price):
+            if not emit("renew", next_bill, price, phase="paid"):
                 break
             log.orders.append((f"I{invoice_no:06d}", user, next_bill, price, plan, "direct"))
             paid_at = next_bill
-    events = pd.DataFrame(log.events, columns=["user_id", "timestamp", "event", "channel", "device", "revenue"])
+    events = pd.DataFrame(log.events, columns=["user_id", "timestamp", "event", "channel", "device", "phase",
+                                               "revenue"])
     events = events.sort_values(["timestamp", "user_id"], kind="stable", ignore_index=True)
     invoices = pd.DataFrame(log.orders, columns=["order_id", "user_id", "timestamp", "revenue", "plan", "channel"])
     invoices = invoices.sort_values(["timestamp", "order_id"], kind="stable", ignore_index=True)

@@ -1,0 +1,506 @@
+"""Journey maps: stages × lanes, built from data where data exists, drawn as the classic figure.
+
+A journey map has one column per stage and one row per **lane**:
+
+======================  ==================================================================
+lane                    where it comes from
+======================  ==================================================================
+``goal``                analyst's text: what the customer wants at this stage
+``touchpoints``         data: the most frequent events in the stage
+``channels``            data: the most frequent channels of the stage's events
+``actions``             analyst's text: what the customer does
+``quotes``              data: the most frequent survey comments placed in the stage
+``emotion``             data: mean survey score rescaled to −2…+2, with a 95% interval
+``pain_points``         data: largest drop-off, worst-scored touchpoint, lowest emotion, many negative comments
+``opportunities``       analyst's text: what the business could do
+``kpis``                data: entry conversion and survey scores; web analytics for awareness
+``owner``               analyst's text: the team that owns the stage
+======================  ==================================================================
+
+The emotion scale: a CSAT answer s (1–5) counts as s − 3, an NPS answer n
+(0–10) as (n − 5) ÷ 2.5, and an answer with both as the mean of the two; so −2
+is the worst possible answer, 0 neutral and +2 the best.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+from statistics import NormalDist
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from journeykit.schema import validate_events, validate_surveys
+from journeykit.stages import _PRESETS, StageModel, _model, assign_stages, stage_summary
+
+__all__ = ["LANES", "sessionize", "web_analytics", "emotion_scores", "journey_map", "journey_map_table",
+           "journey_map_markdown", "plot_journey_map", "SHOP_MAP_TEXT"]
+
+LANES = ["goal", "touchpoints", "channels", "actions", "quotes", "emotion", "pain_points", "opportunities", "kpis",
+         "owner"]
+"""The lanes of a journey map, top to bottom."""
+
+_LANE_TITLES = {"goal": "Customer goal", "touchpoints": "Touchpoints", "channels": "Channels",
+                "actions": "Customer actions", "quotes": "What customers say", "emotion": "Emotion (−2…+2)",
+                "pain_points": "Pain points", "opportunities": "Opportunities", "kpis": "KPIs", "owner": "Owner"}
+
+SHOP_MAP_TEXT: dict[str, dict[str, str]] = {
+    "goal": {"Awareness": "Find something nice for the home", "Consideration": "Pick the right product at a fair price",
+             "Decision": "Buy it quickly and safely", "Intent": "Buy it quickly and safely",
+             "Purchase": "Pay without hassle", "Post-purchase": "Get it on time; get help if needed",
+             "Retention": "Get it on time; enjoy it; get help if needed", "Evaluation": "Be sure it was a good buy",
+             "Advocacy": "Share a good find"},
+    "actions": {"Awareness": "Scrolls social media, searches, reads a blog post, hears from a friend",
+                "Consideration": "Browses products, reads reviews, compares prices, comes back later",
+                "Decision": "Adds to cart, checks delivery costs, starts checkout",
+                "Intent": "Adds to cart, checks delivery costs, starts checkout",
+                "Purchase": "Enters payment details, pays, gets a confirmation",
+                "Post-purchase": "Waits for the parcel, unpacks, contacts support, returns",
+                "Retention": "Waits for the parcel, unpacks, contacts support, buys again",
+                "Evaluation": "Unpacks, uses, judges, contacts support or returns",
+                "Advocacy": "Writes a review, sends a friend a referral link"},
+    "opportunities": {"Awareness": "Spend where visitors stay: fix social landing pages that bounce",
+                      "Consideration": "Surface reviews and price comparisons on product pages",
+                      "Decision": "Show delivery costs early; fewer checkout steps",
+                      "Intent": "Show delivery costs early; fewer checkout steps",
+                      "Purchase": "Wallet payments and a clear retry on mobile",
+                      "Post-purchase": "Proactive delivery updates; faster support",
+                      "Retention": "Proactive delivery updates; faster support; a reason to come back",
+                      "Evaluation": "Ask for feedback at delivery and act on it",
+                      "Advocacy": "Reward referrals; answer reviews"},
+    "owner": {"Awareness": "Marketing", "Consideration": "Marketing & Content", "Decision": "E-commerce",
+              "Intent": "E-commerce", "Purchase": "Payments & Product", "Post-purchase": "Operations & Service",
+              "Retention": "Operations, Service & CRM", "Evaluation": "Service & CRM", "Advocacy": "CRM & Community"},
+}
+"""Default analyst text for the sample shop's map, by lane and stage name (used where a stage name matches)."""
+
+
+_KNOWN_STAGES = {name for preset in _PRESETS.values() for name in preset.stage_names}
+
+# ---------------------------------------------------------------------------
+# Sessions and web analytics (the awareness stage's KPIs)
+# ---------------------------------------------------------------------------
+
+
+def sessionize(events: pd.DataFrame, *, timeout: str | pd.Timedelta = "30min", user_col: str = "user_id",
+               time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Split each user's events into sessions after a period of inactivity.
+
+    A new session starts with a user's first event and with every event that
+    comes more than ``timeout`` after the user's previous event (30 minutes is
+    the web-analytics convention).
+
+    Returns
+    -------
+    DataFrame
+        The validated events sorted by user and time, with ``session``: an id
+        ``"<user_id>#<n>"`` (n = 1, 2, … per user).
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": ["a", "a", "a"], "event": ["visit", "view", "visit"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:20",
+    ...                                                     "2025-01-01 11:00"])})
+    >>> sessionize(events)["session"].tolist()
+    ['a#1', 'a#1', 'a#2']
+    """
+    limit = pd.Timedelta(timeout)
+    if pd.isna(limit) or limit <= pd.Timedelta(0):
+        raise ValueError(f"timeout must be a positive duration such as '30min', got {timeout!r}.")
+    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
+    ev = ev.sort_values(["user_id", "timestamp"], kind="stable", ignore_index=True)
+    new_user = ev["user_id"].ne(ev["user_id"].shift())
+    new_session = new_user | (ev["timestamp"].diff() > limit)
+    number = new_session.astype(np.int64).groupby(ev["user_id"]).cumsum()
+    ev["session"] = ev["user_id"].astype(str) + "#" + number.astype(str)
+    return ev
+
+
+def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_col: str = "session_id",
+                  timeout: str | pd.Timedelta = "30min", user_col: str = "user_id", time_col: str = "timestamp",
+                  event_col: str = "event") -> pd.DataFrame:
+    """Sessions, visitors and bounce rate: the web-analytics view of the awareness stage.
+
+    Sessions come from ``session_col`` when the log has it (rows where it is
+    empty, such as deliveries or e-mails, are not web interactions and are left
+    out); otherwise they are derived with :func:`sessionize`. A session belongs
+    to the ``by`` value of its first event (its traffic source).
+
+    - ``sessions``: number of sessions;
+    - ``visitors``: distinct users with a session;
+    - ``bounce_rate``: share of sessions with a single interaction;
+    - ``events_per_session``: mean interactions per session.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``by`` value (one row in all with ``by=None``).
+    """
+    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
+    if session_col in ev.columns:
+        ev = ev[ev[session_col].notna()].rename(columns={session_col: "session"})
+        if ev.empty:
+            raise ValueError(f"column {session_col!r} is empty on every row; pass session_col=None to derive "
+                             "sessions from inactivity.")
+        ev = ev.sort_values(["user_id", "timestamp"], kind="stable")
+    else:
+        ev = sessionize(ev, timeout=timeout)
+    agg = {"user_id": ("user_id", "first"), "n": ("event", "size")}
+    if by is not None:
+        if by not in ev.columns:
+            raise ValueError(f"no column {by!r} in the events to split sessions by; pass by=None for totals.")
+        agg[by] = (by, "first")
+    per_session = ev.groupby("session", sort=False).agg(**agg)
+    groups = per_session.groupby(by, dropna=False) if by else per_session.groupby(lambda _: "all")
+    out = groups.agg(sessions=("n", "size"), visitors=("user_id", "nunique"),
+                     bounce_rate=("n", lambda n: (n == 1).mean()), events_per_session=("n", "mean"))
+    return out.reset_index(drop=by is None)
+
+
+# ---------------------------------------------------------------------------
+# Emotion from surveys
+# ---------------------------------------------------------------------------
+
+
+def emotion_scores(surveys: pd.DataFrame, model: StageModel | str = "6-stage", **columns) -> pd.DataFrame:
+    """Place survey answers in stages and put them on the −2…+2 emotion scale.
+
+    An answer's stage comes from its touchpoint (``model.touchpoints``), or
+    from its ``stage`` value when that is a stage of the model. Answers that
+    cannot be placed are dropped.
+
+    Parameters
+    ----------
+    surveys : DataFrame
+        Survey answers (see :func:`journeykit.validate_surveys`).
+    model : StageModel or str
+    **columns
+        Column names passed to :func:`journeykit.validate_surveys`.
+
+    Returns
+    -------
+    DataFrame
+        The answers with ``stage`` and ``emotion``.
+    """
+    model = _model(model)
+    sv = validate_surveys(surveys, **columns)
+    stage = pd.Series(pd.NA, index=sv.index, dtype=object)
+    if "touchpoint" in sv.columns:
+        stage = sv["touchpoint"].map(dict(model.touchpoints)).astype(object)
+    if "stage" in sv.columns:
+        own = sv["stage"].where(sv["stage"].isin(model.stage_names))
+        stage = stage.fillna(own)
+    parts = []
+    if "csat" in sv.columns:
+        parts.append(sv["csat"].astype("Float64") - 3)
+    if "nps" in sv.columns:
+        parts.append((sv["nps"].astype("Float64") - 5) / 2.5)
+    emotion = pd.concat(parts, axis=1).mean(axis=1, skipna=True)
+    out = sv.assign(stage=stage, emotion=emotion.astype("float64"))
+    return out[out["stage"].notna() & out["emotion"].notna()].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# The map
+# ---------------------------------------------------------------------------
+
+
+def _top(counts: pd.Series, n: int, share: bool = False) -> str:
+    counts = counts[counts > 0].sort_values(ascending=False, kind="stable")
+    if counts.empty:
+        return "—"
+    total = counts.sum()
+    parts = [f"{name} {count / total:.0%}" if share else str(name) for name, count in counts.head(n).items()]
+    return " · ".join(parts)
+
+
+def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, surveys: pd.DataFrame | None = None,
+                text: Mapping[str, Mapping[str, str]] | None = None, top: int = 3, min_answers: int = 20,
+                negative_share: float = 0.2,
+                user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Build a journey map from an event log, survey answers and the analyst's text.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log; a ``channel`` column fills the channels lane and a
+        ``session_id`` column (or derived sessions) the awareness KPIs.
+    model : StageModel or str, default "6-stage"
+        The stages (columns of the map).
+    surveys : DataFrame, optional
+        Survey answers; they fill the quotes, emotion and score KPIs.
+    text : mapping, optional
+        ``{lane: {stage: text}}`` for the analyst's lanes (goal, actions,
+        opportunities, owner), or to override any lane's text. Pass
+        :data:`SHOP_MAP_TEXT` for the sample shop. Stages of other preset
+        frameworks are ignored, so one text can serve several models; any
+        other unknown stage name is an error.
+    top : int, default 3
+        How many touchpoints and channels to list per stage.
+    min_answers : int, default 20
+        Touchpoints and stages with fewer answers (or comments) are not named as pain points.
+    negative_share : float, default 0.2
+        A stage is a pain point when at least this share of its comments come
+        with a negative score.
+
+    Returns
+    -------
+    DataFrame
+        Tidy: one row per (lane, stage) with ``lane``, ``stage``,
+        ``stage_number``, ``text`` (what the cell says), ``value``, ``low``,
+        ``high`` (numbers behind the emotion cell: mean and 95% interval) and
+        ``highlight`` (True for pain points). ``journey_map_table`` pivots it
+        into the familiar grid; ``df.to_csv`` exports it.
+    """
+    model = _model(model)
+    names = model.stage_names
+    assigned = assign_stages(events, model, user_col=user_col, time_col=time_col, event_col=event_col)
+    summary = stage_summary(assigned, model)
+    cells: dict[tuple[str, str], dict] = {(lane, s): {"text": "—"} for lane in LANES for s in names}
+
+    counts = assigned.groupby(["stage", "event"], observed=True).size()
+    for s in names:
+        if s in counts.index.get_level_values(0):
+            cells[("touchpoints", s)]["text"] = _top(counts.loc[s], top)
+    if "channel" in assigned.columns:
+        by_channel = assigned.groupby(["stage", "channel"], observed=True).size()
+        for s in names:
+            if s in by_channel.index.get_level_values(0):
+                cells[("channels", s)]["text"] = _top(by_channel.loc[s], top, share=True)
+
+    # KPIs: entry conversion for every stage after the first, web analytics for the first
+    entry = summary.set_index("stage")
+    kpis: dict[str, list[str]] = {s: [] for s in names}
+    for s in names[1:]:
+        kpis[s].append(f"{entry.loc[s, 'users']:,} users; {entry.loc[s, 'share_of_previous']:.0%} of previous stage")
+    log = assigned.drop(columns=["stage", "stage_number"])
+    totals = web_analytics(log, by=None).iloc[0]
+    first = f"{int(totals['visitors']):,} visitors; {int(totals['sessions']):,} sessions; " \
+            f"bounce {totals['bounce_rate']:.0%}"
+    if "channel" in log.columns:
+        worst = web_analytics(log, by="channel").sort_values("bounce_rate", ascending=False, kind="stable").iloc[0]
+        first += f" ({worst['channel']} {worst['bounce_rate']:.0%})"
+    kpis[names[0]].append(first)
+
+    # Pain point 1: the stage with the lowest entry conversion
+    pains: dict[str, list[str]] = {s: [] for s in names}
+    conversions = entry["share_of_previous"].iloc[1:]
+    if len(conversions):
+        worst_stage = conversions.idxmin()
+        before = names[names.index(worst_stage) - 1]
+        pains[worst_stage].append(f"Largest drop-off: {conversions.min():.0%} of {before} users get here")
+
+    if surveys is not None:
+        answers = emotion_scores(surveys, model)
+        z = NormalDist().inv_cdf(0.975)
+        stats = answers.groupby("stage")["emotion"].agg(["mean", "std", "count"])
+        for s in names:
+            if s in stats.index:
+                m, sd, n = stats.loc[s]
+                half = z * sd / np.sqrt(n) if n > 1 else np.nan
+                cells[("emotion", s)] = {"text": f"{m:+.1f} (n={int(n):,})", "value": m, "low": m - half,
+                                         "high": m + half}
+            else:
+                cells[("emotion", s)]["text"] = "no survey"
+        for s, rows in answers.groupby("stage"):
+            if "csat" in rows and rows["csat"].notna().any():
+                c = rows["csat"].dropna()
+                kpis[s].append(f"CSAT {100 * (c >= 4).mean():.0f}% (n={len(c):,})")
+            if "nps" in rows and rows["nps"].notna().any():
+                p = rows["nps"].dropna()
+                kpis[s].append(f"NPS {100 * ((p >= 9).mean() - (p <= 6).mean()):+.0f} (n={len(p):,})")
+        if "comment" in answers.columns:
+            commented = answers[answers["comment"].notna()]
+            for s, rows in commented.groupby("stage"):
+                quotes = []
+                for side in (rows[rows["emotion"] < 0], rows[rows["emotion"] > 0]):
+                    if len(side):
+                        top_comment = side["comment"].value_counts().sort_index().sort_values(
+                            ascending=False, kind="stable")
+                        quotes.append(f"“{top_comment.index[0]}” ×{top_comment.iloc[0]}")
+                cells[("quotes", s)]["text"] = "\n".join(quotes) if quotes else "—"
+                # Pain point: a stage where many comments are negative
+                negative = rows.loc[rows["emotion"] < 0, "comment"].value_counts().sort_index()
+                negative = negative.sort_values(ascending=False, kind="stable")
+                share = negative.sum() / len(rows)
+                if len(rows) >= min_answers and share >= negative_share:
+                    pains[s].append(f"{share:.0%} of comments negative: “{negative.index[0]}” ({negative.iloc[0]}×)")
+        # Pain point 2: the worst-scored touchpoint with enough answers
+        if "touchpoint" in answers.columns:
+            by_touchpoint = answers.groupby(["touchpoint", "stage"])["emotion"].agg(["mean", "count"])
+            by_touchpoint = by_touchpoint[by_touchpoint["count"] >= min_answers]
+            if len(by_touchpoint):
+                (tp, s), row = next(by_touchpoint.sort_values("mean").iterrows())
+                pains[s].append(f"Worst touchpoint: {tp} ({row['mean']:+.1f}, n={int(row['count'])})")
+        # Pain point 3: the stage with the lowest emotion
+        if len(stats):
+            low_stage = stats["mean"].idxmin()
+            if stats.loc[low_stage, "mean"] < 0:
+                pains[low_stage].append(f"Lowest emotion ({stats.loc[low_stage, 'mean']:+.1f})")
+
+    for s in names:
+        cells[("kpis", s)]["text"] = "\n".join(kpis[s]) if kpis[s] else "—"
+        if pains[s]:
+            cells[("pain_points", s)] = {"text": "\n".join(dict.fromkeys(pains[s])), "highlight": True}
+    for lane, by_stage in (text or {}).items():
+        if lane not in LANES:
+            raise ValueError(f"unknown lane {lane!r} in text; lanes are {LANES}.")
+        for s, value in by_stage.items():
+            if s in names:
+                cells[(lane, s)]["text"] = value
+            elif s not in _KNOWN_STAGES:
+                raise ValueError(f"text for lane {lane!r} names stage {s!r}, which is not a stage of model "
+                                 f"{model.name!r} ({names}).")
+    rows = [{"lane": lane, "stage": s, "stage_number": i, "text": cells[(lane, s)].get("text", "—"),
+             "value": cells[(lane, s)].get("value", np.nan), "low": cells[(lane, s)].get("low", np.nan),
+             "high": cells[(lane, s)].get("high", np.nan), "highlight": bool(cells[(lane, s)].get("highlight", False))}
+            for lane in LANES for i, s in enumerate(names, start=1)]
+    out = pd.DataFrame(rows)
+    out.attrs["model"] = model.name
+    return out
+
+
+def journey_map_table(journey: pd.DataFrame) -> pd.DataFrame:
+    """The familiar grid: one row per lane, one column per stage, the cells' text."""
+    order = journey.drop_duplicates("stage").sort_values("stage_number")["stage"].tolist()
+    table = journey.pivot(index="lane", columns="stage", values="text")
+    return table.reindex(index=[lane for lane in LANES if lane in table.index], columns=order)
+
+
+def journey_map_markdown(journey: pd.DataFrame) -> str:
+    """The map as a Markdown table (pain points in bold), for a report or a wiki page."""
+    table = journey_map_table(journey)
+    flags = journey.pivot(index="lane", columns="stage", values="highlight").reindex_like(table)
+
+    def cell(text: str, bold: bool) -> str:
+        text = str(text).replace("|", "\\|").replace("\n", "<br>")
+        return f"**{text}**" if bold and text != "—" else text
+
+    lines = ["| lane | " + " | ".join(table.columns) + " |", "|---" * (len(table.columns) + 1) + "|"]
+    for lane, row in table.iterrows():
+        cells = [cell(row[s], bool(flags.loc[lane, s])) for s in table.columns]
+        lines.append(f"| {_LANE_TITLES[lane]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# The figure
+# ---------------------------------------------------------------------------
+
+_PAIN = "#C44E52"
+
+
+def _wrapped(text: str, wrap: int) -> str:
+    return "\n".join(textwrap.fill(part, wrap) for part in str(text).split("\n"))
+
+
+def _lane_heights(journey: pd.DataFrame, wrap: int) -> list[float]:
+    """Each lane as tall as its longest cell, in axis units (about 0.15 per line of text)."""
+    lines = journey.assign(n=journey["text"].map(lambda t: _wrapped(t, wrap).count("\n") + 1))
+    longest = lines.groupby("lane")["n"].max()
+    return [1.5 if lane == "emotion" else max(0.7, 0.3 + 0.15 * longest.get(lane, 1)) for lane in LANES]
+
+
+def _draw(ax: plt.Axes, journey: pd.DataFrame, title: str | None, wrap: int,
+          heights: list[float] | None = None) -> None:
+    stages = journey.drop_duplicates("stage").sort_values("stage_number")["stage"].tolist()
+    k = len(stages)
+    heights = heights or _lane_heights(journey, wrap)
+    tops = np.concatenate([[0], np.cumsum(heights)])
+    total = tops[-1]
+    label_w = 1.25
+    ax.set_xlim(-label_w, k)
+    ax.set_ylim(total + 0.55, -0.05)
+    ax.axis("off")
+    cell = journey.set_index(["lane", "stage"])
+    for j, s in enumerate(stages):
+        ax.add_patch(plt.Rectangle((j + 0.02, -0.0), 0.96, 0.5, color="#2F4B7C", zorder=1))
+        pain = cell.loc[("pain_points", s), "highlight"]
+        ax.text(j + 0.5, 0.25, f"{j + 1}. {s}" + ("  ⚠" if pain else ""), ha="center", va="center", color="white",
+                fontsize=10.5, fontweight="bold", zorder=2)
+    for i, lane in enumerate(LANES):
+        y0 = tops[i] + 0.55
+        h = heights[i]
+        ax.add_patch(plt.Rectangle((-label_w, y0), label_w - 0.03, h - 0.04, color="#E8EDF3", zorder=0))
+        ax.text(-label_w + 0.06, y0 + h / 2, _LANE_TITLES[lane], ha="left", va="center", fontsize=9.5,
+                fontweight="bold", color="#2F4B7C")
+        if lane == "emotion":
+            values = [cell.loc[(lane, s), "value"] for s in stages]
+            lows = [cell.loc[(lane, s), "low"] for s in stages]
+            highs = [cell.loc[(lane, s), "high"] for s in stages]
+            ax.add_patch(plt.Rectangle((0.02, y0), k - 0.04, h - 0.04, color="#F7F7F7", zorder=0))
+
+            def to_y(v):
+                return y0 + (h - 0.04) * (1 - (np.asarray(v, dtype=float) + 2) / 4)
+
+            ax.plot([0.02, k - 0.02], [to_y(0)] * 2, color="#999999", lw=0.8, ls="--", zorder=1)
+            xs = np.arange(k) + 0.5
+            known = ~np.isnan(np.asarray(values, dtype=float))
+            if known.any():
+                ax.fill_between(xs[known], to_y(np.asarray(lows)[known]), to_y(np.asarray(highs)[known]),
+                                color="#4C72B0", alpha=0.18, zorder=1, lw=0)
+                ax.plot(xs[known], to_y(np.asarray(values)[known]), color="#4C72B0", lw=2, marker="o", zorder=2)
+            for x, v, s in zip(xs, values, stages):
+                label = cell.loc[(lane, s), "text"]
+                y = to_y(v) if not np.isnan(v) else y0 + h / 2
+                ax.text(x, y - 0.12 if not np.isnan(v) else y, label, ha="center", va="bottom", fontsize=8,
+                        color="#333333" if not np.isnan(v) else "#999999", zorder=3)
+            ax.text(k - 0.04, to_y(2) + 0.02, "+2", ha="right", va="top", fontsize=7, color="#999999")
+            ax.text(k - 0.04, to_y(-2) - 0.02, "−2", ha="right", va="bottom", fontsize=7, color="#999999")
+            continue
+        for j, s in enumerate(stages):
+            highlight = bool(cell.loc[(lane, s), "highlight"])
+            ax.add_patch(plt.Rectangle((j + 0.02, y0), 0.96, h - 0.04, facecolor="#FBE9EA" if highlight else "white",
+                                       edgecolor=_PAIN if highlight else "#D5DCE4", lw=1.6 if highlight else 0.8,
+                                       zorder=0))
+            body = _wrapped(cell.loc[(lane, s), "text"], wrap)
+            ax.text(j + 0.5, y0 + (h - 0.04) / 2, body, ha="center", va="center", fontsize=7.6,
+                    color=_PAIN if highlight else "#222222", linespacing=1.15, wrap=False)
+    if title:
+        ax.set_title(title, loc="left", fontsize=13, fontweight="bold", pad=6)
+
+
+def plot_journey_map(journey: pd.DataFrame, *, persona: str | None = None, scenario: str | None = None,
+                     title: str | None = None, compare: pd.DataFrame | None = None,
+                     titles: Sequence[str] = ("As-is", "To-be"), wrap: int = 26) -> plt.Figure:
+    """Draw the classic journey-map figure: stage columns, lane rows, the emotion curve, pain points in red.
+
+    Parameters
+    ----------
+    journey : DataFrame
+        Output of :func:`journey_map` (possibly edited).
+    persona, scenario : str, optional
+        Shown as the map's header, e.g. ``"Maya, 34, furnishes her first flat"``.
+    title : str, optional
+        Title above the map.
+    compare : DataFrame, optional
+        A second map (typically the "to-be" journey) drawn beside the first.
+    titles : pair of str, default ("As-is", "To-be")
+        Titles of the two maps when ``compare`` is given.
+    wrap : int, default 26
+        Characters per line in a cell.
+
+    Returns
+    -------
+    matplotlib Figure
+        Save it with ``fig.savefig("map.png")`` or ``"map.svg"``.
+    """
+    maps = [journey] if compare is None else [journey, compare]
+    k = journey["stage"].nunique()
+    # both maps share lane heights, so their rows line up side by side
+    heights = np.max([_lane_heights(m, wrap) for m in maps], axis=0).tolist()
+    width = (2.3 * k + 2.0) * len(maps)
+    fig, axes = plt.subplots(1, len(maps), figsize=(width, 1.6 + 0.95 * sum(heights)), squeeze=False)
+    for ax, data, name in zip(axes[0], maps, titles if compare is not None else [title]):
+        _draw(ax, data, name if compare is not None else None, wrap, heights)
+    header = [part for part in (title if compare is not None else None, persona and f"Persona: {persona}",
+                                scenario and f"Scenario: {scenario}") if part]
+    if compare is None and title:
+        header.insert(0, title)
+    if header:
+        fig.suptitle("\n".join(header), x=0.01, ha="left", fontsize=12, fontweight="bold" if title else "normal",
+                     y=0.995)
+    fig.tight_layout(rect=(0, 0, 1, 0.95 if header else 1))
+    return fig

@@ -1,0 +1,505 @@
+"""Journey stages: named frameworks, and the mapping of every event to a stage.
+
+A **stage model** is an ordered list of stages (each with a one-line
+description) plus a mapping from events to stages:
+
+- by event name (``{"visit": "Awareness", "purchase": "Purchase"}``), and
+- by rules on other columns, written as pandas query strings and checked in
+  order before the names, the first match winning
+  (``("event == 'purchase' and occurrence > 1", "Retention")``). Rules can use
+  every column of the event log plus ``occurrence``: the 1-based count of this
+  event for this user so far (1 for a first purchase, 2 for the second...).
+
+Survey answers are placed in stages through ``touchpoints``
+(``{"delivery": "Retention"}``).
+
+The sources the course draws on do not agree on the stages, so several
+frameworks ship as presets, each with a mapping for the sample shop (and one for
+the sample subscription app); :func:`stage_presets` lists them and
+:func:`stage_model` returns one. Define your own with :class:`StageModel`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from journeykit.schema import validate_events
+
+__all__ = ["StageModel", "stage_model", "stage_presets", "assign_stages", "stage_entries", "furthest_stage",
+           "stage_summary", "stage_transitions", "backtracks", "crosswalk"]
+
+
+@dataclass(frozen=True)
+class StageModel:
+    """An ordered list of journey stages and the rules that place events in them.
+
+    Parameters
+    ----------
+    name : str
+        A short name, e.g. ``"6-stage"``.
+    stages : sequence of (str, str)
+        ``(stage, one-line description)`` pairs, in journey order.
+    events : mapping of str to str
+        Event name → stage.
+    rules : sequence of (str, str), optional
+        ``(pandas query, stage)`` pairs, checked in order before ``events``;
+        the query may use any column and ``occurrence`` (see the module notes).
+    touchpoints : mapping of str to str, optional
+        Survey touchpoint → stage, used to place survey answers.
+    description : str, optional
+        Where the framework comes from and when to use it.
+
+    Examples
+    --------
+    >>> model = StageModel("mine", stages=[("Discover", "hears of us"), ("Buy", "pays")],
+    ...                    events={"visit": "Discover", "purchase": "Buy"})
+    >>> model.stage_names
+    ['Discover', 'Buy']
+    """
+
+    name: str
+    stages: Sequence[tuple[str, str]]
+    events: Mapping[str, str]
+    rules: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    touchpoints: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        names = [s for s, _ in self.stages]
+        if not names:
+            raise ValueError("a stage model needs at least one stage.")
+        if len(set(names)) != len(names):
+            raise ValueError(f"stage names must be unique; {names} repeats one.")
+        for where, targets in (("events", self.events.values()), ("rules", [s for _, s in self.rules]),
+                               ("touchpoints", self.touchpoints.values())):
+            unknown = sorted(set(targets) - set(names))
+            if unknown:
+                raise ValueError(f"{where} of model {self.name!r} point to stages that are not in it: {unknown}; "
+                                 f"the stages are {names}.")
+
+    @property
+    def stage_names(self) -> list[str]:
+        """The stages, in order."""
+        return [s for s, _ in self.stages]
+
+    def describe(self) -> pd.DataFrame:
+        """One row per stage: number, name, description and the events mapped to it."""
+        by_stage: dict[str, list[str]] = {s: [] for s in self.stage_names}
+        for event, stage in self.events.items():
+            by_stage[stage].append(event)
+        for query, stage in self.rules:
+            by_stage[stage].append(f"[{query}]")
+        return pd.DataFrame({"stage_number": range(1, len(self.stages) + 1), "stage": self.stage_names,
+                             "description": [d for _, d in self.stages],
+                             "events": [", ".join(by_stage[s]) for s in self.stage_names]})
+
+
+# ---------------------------------------------------------------------------
+# Presets
+# ---------------------------------------------------------------------------
+
+_AWARE = "first contact: the person learns the shop exists (an ad, a post, a search result, a friend)"
+_CONSIDER = "researches: looks at products, reads reviews, compares prices, asks friends"
+_SHOP_SEARCH = {"visit": "Awareness", "read_article": "Awareness", "search": "Consideration",
+                "view_product": "Consideration", "read_reviews": "Consideration", "compare_prices": "Consideration"}
+_AFTER = ("onboarding_email_open", "order_delivered", "contact_support", "return_item")
+_REPEAT = "event == 'purchase' and occurrence > 1"
+
+
+def _shop(cart: str, purchase: str, after: str, advocacy: str, repeat: str | None) -> dict:
+    events = {**_SHOP_SEARCH, "add_to_cart": cart, "begin_checkout": cart, "payment_failed": cart,
+              "purchase": purchase, **{e: after for e in _AFTER}, "write_review": advocacy, "refer_friend": advocacy}
+    return {"events": events, "rules": ((_REPEAT, repeat),) if repeat else ()}
+
+
+_PRESETS: dict[str, StageModel] = {
+    "4-stage": StageModel(
+        "4-stage",
+        [("Awareness", _AWARE), ("Consideration", _CONSIDER + "; fills a cart"),
+         ("Purchase", "checks out and pays"),
+         ("Post-purchase", "receives, uses, gets support, reviews, recommends and buys again")],
+        **_shop(cart="Purchase", purchase="Purchase", after="Post-purchase", advocacy="Post-purchase",
+                repeat="Post-purchase"),
+        touchpoints={"cart": "Purchase", "checkout": "Purchase", "delivery": "Post-purchase",
+                     "support": "Post-purchase"},
+        description="The simplest cut: before, during and after the purchase.",
+    ),
+    "5-stage-intent": StageModel(
+        "5-stage-intent",
+        [("Awareness", _AWARE), ("Consideration", _CONSIDER),
+         ("Intent", "shows intent to buy: adds to cart, starts the checkout"),
+         ("Purchase", "pays: the order is placed"),
+         ("Post-purchase", "receives, uses, gets support, reviews, recommends and buys again")],
+        **_shop(cart="Intent", purchase="Purchase", after="Post-purchase", advocacy="Post-purchase",
+                repeat="Post-purchase"),
+        touchpoints={"cart": "Intent", "checkout": "Purchase", "delivery": "Post-purchase",
+                     "support": "Post-purchase"},
+        description="Common in e-commerce analytics: intent (cart, checkout) is where marketing retargets.",
+    ),
+    "5-stage-evaluation": StageModel(
+        "5-stage-evaluation",
+        [("Awareness", _AWARE), ("Consideration", _CONSIDER),
+         ("Decision", "chooses: adds to cart, starts the checkout"),
+         ("Purchase", "pays, the first time or again"),
+         ("Evaluation", "judges the purchase: delivery, use, support, reviews, recommendations")],
+        **_shop(cart="Decision", purchase="Purchase", after="Evaluation", advocacy="Evaluation", repeat=None),
+        touchpoints={"cart": "Decision", "checkout": "Purchase", "delivery": "Evaluation", "support": "Evaluation"},
+        description="The consumer-decision view (need, search, evaluate, buy, judge) from marketing textbooks.",
+    ),
+    "5-stage-advocacy": StageModel(
+        "5-stage-advocacy",
+        [("Awareness", _AWARE), ("Consideration", _CONSIDER),
+         ("Decision", "chooses and pays"),
+         ("Post-purchase", "receives, uses, gets support, buys again"),
+         ("Advocacy", "recommends: writes reviews, refers friends")],
+        **_shop(cart="Decision", purchase="Decision", after="Post-purchase", advocacy="Advocacy",
+                repeat="Post-purchase"),
+        touchpoints={"cart": "Decision", "checkout": "Decision", "delivery": "Post-purchase",
+                     "support": "Post-purchase"},
+        description="Puts the purchase inside the decision and gives advocacy a stage of its own.",
+    ),
+    "6-stage": StageModel(
+        "6-stage",
+        [("Awareness", _AWARE), ("Consideration", _CONSIDER),
+         ("Decision", "chooses: adds to cart, starts the checkout"),
+         ("Purchase", "pays for the first time (the action)"),
+         ("Retention", "receives, uses, gets support and buys again"),
+         ("Advocacy", "recommends: writes reviews, refers friends")],
+        **_shop(cart="Decision", purchase="Purchase", after="Retention", advocacy="Advocacy", repeat="Retention"),
+        touchpoints={"cart": "Decision", "checkout": "Purchase", "delivery": "Retention", "support": "Retention"},
+        description="The whole customer journey, from first contact to loyalty and advocacy; the course's default.",
+    ),
+    "subscription": StageModel(
+        "subscription",
+        [("Awareness", "visits the website"), ("Trial", "signs up for the free trial"),
+         ("Activation", "sets the product up and starts using it during the trial"),
+         ("Subscription", "pays for the first time"),
+         ("Renewal", "keeps using and paying, or cancels")],
+        events={"visit": "Awareness", "start_trial": "Trial", "complete_setup": "Activation",
+                "use_feature": "Activation", "subscribe": "Subscription", "renew": "Renewal", "cancel": "Renewal"},
+        rules=(("event == 'use_feature' and phase == 'paid'", "Renewal"),),
+        touchpoints={"onboarding": "Activation", "in_app": "Renewal"},
+        description="A software subscription: the trial and its activation replace the shop's cart and checkout.",
+    ),
+}
+
+
+def stage_presets() -> pd.DataFrame:
+    """The stage frameworks that ship with the kit.
+
+    Returns
+    -------
+    DataFrame
+        One row per preset: ``name``, ``stages`` (count), ``sequence`` and ``description``.
+
+    Examples
+    --------
+    >>> stage_presets()["name"].tolist()
+    ['4-stage', '5-stage-intent', '5-stage-evaluation', '5-stage-advocacy', '6-stage', 'subscription']
+    """
+    return pd.DataFrame([{"name": m.name, "stages": len(m.stages), "sequence": " → ".join(m.stage_names),
+                          "description": m.description} for m in _PRESETS.values()])
+
+
+def stage_model(name: str = "6-stage") -> StageModel:
+    """A preset stage model by name (see :func:`stage_presets`).
+
+    Examples
+    --------
+    >>> stage_model("4-stage").stage_names
+    ['Awareness', 'Consideration', 'Purchase', 'Post-purchase']
+    """
+    if name not in _PRESETS:
+        close = difflib.get_close_matches(name, list(_PRESETS), n=2, cutoff=0.4)
+        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise ValueError(f"no stage preset called {name!r}.{hint} Presets: {', '.join(_PRESETS)}.")
+    return _PRESETS[name]
+
+
+# ---------------------------------------------------------------------------
+# Assigning stages
+# ---------------------------------------------------------------------------
+
+
+def _model(model: StageModel | str) -> StageModel:
+    return stage_model(model) if isinstance(model, str) else model
+
+
+def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, keep_unmapped: str | None = None,
+                  user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Place every event in a stage.
+
+    Rules are checked first, in order (first match wins), then event names.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`).
+    model : StageModel or str, default "6-stage"
+        The stage model or the name of a preset.
+    keep_unmapped : str, optional
+        By default an event that no rule or name maps is an error naming it.
+        Pass a label (e.g. ``"Other"``) to keep such events under that label
+        instead; they get no ``stage_number`` and take no part in stage order.
+
+    Returns
+    -------
+    DataFrame
+        The validated events sorted by user and time, with ``stage`` (an
+        ordered categorical) and ``stage_number`` (1 for the first stage;
+        missing for kept unmapped events).
+
+    Raises
+    ------
+    ValueError
+        Listing the unmapped event names with their counts, or naming a rule
+        that cannot be evaluated.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": ["a", "a", "a"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-03-01"]),
+    ...                        "event": ["visit", "purchase", "purchase"]})
+    >>> assign_stages(events, "6-stage")[["event", "stage", "stage_number"]]
+          event      stage  stage_number
+    0     visit  Awareness             1
+    1  purchase   Purchase             4
+    2  purchase  Retention             5
+    """
+    model = _model(model)
+    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
+    ev = ev.sort_values(["user_id", "timestamp", "event"], kind="stable", ignore_index=True)
+    stage = ev["event"].map(dict(model.events)).astype(object)
+    if model.rules:
+        context = ev
+        if any(re.search(r"\boccurrence\b", query) for query, _ in model.rules):
+            context = ev.assign(occurrence=ev.groupby(["user_id", "event"]).cumcount() + 1)
+        matched = pd.Series(False, index=ev.index)
+        for query, target in model.rules:
+            try:
+                hits = context.eval(query)
+            except Exception as exc:  # pandas raises many kinds for a bad expression
+                raise ValueError(f"rule {query!r} of model {model.name!r} could not be evaluated on these events "
+                                 f"({type(exc).__name__}: {exc}). Rules may use the columns "
+                                 f"{list(ev.columns)} and 'occurrence'.") from None
+            hits = hits.fillna(False).astype(bool) & ~matched
+            stage[hits] = target
+            matched |= hits
+    unmapped = stage.isna()
+    if unmapped.any():
+        if keep_unmapped is None:
+            counts = ev.loc[unmapped, "event"].value_counts()
+            listed = ", ".join(f"{name!r} ({n:,})" for name, n in counts.head(10).items())
+            raise ValueError(f"{len(counts)} event name{'s are' if len(counts) > 1 else ' is'} not mapped to a stage "
+                             f"of model {model.name!r}: {listed}{', ...' if len(counts) > 10 else ''}. Add them to "
+                             "the model's events, or pass keep_unmapped='Other' to keep them under a label.")
+        if keep_unmapped in model.stage_names:
+            raise ValueError(f"keep_unmapped={keep_unmapped!r} is a stage of the model; choose another label.")
+        stage[unmapped] = keep_unmapped
+    categories = model.stage_names + ([keep_unmapped] if keep_unmapped is not None and unmapped.any() else [])
+    ev["stage"] = pd.Categorical(stage, categories=categories, ordered=True)
+    numbers = {s: i for i, s in enumerate(model.stage_names, start=1)}
+    ev["stage_number"] = ev["stage"].map(numbers).astype("Int64")
+    return ev
+
+
+def stage_entries(events: pd.DataFrame, model: StageModel | str = "6-stage", *, keep_unmapped: str | None = None,
+                  user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """When each user first entered each stage they reached.
+
+    Returns
+    -------
+    DataFrame
+        One row per user and stage entered: ``user_id``, ``stage``,
+        ``stage_number``, ``first_at`` (time of their first event in it),
+        sorted by user and stage number.
+    """
+    ev = assign_stages(events, model, keep_unmapped=keep_unmapped, user_col=user_col, time_col=time_col,
+                       event_col=event_col)
+    ev = ev[ev["stage_number"].notna()]
+    out = ev.groupby(["user_id", "stage_number"], observed=True)["timestamp"].min().rename("first_at").reset_index()
+    names = _model(model).stage_names
+    out.insert(1, "stage", pd.Categorical([names[i - 1] for i in out["stage_number"]], categories=names,
+                                          ordered=True))
+    return out[["user_id", "stage", "stage_number", "first_at"]]
+
+
+def furthest_stage(events: pd.DataFrame, model: StageModel | str = "6-stage", *, keep_unmapped: str | None = None,
+                   user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Each user's furthest stage, and when they first entered every stage (one column per stage).
+
+    The furthest stage is the latest stage *in the model's order* that the
+    user has any event in, whatever the order in which they got there.
+
+    Returns
+    -------
+    DataFrame
+        One row per user: ``user_id``, ``furthest_stage``,
+        ``furthest_stage_number``, then ``first_<stage>`` (Timestamp or NaT)
+        for every stage.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": ["a", "a", "b"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-05"]),
+    ...                        "event": ["visit", "add_to_cart", "visit"]})
+    >>> furthest_stage(events, "4-stage")[["user_id", "furthest_stage", "furthest_stage_number"]]
+      user_id furthest_stage  furthest_stage_number
+    0       a       Purchase                      3
+    1       b      Awareness                      1
+    """
+    model = _model(model)
+    entries = stage_entries(events, model, keep_unmapped=keep_unmapped, user_col=user_col, time_col=time_col,
+                            event_col=event_col)
+    wide = entries.pivot(index="user_id", columns="stage_number", values="first_at")
+    wide = wide.reindex(columns=range(1, len(model.stages) + 1)).astype("datetime64[ns]")
+    wide.columns = [f"first_{name}" for name in model.stage_names]
+    furthest = entries.groupby("user_id")["stage_number"].max()
+    out = pd.DataFrame({"furthest_stage": pd.Categorical([model.stage_names[i - 1] for i in furthest],
+                                                         categories=model.stage_names, ordered=True),
+                        "furthest_stage_number": furthest.astype("int64")}, index=furthest.index)
+    return out.join(wide).reset_index()
+
+
+def stage_summary(events: pd.DataFrame, model: StageModel | str = "6-stage", *, keep_unmapped: str | None = None,
+                  user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Users reaching each stage and the median time from the previous stage.
+
+    A user **reaches** a stage if they have at least one event in it. The time
+    between consecutive stages is measured between first entries, over users
+    who entered the previous stage first and then this one.
+
+    Returns
+    -------
+    DataFrame
+        One row per stage: ``stage``, ``stage_number``, ``users``,
+        ``share_of_users`` (of all users with a mapped event),
+        ``share_of_previous`` (users ÷ users in the previous stage),
+        ``median_time_from_previous`` (Timedelta) and ``timed_users`` (how many
+        users that median rests on).
+    """
+    model = _model(model)
+    entries = stage_entries(events, model, keep_unmapped=keep_unmapped, user_col=user_col, time_col=time_col,
+                            event_col=event_col)
+    n_users = entries["user_id"].nunique()
+    wide = entries.pivot(index="user_id", columns="stage_number", values="first_at")
+    wide = wide.reindex(columns=range(1, len(model.stages) + 1)).astype("datetime64[ns]")  # unreached: NaT
+    users = wide.notna().sum().to_numpy()
+    medians, timed = [pd.NaT], [0]
+    for k in range(2, len(model.stages) + 1):
+        gap = wide[k] - wide[k - 1]
+        gap = gap[gap >= pd.Timedelta(0)]
+        medians.append(gap.median() if len(gap) else pd.NaT)
+        timed.append(len(gap))
+    previous = np.r_[users[:1], users[:-1]]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return pd.DataFrame({
+            "stage": model.stage_names, "stage_number": range(1, len(model.stages) + 1), "users": users,
+            "share_of_users": users / n_users, "share_of_previous": np.where(previous > 0, users / previous, np.nan),
+            "median_time_from_previous": pd.to_timedelta(medians).round("s"), "timed_users": timed})
+
+
+def stage_transitions(events: pd.DataFrame, model: StageModel | str = "6-stage", *,
+                      keep_unmapped: str | None = None, user_col: str = "user_id", time_col: str = "timestamp",
+                      event_col: str = "event") -> pd.DataFrame:
+    """Every move from one stage to another, counted.
+
+    Events are read per user in time order; each time the stage changes
+    (A → B with B ≠ A) is one move. Moves to an earlier stage are
+    **backtracks**: the journey is not linear.
+
+    Returns
+    -------
+    DataFrame
+        One row per (from_stage, to_stage) pair that occurs: ``from_stage``,
+        ``to_stage``, ``moves``, ``users`` (who made that move at least once),
+        ``probability`` (share of the moves out of ``from_stage``) and
+        ``backward`` (True when ``to_stage`` comes earlier in the model).
+    """
+    model = _model(model)
+    ev = assign_stages(events, model, keep_unmapped=keep_unmapped, user_col=user_col, time_col=time_col,
+                       event_col=event_col)
+    ev = ev[ev["stage_number"].notna()]
+    number = ev["stage_number"].to_numpy(dtype=np.int64)
+    user = ev["user_id"].to_numpy()
+    change = np.r_[False, (user[1:] == user[:-1]) & (number[1:] != number[:-1])]
+    moves = pd.DataFrame({"user_id": user[change], "from_number": np.r_[0, number[:-1]][change],
+                          "to_number": number[change]})
+    out = moves.groupby(["from_number", "to_number"]).agg(moves=("user_id", "size"), users=("user_id", "nunique"))
+    out = out.reset_index()
+    out["probability"] = out["moves"] / out.groupby("from_number")["moves"].transform("sum")
+    out["backward"] = out["to_number"] < out["from_number"]
+    names = model.stage_names
+    out.insert(0, "from_stage", [names[i - 1] for i in out.pop("from_number")])
+    out.insert(1, "to_stage", [names[i - 1] for i in out.pop("to_number")])
+    return out
+
+
+def backtracks(events: pd.DataFrame, model: StageModel | str = "6-stage", *, keep_unmapped: str | None = None,
+               user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Where journeys are not linear: moves back to an earlier stage, and how many users make them.
+
+    Returns
+    -------
+    DataFrame
+        The backward rows of :func:`stage_transitions`, most frequent first,
+        with ``share_of_users``: the users making that move ÷ all users.
+    """
+    transitions = stage_transitions(events, model, keep_unmapped=keep_unmapped, user_col=user_col,
+                                    time_col=time_col, event_col=event_col)
+    n_users = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)["user_id"].nunique()
+    back = transitions[transitions["backward"]].drop(columns="backward")
+    back = back.assign(share_of_users=back["users"] / n_users)
+    return back.sort_values(["moves", "from_stage"], ascending=[False, True], ignore_index=True)
+
+
+def crosswalk(models: Iterable[StageModel | str], events: pd.DataFrame | None = None, *,
+              user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Translate frameworks onto each other: which stage each event lands in under each model.
+
+    Parameters
+    ----------
+    models : iterable of StageModel or str
+        The frameworks to put side by side.
+    events : DataFrame, optional
+        An event log. When given, the crosswalk is computed on it (so rules such
+        as "a second purchase" are applied) and counts the events per row;
+        otherwise it lists the event-name mappings of the models.
+
+    Returns
+    -------
+    DataFrame
+        One row per event name (and distinct combination of stages), one
+        column per model holding the stage, and ``events`` when a log is given.
+
+    Examples
+    --------
+    >>> crosswalk(["4-stage", "6-stage"]).head(3)
+               event        4-stage        6-stage
+    0          visit      Awareness      Awareness
+    1   read_article      Awareness      Awareness
+    2         search  Consideration  Consideration
+    """
+    models = [_model(m) for m in models]
+    if events is None:
+        names = list(dict.fromkeys(name for m in models for name in m.events))
+        return pd.DataFrame({"event": names, **{m.name: [m.events.get(n) for n in names] for m in models}})
+    columns = {}
+    base = None
+    for m in models:
+        assigned = assign_stages(events, m, keep_unmapped="(unmapped)", user_col=user_col, time_col=time_col,
+                                 event_col=event_col)
+        base = assigned["event"] if base is None else base
+        columns[m.name] = assigned["stage"].astype(str)
+    table = pd.DataFrame({"event": base, **columns})
+    out = table.groupby(list(table.columns), sort=False).size().rename("events").reset_index()
+    order = {name: i for i, name in enumerate(models[0].stage_names)}
+    out = out.assign(_order=out[models[0].name].map(order).fillna(len(order)))
+    return out.sort_values(["_order", "events"], ascending=[True, False], kind="stable",
+                           ignore_index=True).drop(columns="_order")
