@@ -49,6 +49,10 @@ def test_web_analytics_from_session_ids_and_from_inactivity():
     assert web.loc["ads", "events_per_session"] == 3          # the delivery is not a web interaction
     derived = jk.web_analytics(events().drop(columns="session_id"), by=None).iloc[0]
     assert derived["sessions"] == 4 and derived["visitors"] == 3   # a's delivery three days later is a session
+    landing = jk.web_analytics(events().drop(columns="session_id"), by=None, entry_events=["visit"]).iloc[0]
+    assert landing["sessions"] == 3 and landing["bounce_rate"] == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match="no session starts with one of \\['login'\\]"):
+        jk.web_analytics(events(), entry_events=["login"])
 
 
 def test_emotion_scale():

@@ -14,6 +14,7 @@ lane                    where it comes from
 ``pain_points``         data: largest drop-off, worst-scored touchpoint, lowest emotion, many negative comments
 ``opportunities``       analyst's text: what the business could do
 ``kpis``                data: entry conversion and survey scores; web analytics for awareness
+                        (sessions that start with an event of the first stage)
 ``owner``               analyst's text: the team that owns the stage
 ======================  ==================================================================
 
@@ -119,8 +120,8 @@ def sessionize(events: pd.DataFrame, *, timeout: str | pd.Timedelta = "30min", u
 
 
 def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_col: str = "session_id",
-                  timeout: str | pd.Timedelta = "30min", user_col: str = "user_id", time_col: str = "timestamp",
-                  event_col: str = "event") -> pd.DataFrame:
+                  timeout: str | pd.Timedelta = "30min", entry_events: Sequence[str] | None = None,
+                  user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Sessions, visitors and bounce rate: the web-analytics view of the awareness stage.
 
     Sessions come from ``session_col`` when the log has it (rows where it is
@@ -132,6 +133,21 @@ def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_c
     - ``visitors``: distinct users with a session;
     - ``bounce_rate``: share of sessions with a single interaction;
     - ``events_per_session``: mean interactions per session.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log.
+    by : str or None, default "channel"
+        Column to split sessions by (the value on their first event); None for totals.
+    session_col : str, default "session_id"
+        Column of session ids, used when present.
+    timeout : str or Timedelta, default "30min"
+        Inactivity that ends a derived session.
+    entry_events : sequence of str, optional
+        Only sessions whose first event is one of these count, e.g.
+        ``["visit"]`` when the log also holds in-app or offline events that
+        are not website visits.
 
     Returns
     -------
@@ -152,7 +168,13 @@ def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_c
         if by not in ev.columns:
             raise ValueError(f"no column {by!r} in the events to split sessions by; pass by=None for totals.")
         agg[by] = (by, "first")
+    if entry_events is not None:
+        agg["first_event"] = ("event", "first")
     per_session = ev.groupby("session", sort=False).agg(**agg)
+    if entry_events is not None:
+        per_session = per_session[per_session["first_event"].isin(list(entry_events))]
+        if per_session.empty:
+            raise ValueError(f"no session starts with one of {list(entry_events)}; check entry_events.")
     groups = per_session.groupby(by, dropna=False) if by else per_session.groupby(lambda _: "all")
     out = groups.agg(sessions=("n", "size"), visitors=("user_id", "nunique"),
                      bounce_rate=("n", lambda n: (n == 1).mean()), events_per_session=("n", "mean"))
@@ -276,11 +298,13 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
     for s in names[1:]:
         kpis[s].append(f"{entry.loc[s, 'users']:,} users; {entry.loc[s, 'share_of_previous']:.0%} of previous stage")
     log = assigned.drop(columns=["stage", "stage_number"])
-    totals = web_analytics(log, by=None).iloc[0]
+    landing = [e for e, st in model.events.items() if st == names[0]] or None  # sessions that start on the site
+    totals = web_analytics(log, by=None, entry_events=landing).iloc[0]
     first = f"{int(totals['visitors']):,} visitors; {int(totals['sessions']):,} sessions; " \
             f"bounce {totals['bounce_rate']:.0%}"
     if "channel" in log.columns:
-        worst = web_analytics(log, by="channel").sort_values("bounce_rate", ascending=False, kind="stable").iloc[0]
+        worst = web_analytics(log, by="channel", entry_events=landing).sort_values(
+            "bounce_rate", ascending=False, kind="stable").iloc[0]
         first += f" ({worst['channel']} {worst['bounce_rate']:.0%})"
     kpis[names[0]].append(first)
 
@@ -333,7 +357,8 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
             by_touchpoint = by_touchpoint[by_touchpoint["count"] >= min_answers]
             if len(by_touchpoint):
                 (tp, s), row = next(by_touchpoint.sort_values("mean").iterrows())
-                pains[s].append(f"Worst touchpoint: {tp} ({row['mean']:+.1f}, n={int(row['count'])})")
+                if row["mean"] < 0:  # the least liked touchpoint is only a pain point if customers dislike it
+                    pains[s].append(f"Worst touchpoint: {tp} ({row['mean']:+.1f}, n={int(row['count'])})")
         # Pain point 3: the stage with the lowest emotion
         if len(stats):
             low_stage = stats["mean"].idxmin()
