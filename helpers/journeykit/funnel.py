@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from journeykit.schema import require_columns, validate_events
+from journeykit.schema import positive_duration, require_columns, validate_events
 from journeykit.stats import MIN_SAMPLE, compare_proportions, wilson_interval
 
 __all__ = ["funnel", "funnel_users", "dropped_users", "time_to_convert", "time_to_convert_summary",
@@ -83,14 +83,7 @@ def _labels(steps: list[tuple[str, ...]]) -> list[str]:
 def _window(window) -> np.int64 | None:
     if window is None:
         return None
-    try:
-        delta = pd.Timedelta(window)
-    except (ValueError, TypeError):
-        raise ValueError(f"window={window!r} is not a duration; use a string such as '30min', '24h' or '7D', "
-                         "a pd.Timedelta, or None for no limit.") from None
-    if pd.isna(delta) or delta <= pd.Timedelta(0):
-        raise ValueError(f"window must be a positive duration, got {window!r}; use None for no limit.")
-    return _NS(delta.value)
+    return _NS(positive_duration(window, "window").value)
 
 
 def _check_names(wanted: list[str], known: set[str], what: str, param: str) -> None:

@@ -525,6 +525,24 @@ def _parse_scale(values: pd.Series, original: str, name: str, low: int, high: in
     return numbers.astype("Int64"), []
 
 
+def positive_duration(value: object, name: str) -> pd.Timedelta:
+    """Parse a duration argument (``"30min"``, ``"7D"``, a Timedelta) and insist that it is positive.
+
+    Raises
+    ------
+    ValueError
+        Naming the argument, for anything that is not a positive duration.
+    """
+    try:
+        delta = pd.Timedelta(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"{name}={value!r} is not a duration; use a string such as '30min', '24h', '7D' "
+                         "or '90D', or a pd.Timedelta.") from None
+    if pd.isna(delta) or delta <= pd.Timedelta(0):
+        raise ValueError(f"{name} must be a positive duration, got {value!r}.")
+    return delta
+
+
 def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str, param: str = "by") -> None:
     """Raise :class:`SchemaError` if any of ``columns`` is missing from ``df``.
 

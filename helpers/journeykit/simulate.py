@@ -419,14 +419,17 @@ def simulate_shop(n_users: int = 24000, *, seed: int = SHOP_SEED, start: str = "
     for day, channel in zip(_arrival_days(rng, n_users, start_ts, end_ts), arrival_channels):
         shop.add_arrival(_at_hour(dice, day), str(channel), None)
     shop.run()
-    return _shop_frames(shop.log)
+    return _frames(shop.log, ["user_id", "timestamp", "event", "channel", "device", "session_id", "revenue"],
+                   ["order_id", "user_id", "timestamp", "revenue", "items", "channel"],
+                   ["user_id", "first_seen", "acquisition_channel", "device", "referred_by"], "orders")
 
 
-def _shop_frames(log: _Log) -> dict[str, pd.DataFrame]:
-    events = pd.DataFrame(log.events, columns=["user_id", "timestamp", "event", "channel", "device",
-                                               "session_id", "revenue"])
+def _frames(log: _Log, event_columns: list[str], order_columns: list[str], user_columns: list[str],
+            orders_name: str) -> dict[str, pd.DataFrame]:
+    """Turn the accumulated rows into the four sorted tables of a business."""
+    events = pd.DataFrame(log.events, columns=event_columns)
     events = events.sort_values(["timestamp", "user_id"], kind="stable", ignore_index=True)
-    orders = pd.DataFrame(log.orders, columns=["order_id", "user_id", "timestamp", "revenue", "items", "channel"])
+    orders = pd.DataFrame(log.orders, columns=order_columns)
     orders = orders.sort_values(["timestamp", "order_id"], kind="stable", ignore_index=True)
     surveys = pd.DataFrame(log.surveys, columns=["user_id", "timestamp", "touchpoint", "stage", "nps", "csat",
                                                  "comment"])
@@ -434,10 +437,8 @@ def _shop_frames(log: _Log) -> dict[str, pd.DataFrame]:
     surveys.insert(0, "response_id", [f"R{i:06d}" for i in range(1, len(surveys) + 1)])
     for col in ("nps", "csat"):
         surveys[col] = surveys[col].astype("Int64")
-    users = pd.DataFrame(log.users, columns=["user_id", "first_seen", "acquisition_channel", "device",
-                                             "referred_by"])
-    users = users.sort_values("user_id", ignore_index=True)
-    return {"events": events, "orders": orders, "surveys": surveys, "users": users}
+    users = pd.DataFrame(log.users, columns=user_columns).sort_values("user_id", ignore_index=True)
+    return {"events": events, orders_name: orders, "surveys": surveys, "users": users}
 
 
 # ---------------------------------------------------------------------------
@@ -555,19 +556,9 @@ def simulate_subscription(n_users: int = 4000, *, seed: int = SUBSCRIPTION_SEED,
                 break
             log.orders.append((f"I{invoice_no:06d}", user, next_bill, price, plan, "direct"))
             paid_at = next_bill
-    events = pd.DataFrame(log.events, columns=["user_id", "timestamp", "event", "channel", "device", "phase",
-                                               "revenue"])
-    events = events.sort_values(["timestamp", "user_id"], kind="stable", ignore_index=True)
-    invoices = pd.DataFrame(log.orders, columns=["order_id", "user_id", "timestamp", "revenue", "plan", "channel"])
-    invoices = invoices.sort_values(["timestamp", "order_id"], kind="stable", ignore_index=True)
-    surveys = pd.DataFrame(log.surveys, columns=["user_id", "timestamp", "touchpoint", "stage", "nps", "csat",
-                                                 "comment"])
-    surveys = surveys.sort_values(["timestamp", "user_id"], kind="stable", ignore_index=True)
-    surveys.insert(0, "response_id", [f"R{i:06d}" for i in range(1, len(surveys) + 1)])
-    for col in ("nps", "csat"):
-        surveys[col] = surveys[col].astype("Int64")
-    users = pd.DataFrame(log.users, columns=["user_id", "first_seen", "acquisition_channel", "device"])
-    return {"events": events, "invoices": invoices, "surveys": surveys, "users": users}
+    return _frames(log, ["user_id", "timestamp", "event", "channel", "device", "phase", "revenue"],
+                   ["order_id", "user_id", "timestamp", "revenue", "plan", "channel"],
+                   ["user_id", "first_seen", "acquisition_channel", "device"], "invoices")
 
 
 # ---------------------------------------------------------------------------

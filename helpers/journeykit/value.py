@@ -10,27 +10,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from journeykit.schema import require_columns, validate_orders
+from journeykit.schema import positive_duration, require_columns, validate_orders
 
 __all__ = ["order_summary", "repeat_purchase_rate", "rfm", "RFM_SEGMENTS", "historical_clv", "predictive_clv"]
 
 
 def _orders(orders: pd.DataFrame, order_col: str, user_col: str, time_col: str, revenue_col: str,
             by: str | None = None) -> pd.DataFrame:
+    """Validated orders, sorted by customer and time (ties by order id), so "first order" is well defined."""
     out = validate_orders(orders, order_col=order_col, user_col=user_col, time_col=time_col, revenue_col=revenue_col)
     if by is not None:
         require_columns(out, [by], "orders")
-    return out
+    return out.sort_values(["user_id", "timestamp", "order_id"], kind="stable")
 
 
-def _duration(value, name: str) -> pd.Timedelta:
-    try:
-        delta = pd.Timedelta(value)
-    except (ValueError, TypeError):
-        raise ValueError(f"{name}={value!r} is not a duration; use a string such as '90D' or '365D'.") from None
-    if pd.isna(delta) or delta <= pd.Timedelta(0):
-        raise ValueError(f"{name} must be a positive duration, got {value!r}.")
-    return delta
+def _segments(per_customer: pd.DataFrame, by: str | None):
+    """Group one-row-per-customer data by segment, or all together when ``by`` is None."""
+    return per_customer.groupby(by, dropna=False) if by else per_customer.groupby(lambda _: 0)
 
 
 def order_summary(orders: pd.DataFrame, *, by: str | None = None, order_col: str = "order_id",
@@ -74,9 +70,9 @@ def order_summary(orders: pd.DataFrame, *, by: str | None = None, order_col: str
     repeat_customer_share  0.333
     """
     df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
-    per_customer = df.sort_values(["user_id", "timestamp", "order_id"]).groupby("user_id").agg(
+    per_customer = df.groupby("user_id").agg(
         orders=("order_id", "size"), revenue=("revenue", "sum"), **({by: (by, "first")} if by else {}))
-    groups = per_customer.groupby(by, dropna=False) if by else per_customer.groupby(lambda _: 0)
+    groups = _segments(per_customer, by)
     out = groups.agg(customers=("orders", "size"), orders=("orders", "sum"), revenue=("revenue", "sum"),
                      repeat=("orders", lambda s: (s >= 2).mean()))
     out["average_order_value"] = out["revenue"] / out["orders"]
@@ -124,8 +120,7 @@ def repeat_purchase_rate(orders: pd.DataFrame, *, within: str | pd.Timedelta = "
     0          3          1     0.333333                         31.0
     """
     df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
-    limit = _duration(within, "within")
-    df = df.sort_values(["user_id", "timestamp", "order_id"], kind="stable")
+    limit = positive_duration(within, "within")
     rank = df.groupby("user_id").cumcount()
     first = df[rank == 0].set_index("user_id")
     second = df[rank == 1].set_index("user_id")["timestamp"]
@@ -133,7 +128,7 @@ def repeat_purchase_rate(orders: pd.DataFrame, *, within: str | pd.Timedelta = "
     gap = second.reindex(eligible.index) - eligible["timestamp"]
     eligible["repeater"] = gap <= limit
     eligible["days"] = (gap / pd.Timedelta(days=1)).where(eligible["repeater"])
-    groups = eligible.groupby(by, dropna=False) if by else eligible.groupby(lambda _: 0)
+    groups = _segments(eligible, by)
     out = groups.agg(customers=("repeater", "size"), repeaters=("repeater", "sum"),
                      median_days_to_second_order=("days", "median"))
     out["repeaters"] = out["repeaters"].astype(np.int64)
@@ -259,13 +254,12 @@ def historical_clv(orders: pd.DataFrame, *, horizon: str | pd.Timedelta = "365D"
     0          2     60.0  30.0            30.0
     """
     df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
-    limit = _duration(horizon, "horizon")
-    df = df.sort_values(["user_id", "timestamp", "order_id"], kind="stable")
+    limit = positive_duration(horizon, "horizon")
     first = df.groupby("user_id")["timestamp"].transform("first")
     eligible_users = first <= df["timestamp"].max() - limit
     in_horizon = df[eligible_users & (df["timestamp"] < first + limit)]
     per_customer = in_horizon.groupby("user_id").agg(revenue=("revenue", "sum"), **({by: (by, "first")} if by else {}))
-    groups = per_customer.groupby(by, dropna=False) if by else per_customer.groupby(lambda _: 0)
+    groups = _segments(per_customer, by)
     out = groups.agg(customers=("revenue", "size"), revenue=("revenue", "sum"), median_revenue=("revenue", "median"))
     out["clv"] = out["revenue"] / out["customers"]
     return out[["customers", "revenue", "clv", "median_revenue"]].reset_index(drop=not by)
