@@ -8,6 +8,14 @@ checks it against the data contract first (see :mod:`journeykit.schema`).
 """
 
 from journeykit import datasets
+from journeykit.attribution import (
+    ATTRIBUTION_MODELS,
+    NO_TOUCH,
+    attribute,
+    compare_attribution,
+    touch_credits,
+)
+from journeykit.comparison import journey_comparison
 from journeykit.environment import check_environment
 from journeykit.funnel import (
     compare_funnel_segments,
@@ -40,6 +48,7 @@ from journeykit.journey_map import (
     sessionize,
     web_analytics,
 )
+from journeykit.paths import END, plot_flow, purchase_timing, split_journeys, top_paths, transition_matrix
 from journeykit.plotting import CHANNEL_COLORS, DEVICE_COLORS, use_course_style
 from journeykit.schema import (
     CSAT_RANGE,
@@ -69,22 +78,27 @@ from journeykit.value import RFM_SEGMENTS, historical_clv, order_summary, predic
 __version__ = "0.1.0"
 
 __all__ = [
+    "ATTRIBUTION_MODELS",
     "CHANNEL_COLORS",
     "CSAT_RANGE",
     "DEFAULT_TZ",
     "DEVICE_COLORS",
+    "END",
     "LANES",
     "MIN_SAMPLE",
+    "NO_TOUCH",
     "NPS_RANGE",
     "RFM_SEGMENTS",
     "SHOP_MAP_TEXT",
     "SchemaError",
     "StageModel",
     "assign_stages",
+    "attribute",
     "backtracks",
     "check_environment",
     "churn_rate",
     "cohort_retention",
+    "compare_attribution",
     "compare_funnel_segments",
     "compare_proportions",
     "crosswalk",
@@ -97,24 +111,28 @@ __all__ = [
     "funnel_users",
     "furthest_stage",
     "historical_clv",
+    "journey_comparison",
     "journey_map",
     "journey_map_markdown",
     "journey_map_table",
     "lifecycle",
     "nps",
     "order_summary",
+    "plot_flow",
     "plot_funnel",
     "plot_journey_map",
     "plot_lifecycle",
     "plot_retention",
     "plot_retention_curve",
     "predictive_clv",
+    "purchase_timing",
     "repeat_purchase_rate",
     "retention_curve",
     "rfm",
     "sessionize",
     "simulate_shop",
     "simulate_subscription",
+    "split_journeys",
     "stage_entries",
     "stage_model",
     "stage_presets",
@@ -122,6 +140,9 @@ __all__ = [
     "stage_transitions",
     "time_to_convert",
     "time_to_convert_summary",
+    "top_paths",
+    "touch_credits",
+    "transition_matrix",
     "use_course_style",
     "validate_events",
     "validate_orders",

@@ -1,0 +1,234 @@
+"""Channel attribution: which channels get the credit for first purchases?
+
+A **touch** is an interaction with a channel in a user's buyer journey (up to
+and including their first purchase): every event with a channel, or only the
+``touch_events`` named (``["visit"]`` counts one touch per website session).
+Each first purchase (a **conversion**) hands out one credit among its touches:
+
+- ``first_touch``: all of it to the first touch;
+- ``last_touch``: all of it to the last touch before the purchase;
+- ``linear``: equally to every touch;
+- ``position_based`` (40/20/40): 40% to the first, 40% to the last, 20% shared by
+  the ones in between (one touch takes all; two take half each);
+- ``markov``: the data-driven **removal effect**. Every journey, converting or
+  not, is a path start → channels → conversion or null; the transition
+  probabilities between those states form a Markov chain. A channel's removal
+  effect is the share of conversions that would be lost if it were removed
+  (its transitions sent to null); conversions are shared in proportion to the
+  removal effects. Journeys that do not convert are needed: without them every
+  path converts and removing a channel would cost nothing it does not
+  trivially touch.
+
+Conversions without any touch are credited to ``"(no touch)"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from journeykit.paths import split_journeys
+from journeykit.schema import positive_duration, require_columns
+
+__all__ = ["ATTRIBUTION_MODELS", "touch_credits", "attribute", "compare_attribution", "NO_TOUCH"]
+
+ATTRIBUTION_MODELS = ("first_touch", "last_touch", "linear", "position_based", "markov")
+"""The attribution models the kit computes."""
+
+NO_TOUCH = "(no touch)"
+"""Channel label for conversions with no touch before them."""
+
+
+def _touches(events: pd.DataFrame, conversion_event: str, channel_col: str, touch_events: Sequence[str] | None,
+             lookback, user_col: str, time_col: str, event_col: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Touches of every buyer journey (in time order) and the users who converted."""
+    ev = split_journeys(events, purchase_event=conversion_event, user_col=user_col, time_col=time_col,
+                        event_col=event_col)
+    require_columns(ev, [channel_col], "events", param="channel_col")
+    ev = ev[ev["part"] == "buyer"]
+    converters = ev.loc[ev["converted"], ["user_id", "first_purchase_at"]].drop_duplicates("user_id")
+    is_touch = ev[channel_col].notna() & (ev["event"] != conversion_event)
+    if touch_events is not None:
+        is_touch &= ev["event"].isin(list(touch_events))
+    touches = ev[is_touch]
+    if lookback is not None:
+        limit = positive_duration(lookback, "lookback")
+        too_old = touches["converted"] & (touches["timestamp"] < touches["first_purchase_at"] - limit)
+        touches = touches[~too_old]
+    touches = touches[["user_id", "timestamp", channel_col, "converted"]].rename(columns={channel_col: "channel"})
+    return touches.reset_index(drop=True), converters.set_index("user_id")["first_purchase_at"]
+
+
+def touch_credits(events: pd.DataFrame, *, model: str = "last_touch", conversion_event: str = "purchase",
+                  channel_col: str = "channel", touch_events: Sequence[str] | None = None, lookback=None,
+                  user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """The credit each channel gets for each first purchase, under a rule-based model.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log with a channel column.
+    model : {"first_touch", "last_touch", "linear", "position_based"}
+        The rule (see the module notes).
+    conversion_event : str, default "purchase"
+        The event whose first occurrence is the conversion.
+    channel_col : str, default "channel"
+        Column holding the channel of each touch.
+    touch_events : sequence of str, optional
+        Only these events count as touches (e.g. ``["visit"]``); every event with a channel when None.
+    lookback : str or Timedelta, optional
+        Only touches this close before the conversion count (e.g. ``"30D"``).
+
+    Returns
+    -------
+    DataFrame
+        One row per converting user and channel: ``user_id``, ``channel``,
+        ``credit``. Each user's credits sum to 1.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["a"] * 4, "event": ["visit", "visit", "visit", "purchase"],
+    ...     "channel": ["social", "email", "search", "search"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01 09:00", "2025-01-02 09:00", "2025-01-03 09:00",
+    ...                                  "2025-01-03 09:05"])})
+    >>> touch_credits(events, model="position_based")
+      user_id channel  credit
+    0       a   email     0.2
+    1       a  search     0.4
+    2       a  social     0.4
+    """
+    rules = ATTRIBUTION_MODELS[:4]
+    if model not in rules:
+        raise ValueError(f"model={model!r} is not a rule-based model; choose one of {list(rules)} "
+                         "(the 'markov' model credits channels in aggregate: use jk.attribute).")
+    touches, converters = _touches(events, conversion_event, channel_col, touch_events, lookback, user_col,
+                                   time_col, event_col)
+    t = touches[touches["user_id"].isin(converters.index)].copy()
+    n = t.groupby("user_id")["channel"].transform("size").to_numpy()
+    pos = t.groupby("user_id").cumcount().to_numpy()
+    first, last = pos == 0, pos == n - 1
+    if model == "first_touch":
+        credit = first.astype(float)
+    elif model == "last_touch":
+        credit = last.astype(float)
+    elif model == "linear":
+        credit = 1.0 / n
+    else:
+        middle = np.where(n > 2, 0.2 / np.maximum(n - 2, 1), 0.0)
+        ends = np.where(n == 1, 1.0, np.where(n == 2, 0.5, 0.4))
+        credit = np.where(first | last, ends, middle)
+    t["credit"] = credit
+    out = t.groupby(["user_id", "channel"], as_index=False)["credit"].sum()
+    untouched = converters.index.difference(t["user_id"].unique())
+    if len(untouched):
+        out = pd.concat([out, pd.DataFrame({"user_id": untouched, "channel": NO_TOUCH, "credit": 1.0})])
+    return out[out["credit"] > 0].sort_values(["user_id", "channel"], ignore_index=True)
+
+
+def _markov(touches: pd.DataFrame, converters: pd.Index) -> pd.Series:
+    """Removal-effect credits per channel (summing to the conversions of users with touches)."""
+    journeys = touches  # sorted by user, then time
+    channels = sorted(journeys["channel"].unique())
+    states = ["(start)", *channels, "(conversion)", "(null)"]
+    index = {s: i for i, s in enumerate(states)}
+    code = journeys["channel"].map(index).to_numpy()
+    user = journeys["user_id"].to_numpy()
+    first = np.r_[True, user[1:] != user[:-1]]
+    last = np.r_[user[1:] != user[:-1], True]
+    outcome = np.where(pd.Index(user[last]).isin(converters), index["(conversion)"], index["(null)"])
+    later = np.flatnonzero(~first)  # touches after a user's first: each is a move from the touch before it
+    sources = np.r_[np.full(first.sum(), index["(start)"]), code[later - 1], code[last]]
+    targets = np.r_[code[first], code[later], outcome]
+    counts = np.zeros((len(states), len(states)))
+    np.add.at(counts, (sources, targets), 1)
+
+    def conversion_probability(removed: int | None) -> float:
+        c = counts.copy()
+        if removed is not None:  # every move into the removed channel ends in null instead
+            c[:, index["(null)"]] += c[:, removed]
+            c[:, removed] = 0
+            c[removed, :] = 0
+        totals = c.sum(axis=1, keepdims=True)
+        p = np.divide(c, totals, out=np.zeros_like(c), where=totals > 0)
+        transient = [index["(start)"], *(index[ch] for ch in channels)]
+        q = p[np.ix_(transient, transient)]
+        r = p[transient, index["(conversion)"]]
+        absorbed = np.linalg.solve(np.eye(len(transient)) - q, r)
+        return float(absorbed[0])
+
+    base = conversion_probability(None)
+    if base == 0:
+        return pd.Series(0.0, index=channels)
+    effects = pd.Series({ch: 1 - conversion_probability(index[ch]) / base for ch in channels})
+    converted_with_touches = pd.Index(journeys["user_id"].unique()).isin(converters).sum()
+    return effects / effects.sum() * converted_with_touches
+
+
+def attribute(events: pd.DataFrame, *, model: str = "last_touch", conversion_event: str = "purchase",
+              channel_col: str = "channel", touch_events: Sequence[str] | None = None, lookback=None,
+              user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Credit first purchases to channels under one attribution model.
+
+    Parameters
+    ----------
+    model : {"first_touch", "last_touch", "linear", "position_based", "markov"}
+        See the module notes.
+    events, conversion_event, channel_col, touch_events, lookback, user_col, time_col, event_col
+        As in :func:`touch_credits`.
+
+    Returns
+    -------
+    DataFrame
+        One row per channel: ``channel``, ``conversions`` (credited first
+        purchases; they add up to the number of buyers) and ``share``.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["a", "a", "a", "b", "b"], "event": ["visit", "visit", "purchase", "visit", "purchase"],
+    ...     "channel": ["social", "search", "search", "search", "search"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01 09:00", "2025-01-02 09:00", "2025-01-02 09:05",
+    ...                                  "2025-01-01 10:00", "2025-01-01 10:09"])})
+    >>> attribute(events, model="first_touch")
+      channel  conversions  share
+    0  search          1.0    0.5
+    1  social          1.0    0.5
+    """
+    if model not in ATTRIBUTION_MODELS:
+        raise ValueError(f"model={model!r} is not known; choose one of {list(ATTRIBUTION_MODELS)}.")
+    if model == "markov":
+        touches, converters = _touches(events, conversion_event, channel_col, touch_events, lookback, user_col,
+                                       time_col, event_col)
+        credited = _markov(touches, converters.index) if len(touches) else pd.Series(dtype=float)
+        untouched = converters.index.difference(touches["user_id"].unique())
+        if len(untouched):
+            credited[NO_TOUCH] = float(len(untouched))
+    else:
+        credited = touch_credits(events, model=model, conversion_event=conversion_event, channel_col=channel_col,
+                                 touch_events=touch_events, lookback=lookback, user_col=user_col,
+                                 time_col=time_col, event_col=event_col).groupby("channel")["credit"].sum()
+    out = credited.rename("conversions").rename_axis("channel").reset_index()
+    out["share"] = out["conversions"] / out["conversions"].sum()
+    return out.sort_values("channel", ignore_index=True)
+
+
+def compare_attribution(events: pd.DataFrame, *, models: Sequence[str] = ATTRIBUTION_MODELS,
+                        conversion_event: str = "purchase", channel_col: str = "channel",
+                        touch_events: Sequence[str] | None = None, lookback=None, user_col: str = "user_id",
+                        time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Credited first purchases per channel under several models, side by side.
+
+    Returns
+    -------
+    DataFrame
+        One row per channel, one column per model (credited conversions), sorted by the first model.
+    """
+    columns = {m: attribute(events, model=m, conversion_event=conversion_event, channel_col=channel_col,
+                            touch_events=touch_events, lookback=lookback, user_col=user_col, time_col=time_col,
+                            event_col=event_col).set_index("channel")["conversions"] for m in models}
+    table = pd.DataFrame(columns).fillna(0.0)
+    table.index.name = "channel"
+    return table.sort_values(list(models)[0], ascending=False)

@@ -1,0 +1,338 @@
+"""Paths through the journey: the buyer journey and what comes after it.
+
+- :func:`split_journeys` cuts each user's history at their first purchase: the
+  **buyer journey** is everything up to and including it; the rest is the
+  customer journey after the first purchase.
+- :func:`top_paths` counts the most common sequences of events or stages.
+- :func:`transition_matrix` gives the probability of moving from each stage to
+  each other stage (or of the journey ending there); :func:`plot_flow` draws it.
+- :func:`purchase_timing` measures time and touches to the first purchase and
+  from the first to the second.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.patches import FancyArrowPatch
+
+from journeykit.schema import validate_events
+from journeykit.stages import StageModel, _model, assign_stages
+
+__all__ = ["split_journeys", "top_paths", "transition_matrix", "plot_flow", "purchase_timing", "END"]
+
+END = "(end)"
+"""Label of the end of a journey in transition tables."""
+
+_PARTS = ("buyer", "after")
+
+
+def _check_event(ev: pd.DataFrame, name: str, param: str) -> None:
+    if not (ev["event"] == name).any():
+        known = ", ".join(map(repr, sorted(ev["event"].unique())[:12]))
+        raise ValueError(f"{param}={name!r} does not occur in the events; event names include {known}.")
+
+
+def split_journeys(events: pd.DataFrame, *, purchase_event: str = "purchase", user_col: str = "user_id",
+                   time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Label every event as part of the buyer journey or of what comes after the first purchase.
+
+    The **buyer journey** of a user is every event up to and including their
+    first ``purchase_event`` (events with the same timestamp as that purchase
+    included). Everything later is ``"after"``. Users who never purchased have
+    only a buyer journey, which did not convert.
+
+    Returns
+    -------
+    DataFrame
+        The validated events sorted by user and time, with ``part``
+        (``"buyer"`` or ``"after"``), ``converted`` (the user made a purchase)
+        and ``first_purchase_at``.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": ["a", "a", "a", "b"], "event": ["visit", "purchase", "visit", "visit"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-05",
+    ...                                                     "2025-01-03"])})
+    >>> split_journeys(events)[["user_id", "event", "part", "converted"]]
+      user_id     event   part  converted
+    0       a     visit  buyer       True
+    1       a  purchase  buyer       True
+    2       a     visit  after       True
+    3       b     visit  buyer      False
+    """
+    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
+    _check_event(ev, purchase_event, "purchase_event")
+    ev = ev.sort_values(["user_id", "timestamp", "event"], kind="stable", ignore_index=True)
+    first = ev.loc[ev["event"] == purchase_event].groupby("user_id")["timestamp"].min()
+    ev["first_purchase_at"] = ev["user_id"].map(first)
+    ev["converted"] = ev["first_purchase_at"].notna()
+    ev["part"] = np.where(ev["converted"] & (ev["timestamp"] > ev["first_purchase_at"]), "after", "buyer")
+    return ev
+
+
+def _steps(events: pd.DataFrame, level: str, model: StageModel | str | None, part: str | None,
+           purchase_event: str, user_col: str, time_col: str, event_col: str) -> pd.DataFrame:
+    """Events (or stages) per user in time order, limited to one part of the journey."""
+    if part is not None and part not in _PARTS:
+        raise ValueError(f"part={part!r}; use 'buyer', 'after' or None for the whole journey.")
+    if level not in ("event", "stage"):
+        raise ValueError(f"level={level!r}; use 'event' or 'stage'.")
+    if part is None:  # the whole journey: no purchase needed to cut it
+        ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
+        ev = ev.sort_values(["user_id", "timestamp", "event"], kind="stable", ignore_index=True)
+        bought = ev.loc[ev["event"] == purchase_event, "user_id"].unique()
+        ev = ev.assign(part="whole", converted=ev["user_id"].isin(bought), first_purchase_at=pd.NaT)
+    else:
+        ev = split_journeys(events, purchase_event=purchase_event, user_col=user_col, time_col=time_col,
+                            event_col=event_col)
+    if level == "stage":
+        staged = assign_stages(ev.drop(columns=["part", "converted", "first_purchase_at"]),
+                               model if model is not None else "6-stage")
+        ev["step"] = staged["stage"].astype(str).to_numpy()  # same sort order: user, time, event
+    else:
+        ev["step"] = ev["event"]
+    if part is not None:
+        ev = ev[ev["part"] == part]
+    if ev.empty:
+        raise ValueError(f"no events in part={part!r}; nothing to count.")
+    return ev[["user_id", "timestamp", "step", "converted", "part"]].reset_index(drop=True)
+
+
+def top_paths(events: pd.DataFrame, *, part: str | None = "buyer", level: str = "event",
+              model: StageModel | str | None = None, collapse: str = "repeats", max_steps: int = 8, top: int = 10,
+              purchase_event: str = "purchase", user_col: str = "user_id", time_col: str = "timestamp",
+              event_col: str = "event") -> pd.DataFrame:
+    """The most common sequences of events (or stages), per user.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log.
+    part : {"buyer", "after", None}, default "buyer"
+        Which part of each history: up to the first purchase, after it, or all.
+    level : {"event", "stage"}, default "event"
+        Sequences of event names, or of stages of ``model``.
+    model : StageModel or str, optional
+        Stage model for ``level="stage"`` (default "6-stage").
+    collapse : {"repeats", "loops", "none"}, default "repeats"
+        ``"repeats"`` merges consecutive identical steps (view, view, cart →
+        view, cart); ``"loops"`` keeps only the first visit of each step
+        (view, cart, view, buy → view, cart, buy), which hides going back;
+        ``"none"`` keeps everything.
+    max_steps : int, default 8
+        Paths longer than this are cut, and end with ``…``.
+    top : int, default 10
+        How many paths to return.
+
+    Returns
+    -------
+    DataFrame
+        ``path`` (steps joined by " → "), ``steps``, ``users``, ``share`` (of
+        users with a path in that part) and ``converted_share`` (of those
+        users, the share who made a purchase).
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": list("aaabb"), "event": ["visit", "view", "view", "visit", "view"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:01", "2025-01-01 10:02",
+    ...                                                     "2025-01-02 09:00", "2025-01-02 09:05"])})
+    >>> top_paths(events, part=None)[["path", "users"]]
+               path  users
+    0  visit → view      2
+    """
+    if collapse not in ("repeats", "loops", "none"):
+        raise ValueError(f"collapse={collapse!r}; use 'repeats', 'loops' or 'none'.")
+    if max_steps < 1:
+        raise ValueError("max_steps must be at least 1.")
+    ev = _steps(events, level, model, part, purchase_event, user_col, time_col, event_col)
+    if collapse == "repeats":
+        same = ev["step"].eq(ev["step"].shift()) & ev["user_id"].eq(ev["user_id"].shift())
+        ev = ev[~same]
+    elif collapse == "loops":
+        ev = ev.drop_duplicates(["user_id", "step"])
+    codes, names = pd.factorize(ev["step"], sort=True)
+    position = ev.groupby("user_id").cumcount().to_numpy()
+    users, user_codes = np.unique(ev["user_id"].to_numpy(), return_inverse=True)
+    length = np.bincount(user_codes, minlength=len(users))
+    grid = np.full((len(users), max_steps), -1, dtype=np.int64)
+    keep = position < max_steps
+    grid[user_codes[keep], position[keep]] = codes[keep]
+    converted = ev.groupby("user_id")["converted"].first().reindex(users).to_numpy()
+    frame = pd.DataFrame(grid, columns=[f"s{i}" for i in range(max_steps)])
+    frame["cut"] = length > max_steps
+    frame["converted"] = converted
+    counted = frame.groupby([*frame.columns[:max_steps], "cut"]).agg(users=("converted", "size"),
+                                                                      converted=("converted", "sum")).reset_index()
+    counted = counted.sort_values("users", ascending=False, kind="stable").head(top)
+    labels = np.asarray(names, dtype=object)
+    paths, steps = [], []
+    for row in counted.itertuples(index=False):  # only the few rows returned are formatted
+        parts = [labels[c] for c in row[:max_steps] if c >= 0]
+        paths.append(" → ".join(parts) + (" → …" if row.cut else ""))
+        steps.append(len(parts))
+    out = pd.DataFrame({"path": paths, "steps": steps, "users": counted["users"].to_numpy()})
+    out["share"] = out["users"] / len(users)
+    out["converted_share"] = counted["converted"].to_numpy() / out["users"]
+    return out
+
+
+def transition_matrix(events: pd.DataFrame, model: StageModel | str = "6-stage", *, part: str | None = None,
+                      long: bool = False, purchase_event: str = "purchase", user_col: str = "user_id",
+                      time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Probability of moving from each stage to each other stage, or of the journey ending there.
+
+    Each user's events are read in time order; every change of stage (A → B,
+    B ≠ A) is one move, and the last stage of each journey moves to
+    :data:`END`. Row A gives P(next stage | leaving A), so every row sums to 1.
+
+    Parameters
+    ----------
+    part : {"buyer", "after", None}, default None
+        Restrict to the buyer journey, to what follows the first purchase, or use all.
+    long : bool, default False
+        Return the tidy table (``from_stage``, ``to_stage``, ``moves``,
+        ``probability``) instead of the matrix.
+
+    Returns
+    -------
+    DataFrame
+        The matrix: one row per stage left, one column per stage entered plus ``(end)``.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": list("aab"), "event": ["visit", "view_product", "visit"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"])})
+    >>> transition_matrix(events, "4-stage")
+    to_stage       Consideration  (end)
+    from_stage
+    Awareness                0.5    0.5
+    Consideration            0.0    1.0
+    """
+    model = _model(model)
+    ev = _steps(events, "stage", model, part, purchase_event, user_col, time_col, event_col)
+    change = ev["step"].ne(ev["step"].shift()) | ev["user_id"].ne(ev["user_id"].shift())
+    runs = ev[change]
+    nxt = runs["step"].shift(-1).where(runs["user_id"].eq(runs["user_id"].shift(-1)), END)
+    moves = pd.DataFrame({"from_stage": runs["step"].to_numpy(), "to_stage": nxt.to_numpy()})
+    counts = moves.groupby(["from_stage", "to_stage"]).size().rename("moves").reset_index()
+    counts["probability"] = counts["moves"] / counts.groupby("from_stage")["moves"].transform("sum")
+    order = model.stage_names
+    rank = {name: i for i, name in enumerate([*order, END])}
+    counts = counts.sort_values(["from_stage", "to_stage"], key=lambda s: s.map(rank), ignore_index=True)
+    if long:
+        return counts
+    present = [s for s in order if s in set(counts["from_stage"])]
+    targets = [s for s in [*order, END] if s in set(counts["to_stage"])]
+    return counts.pivot(index="from_stage", columns="to_stage", values="probability").reindex(
+        index=present, columns=targets).fillna(0.0)
+
+
+def plot_flow(transitions: pd.DataFrame, *, ax: plt.Axes | None = None, min_share: float = 0.01,
+              title: str | None = None) -> plt.Axes:
+    """A Sankey-style flow diagram of stage transitions.
+
+    Stages are boxes from left to right in journey order; each move between two
+    stages is a band as wide as its number of moves. Forward moves arc above
+    the boxes, moves back to an earlier stage arc below in red, so the loops of
+    a non-linear journey are visible at a glance.
+
+    Parameters
+    ----------
+    transitions : DataFrame
+        :func:`transition_matrix` with ``long=True`` (or
+        :func:`journeykit.stage_transitions`): ``from_stage``, ``to_stage``, ``moves``.
+    ax : matplotlib Axes, optional
+    min_share : float, default 0.01
+        Bands with fewer than this share of all moves are left out to keep the picture readable.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = ax if ax is not None else plt.gca()
+    moves = transitions[transitions["to_stage"] != END]
+    # stages in the order they first appear: journey order, as the kit's transition tables are sorted
+    stages = list(dict.fromkeys([*transitions["from_stage"], *moves["to_stage"]]))
+    x = {s: i for i, s in enumerate(stages)}
+    total = moves["moves"].sum()
+    widest = moves["moves"].max() if len(moves) else 1
+    for s, i in x.items():
+        ax.add_patch(plt.Rectangle((i - 0.18, -0.12), 0.36, 0.24, facecolor="#2F4B7C", zorder=3))
+        ax.text(i, 0, s, ha="center", va="center", color="white", fontsize=8.5, fontweight="bold", zorder=4)
+    for row in moves.sort_values("moves").itertuples(index=False):
+        if row.moves < min_share * total:
+            continue
+        a, b = x[row.from_stage], x[row.to_stage]
+        backward = b < a
+        width = 1 + 14 * row.moves / widest
+        rad = 0.45 if backward else -0.45
+        start, end = (a + (0.12 if not backward else -0.12), -0.12 if backward else 0.12), \
+                     (b + (-0.12 if not backward else 0.12), -0.12 if backward else 0.12)
+        arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>",
+                                mutation_scale=12, lw=width, alpha=0.55, zorder=2,
+                                color="#C44E52" if backward else "#4C72B0")
+        ax.add_patch(arrow)
+        mid = (a + b) / 2
+        height = abs(b - a) * 0.45 * 0.5 + 0.12
+        ax.text(mid, -height - 0.05 if backward else height + 0.05, f"{row.moves:,}", ha="center",
+                va="top" if backward else "bottom", fontsize=7.5, color="#C44E52" if backward else "#2F4B7C")
+    span = max(len(stages) - 1, 1)
+    ax.set_xlim(-0.6, len(stages) - 0.4)
+    ax.set_ylim(-0.3 - 0.25 * span, 0.3 + 0.25 * span)
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def purchase_timing(events: pd.DataFrame, *, purchase_event: str = "purchase", touch_events=None,
+                    user_col: str = "user_id", time_col: str = "timestamp",
+                    event_col: str = "event") -> pd.DataFrame:
+    """Time and touches to the first purchase, and from the first purchase to the second.
+
+    A **touch** is an event that counts as an interaction with the business:
+    ``touch_events`` (e.g. ``["visit"]`` for sessions), or every event when None.
+
+    Returns
+    -------
+    DataFrame
+        One row per buyer: ``first_seen``, ``first_purchase_at``,
+        ``days_to_first_purchase``, ``touches_to_first_purchase`` (touches
+        before and including the first purchase's moment), ``second_purchase_at``,
+        ``days_first_to_second`` and ``touches_first_to_second`` (missing for
+        one-time buyers).
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": list("aaaa"), "event": ["visit", "purchase", "visit", "purchase"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01", "2025-01-03", "2025-02-01", "2025-02-02"])})
+    >>> timing = purchase_timing(events, touch_events=["visit"]).iloc[0]
+    >>> timing[["days_to_first_purchase", "touches_to_first_purchase", "days_first_to_second",
+    ...         "touches_first_to_second"]].astype(float).tolist()
+    [2.0, 1.0, 30.0, 1.0]
+    """
+    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
+    _check_event(ev, purchase_event, "purchase_event")
+    ev = ev.sort_values(["user_id", "timestamp", "event"], kind="stable", ignore_index=True)
+    buys = ev[ev["event"] == purchase_event]
+    rank = buys.groupby("user_id").cumcount()
+    first = buys[rank == 0].set_index("user_id")["timestamp"].rename("first_purchase_at")
+    second = buys[rank == 1].set_index("user_id")["timestamp"].rename("second_purchase_at")
+    out = pd.DataFrame(first).join(second)
+    out.insert(0, "first_seen", ev.groupby("user_id")["timestamp"].min().reindex(out.index))
+    touches = ev if touch_events is None else ev[ev["event"].isin(list(touch_events))]
+    touch_first = touches["user_id"].map(out["first_purchase_at"])
+    touch_second = touches["user_id"].map(out["second_purchase_at"])
+    before_first = touches[touches["timestamp"] <= touch_first].groupby("user_id").size()
+    between = touches[(touches["timestamp"] > touch_first) & (touches["timestamp"] <= touch_second)] \
+        .groupby("user_id").size()
+    day = pd.Timedelta(days=1)
+    out["days_to_first_purchase"] = (out["first_purchase_at"] - out["first_seen"]) / day
+    out["touches_to_first_purchase"] = before_first.reindex(out.index).fillna(0).astype("int64")
+    out["days_first_to_second"] = (out["second_purchase_at"] - out["first_purchase_at"]) / day
+    repeat = out["second_purchase_at"].notna()
+    out["touches_first_to_second"] = between.reindex(out.index).fillna(0).astype("Int64").where(repeat, pd.NA)
+    return out.reset_index()
