@@ -235,8 +235,8 @@ def plot_flow(transitions: pd.DataFrame, *, ax: plt.Axes | None = None, min_shar
 
     Stages are boxes from left to right in journey order; each move between two
     stages is a band as wide as its number of moves. Forward moves arc above
-    the boxes, moves back to an earlier stage arc below in red, so the loops of
-    a non-linear journey are visible at a glance.
+    the boxes in blue, moves back to an earlier stage arc below in red, so the
+    loops of a non-linear journey are visible at a glance.
 
     Parameters
     ----------
@@ -259,29 +259,28 @@ def plot_flow(transitions: pd.DataFrame, *, ax: plt.Axes | None = None, min_shar
     x = {s: i for i, s in enumerate(stages)}
     total = moves["moves"].sum()
     widest = moves["moves"].max() if len(moves) else 1
+    half_h, rad = 0.16, -0.45  # the same rad bends left-to-right moves up and right-to-left moves down
     for s, i in x.items():
-        ax.add_patch(plt.Rectangle((i - 0.18, -0.12), 0.36, 0.24, facecolor="#2F4B7C", zorder=3))
-        ax.text(i, 0, s, ha="center", va="center", color="white", fontsize=8.5, fontweight="bold", zorder=4)
-    for row in moves.sort_values("moves").itertuples(index=False):
+        ax.add_patch(plt.Rectangle((i - 0.42, -half_h), 0.84, 2 * half_h, facecolor="#2F4B7C", zorder=3))
+        ax.text(i, 0, s, ha="center", va="center", color="white", fontsize=8, fontweight="bold", zorder=4)
+    reach = 0.3
+    for row in moves.sort_values("moves", ascending=False).itertuples(index=False):
         if row.moves < min_share * total:
             continue
         a, b = x[row.from_stage], x[row.to_stage]
         backward = b < a
-        width = 1 + 14 * row.moves / widest
-        rad = 0.45 if backward else -0.45
-        start, end = (a + (0.12 if not backward else -0.12), -0.12 if backward else 0.12), \
-                     (b + (-0.12 if not backward else 0.12), -0.12 if backward else 0.12)
-        arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>",
-                                mutation_scale=12, lw=width, alpha=0.55, zorder=2,
-                                color="#C44E52" if backward else "#4C72B0")
-        ax.add_patch(arrow)
-        mid = (a + b) / 2
-        height = abs(b - a) * 0.45 * 0.5 + 0.12
-        ax.text(mid, -height - 0.05 if backward else height + 0.05, f"{row.moves:,}", ha="center",
-                va="top" if backward else "bottom", fontsize=7.5, color="#C44E52" if backward else "#2F4B7C")
-    span = max(len(stages) - 1, 1)
+        y = -half_h if backward else half_h
+        color = "#C44E52" if backward else "#4C72B0"
+        ax.add_patch(FancyArrowPatch((a, y), (b, y), connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>",
+                                     mutation_scale=10, lw=1 + 12 * row.moves / widest, alpha=0.5, color=color,
+                                     zorder=2, shrinkA=0, shrinkB=0))
+        peak = 0.5 * abs(rad) * abs(b - a)  # a quadratic Bézier reaches half way to its control point
+        reach = max(reach, peak + half_h)
+        ax.text((a + b) / 2, y + (-peak if backward else peak), f"{row.moves:,}", ha="center",
+                va="top" if backward else "bottom", fontsize=8, color=color, zorder=4,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8})
     ax.set_xlim(-0.6, len(stages) - 0.4)
-    ax.set_ylim(-0.3 - 0.25 * span, 0.3 + 0.25 * span)
+    ax.set_ylim(-reach - 0.15, reach + 0.15)
     ax.axis("off")
     if title:
         ax.set_title(title)
