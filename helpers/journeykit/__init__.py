@@ -37,6 +37,17 @@ from journeykit.retention import (
     retention_curve,
 )
 from journeykit.satisfaction import csat, nps
+from journeykit.importers import (
+    channel_from_source,
+    import_report,
+    read_events,
+    read_ga4,
+    read_online_retail,
+    read_orders,
+    read_product_analytics,
+    read_shopify_orders,
+    read_surveys,
+)
 from journeykit.journey_map import (
     LANES,
     SHOP_MAP_TEXT,
@@ -95,6 +106,7 @@ __all__ = [
     "assign_stages",
     "attribute",
     "backtracks",
+    "channel_from_source",
     "check_environment",
     "churn_rate",
     "cohort_retention",
@@ -111,6 +123,7 @@ __all__ = [
     "funnel_users",
     "furthest_stage",
     "historical_clv",
+    "import_report",
     "journey_comparison",
     "journey_map",
     "journey_map_markdown",
@@ -126,6 +139,13 @@ __all__ = [
     "plot_retention_curve",
     "predictive_clv",
     "purchase_timing",
+    "read_events",
+    "read_ga4",
+    "read_online_retail",
+    "read_orders",
+    "read_product_analytics",
+    "read_shopify_orders",
+    "read_surveys",
     "repeat_purchase_rate",
     "retention_curve",
     "rfm",

@@ -238,7 +238,7 @@ def _top(counts: pd.Series, n: int, share: bool = False) -> str:
 
 def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, surveys: pd.DataFrame | None = None,
                 text: Mapping[str, Mapping[str, str]] | None = None, top: int = 3, min_answers: int = 20,
-                negative_share: float = 0.2,
+                negative_share: float = 0.2, keep_unmapped: str | None = None,
                 user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Build a journey map from an event log, survey answers and the analyst's text.
 
@@ -264,6 +264,9 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
     negative_share : float, default 0.2
         A stage is a pain point when at least this share of its comments come
         with a negative score.
+    keep_unmapped : str, optional
+        As in :func:`journeykit.assign_stages`: events no stage takes are an
+        error by default; with a label they are left out of the map.
 
     Returns
     -------
@@ -276,7 +279,12 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
     """
     model = _model(model)
     names = model.stage_names
-    assigned = assign_stages(events, model, user_col=user_col, time_col=time_col, event_col=event_col)
+    assigned = assign_stages(events, model, keep_unmapped=keep_unmapped, user_col=user_col, time_col=time_col,
+                             event_col=event_col)
+    if keep_unmapped is not None:  # leave the kept-aside events out of the map
+        assigned = assigned[assigned["stage_number"].notna()]
+        assigned = assigned.assign(stage=pd.Categorical(assigned["stage"].astype(str), categories=names,
+                                                        ordered=True))
     summary = stage_summary(assigned, model)
     cells: dict[tuple[str, str], dict] = {(lane, s): {"text": "—"} for lane in LANES for s in names}
 

@@ -1,0 +1,212 @@
+"""Importers on small well-formed and malformed files written by the tests."""
+
+import json
+
+import pandas as pd
+import pytest
+
+import journeykit as jk
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text.strip() + "\n", encoding="utf-8")
+    return path
+
+
+# --- generic event log ------------------------------------------------------------------------------
+
+
+def test_generic_events_with_mapping_format_and_time_zone(tmp_path):
+    path = write(tmp_path, "log.csv", """
+customer,when,action,source,unused
+c1,31/03/2025 00:30,visit,ads,x
+c1,31/03/2025 02:30,purchase,ads,y
+c2,01/01/2025 12:00,visit,social,z
+""")
+    events = jk.read_events(path, columns={"customer": "user_id", "when": "timestamp", "action": "event",
+                                           "source": "channel"}, time_format="%d/%m/%Y %H:%M", tz="Europe/London")
+    assert list(events.columns) == ["user_id", "timestamp", "event", "channel"]  # unused columns are not read
+    # London is on summer time (UTC+1) from 30 March 2025, on winter time (UTC) in January
+    assert events["timestamp"].tolist() == [pd.Timestamp("2025-03-30 23:30"), pd.Timestamp("2025-03-31 01:30"),
+                                            pd.Timestamp("2025-01-01 12:00")]
+    assert jk.import_report(events).empty
+
+
+def test_parquet_is_read(tmp_path):
+    frame = pd.DataFrame({"user_id": ["a", "b"], "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02"]),
+                          "event": ["visit", "visit"]})
+    frame.to_parquet(tmp_path / "log.parquet")
+    assert len(jk.read_events(tmp_path / "log.parquet")) == 2
+
+
+def test_generic_events_errors_name_the_file_column_and_rows(tmp_path):
+    path = write(tmp_path, "log.csv", """
+customer,when,action
+c1,31/03/2025 00:30,visit
+c1,2025-03-31,purchase
+""")
+    with pytest.raises(jk.SchemaError, match=r"(?s)log.csv failed validation.*column 'timestamp' not found in "
+                                             r"log.csv; its columns are: 'customer', 'when', 'action'. Map yours"):
+        jk.read_events(path, columns={"customer": "user_id", "action": "event"})
+    with pytest.raises(jk.SchemaError, match=r"mapped column 'client' is not in log.csv"):
+        jk.read_events(path, columns={"client": "user_id", "when": "timestamp", "action": "event"})
+    with pytest.raises(jk.SchemaError, match=r"(?s)log.csv.*column 'timestamp' has 1 values that do not match "
+                                             r"time_format='%d/%m/%Y %H:%M' \(e.g. '2025-03-31' in row 1\)"):
+        jk.read_events(path, columns={"customer": "user_id", "when": "timestamp", "action": "event"},
+                       time_format="%d/%m/%Y %H:%M")
+    with pytest.raises(FileNotFoundError, match="missing.csv: no such file"):
+        jk.read_events(tmp_path / "missing.csv")
+
+
+# --- GA4 ----------------------------------------------------------------------------------------------
+
+
+def test_ga4_export(tmp_path):
+    path = write(tmp_path, "ga4.csv", """
+event_date,event_timestamp,event_name,user_pseudo_id,traffic_source.source,traffic_source.medium,device.category,ga_session_id
+20250101,1735725600000000,page_view,111.222,google,organic,mobile,17357
+20250101,1735725660000000,purchase,111.222,google,organic,mobile,17357
+20250101,1735729200000000,page_view,,facebook,paid,desktop,17358
+20250101,1735729260000000,session_start,333.444,(direct),(none),desktop,17359
+""")
+    events = jk.read_ga4(path)
+    assert events["timestamp"].iloc[0] == pd.Timestamp("2025-01-01 10:00:00")
+    assert events["channel"].tolist() == ["search", "search", "direct"]
+    assert events["session_id"].iloc[0] == "111.222-17357"
+    assert events["device"].tolist() == ["mobile", "mobile", "desktop"]
+    report = jk.import_report(events)
+    assert report["rows"].tolist() == [1] and "consent mode" in report["reason"].iloc[0]
+
+
+def test_ga4_malformed(tmp_path):
+    path = write(tmp_path, "ga4.csv", """
+event_timestamp,event_name,user_pseudo_id
+2025-01-01 10:00,page_view,1
+""")
+    with pytest.raises(jk.SchemaError, match=r"(?s)ga4.csv.*should hold microseconds since 1970.*'2025-01-01 10:00'"):
+        jk.read_ga4(path)
+    missing = write(tmp_path, "bad.csv", "event_name,user_pseudo_id\npage_view,1")
+    with pytest.raises(jk.SchemaError, match="column 'event_timestamp' not found in bad.csv"):
+        jk.read_ga4(missing)
+
+
+# --- Mixpanel / Amplitude -----------------------------------------------------------------------------
+
+
+def test_mixpanel_json_lines(tmp_path):
+    lines = [{"event": "Signed up", "properties": {"distinct_id": "u1", "time": 1735725600, "utm_source": "newsletter",
+                                                    "utm_medium": "email", "plan": "pro"}},
+             {"event": "Viewed", "properties": {"distinct_id": "u1", "time": 1735725660}},
+             {"event": "Viewed", "properties": {"time": 1735725700}}]
+    path = write(tmp_path, "mixpanel.jsonl", "\n".join(json.dumps(line) for line in lines))
+    events = jk.read_product_analytics(path, chunksize=2)
+    assert events["event"].tolist() == ["Signed up", "Viewed"]
+    assert events["channel"].tolist()[0] == "email"
+    assert jk.import_report(events)["rows"].tolist() == [1]
+
+
+def test_amplitude_json_lines_with_device_fallback(tmp_path):
+    lines = [{"event_type": "open", "user_id": None, "device_id": "d1", "event_time": "2025-01-01 10:00:00.123",
+              "event_properties": {"campaign": "spring"}},
+             {"event_type": "buy", "user_id": "u9", "device_id": "d2", "event_time": "2025-01-01 10:05:00.000",
+              "event_properties": {"campaign": "spring"}}]
+    path = write(tmp_path, "amp.jsonl", "\n".join(json.dumps(line) for line in lines))
+    events = jk.read_product_analytics(path, channel_property="event_properties.campaign")
+    assert events["user_id"].tolist() == ["d1", "u9"]
+    assert events["channel"].tolist() == ["spring", "spring"]
+
+
+def test_product_analytics_malformed(tmp_path):
+    with pytest.raises(jk.SchemaError, match="line 1 is not JSON"):
+        jk.read_product_analytics(write(tmp_path, "x.jsonl", "event,time\nv,1"))
+    with pytest.raises(jk.SchemaError, match="pass flavour='mixpanel' or 'amplitude'"):
+        jk.read_product_analytics(write(tmp_path, "y.jsonl", json.dumps({"name": "v"})))
+
+
+# --- orders ---------------------------------------------------------------------------------------------
+
+RETAIL = """
+InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+536365,85123A,LANTERN,6,12/1/2010 8:26,2.55,17850.0,United Kingdom
+536365,71053,METAL SIGN,2,12/1/2010 8:26,3.40,17850.0,United Kingdom
+C536379,D,Discount,-1,12/1/2010 9:41,27.50,14527.0,United Kingdom
+536414,22139,MISSING CUSTOMER,56,12/1/2010 11:52,0.00,,United Kingdom
+536400,22,FREE SAMPLE,1,12/1/2010 10:00,0.00,13047.0,France
+536401,21,GIFT,3,12/2/2010 10:00,1.25,13047.0,France
+"""
+
+
+def test_online_retail_builds_one_row_per_invoice_and_reports_drops(tmp_path):
+    orders = jk.read_online_retail(write(tmp_path, "retail.csv", RETAIL))
+    table = orders.set_index("order_id")
+    assert list(table.index) == ["536365", "536401"]
+    assert table.loc["536365", "revenue"] == pytest.approx(6 * 2.55 + 2 * 3.40)
+    assert table.loc["536365", "items"] == 8 and table.loc["536365", "user_id"] == "17850"
+    assert table.loc["536401", "timestamp"] == pd.Timestamp("2010-12-02 10:00")  # month first
+    assert "Description" not in orders.columns
+    report = jk.import_report(orders).set_index("reason")["rows"]
+    assert report["cancelled invoice lines (InvoiceNo starts with 'C')"] == 1
+    assert report["lines without CustomerID"] == 1
+    assert report["invoices with a total of zero or less"] == 1
+
+
+def test_online_retail_malformed(tmp_path):
+    with pytest.raises(jk.SchemaError, match="column 'UnitPrice' not found in retail.csv"):
+        jk.read_online_retail(write(tmp_path, "retail.csv", "InvoiceNo,InvoiceDate,CustomerID,Quantity\n1,x,2,3"))
+
+
+def test_shopify_orders(tmp_path):
+    path = write(tmp_path, "shopify.csv", """
+Name,Email,Financial Status,Created at,Total,Refunded Amount,Lineitem quantity,Lineitem name,Source
+#1001,ann@example.com,paid,2025-03-01 10:00:00 +0100,50.00,0,1,Lamp,web
+#1001,,,,,,2,Bulb,
+#1002,bob@example.com,refunded,2025-03-02 11:00:00 +0000,20.00,20,1,Mug,web
+#1003,ann@example.com,partially_refunded,2025-03-05 09:00:00 -0500,80.00,30,4,Plates,pos
+#1004,,paid,2025-03-06 09:00:00 +0000,15.00,0,1,Card,web
+""")
+    orders = jk.read_shopify_orders(path).set_index("order_id")
+    assert list(orders.index) == ["#1001", "#1003"]
+    assert orders.loc["#1001", "items"] == 3
+    assert orders.loc["#1001", "timestamp"] == pd.Timestamp("2025-03-01 09:00")  # converted to UTC
+    assert orders.loc["#1003", "revenue"] == 50.0  # net of the partial refund
+    report = jk.import_report(orders).set_index("reason")["rows"]
+    assert report["refunded or voided orders"] == 1 and report["orders without a customer"] == 1
+
+
+def test_generic_orders_and_negative_revenue(tmp_path):
+    path = write(tmp_path, "orders.csv", "id,customer,date,amount\n1,a,2025-01-01,10\n2,b,2025-01-02,-5")
+    with pytest.raises(jk.SchemaError, match=r"(?s)orders.csv.*column 'revenue' has 1 negative values"):
+        jk.read_orders(path, columns={"id": "order_id", "customer": "user_id", "date": "timestamp",
+                                      "amount": "revenue"})
+
+
+# --- surveys --------------------------------------------------------------------------------------------
+
+
+def test_survey_export_with_labelled_answers(tmp_path):
+    path = write(tmp_path, "survey.csv", """
+respondent,submitted,question_page,How likely are you to recommend us?,Satisfaction
+a,2025-01-01,delivery,10 - Extremely likely,5
+b,2025-01-02,delivery,6,
+c,2025-01-03,support,,2 - Unsatisfied
+""")
+    surveys = jk.read_surveys(path, columns={"respondent": "user_id", "submitted": "timestamp",
+                                             "question_page": "touchpoint",
+                                             "How likely are you to recommend us?": "nps", "Satisfaction": "csat"})
+    assert surveys["nps"].tolist()[:2] == [10, 6] and pd.isna(surveys["nps"].iloc[2])
+    assert surveys["csat"].iloc[2] == 2
+    assert jk.nps(surveys["nps"]) == 0.0
+
+
+def test_survey_scores_off_scale_name_the_file(tmp_path):
+    path = write(tmp_path, "survey.csv", "user_id,timestamp,touchpoint,nps\na,2025-01-01,delivery,85\n")
+    with pytest.raises(jk.SchemaError, match=r"(?s)survey.csv failed validation.*column 'nps' has 1 value off the 0-10"):
+        jk.read_surveys(path)
+
+
+def test_channel_rules():
+    got = jk.channel_from_source(pd.Series(["google", "newsletter", "instagram", "partner-site", "blog", "(direct)",
+                                            "weird"]),
+                                 pd.Series(["cpc", "email", "social", "referral", "content", "(none)", "unknown"]))
+    assert got.tolist() == ["ads", "email", "social", "referral", "content", "direct", "other"]
