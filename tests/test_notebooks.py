@@ -57,7 +57,9 @@ def test_has_the_parts_of_a_lesson(path):
     assert "**Goals.**" in opening and "**Time.**" in opening, "the first cell states goals and time"
     assert re.search(r"\*\*Time\.\*\* About \d+ minutes", opening)
     headings = [line for text in markdown for line in text.splitlines() if line.startswith("## ")]
-    assert "## Exercises" in headings and headings[-1] == "## Recap", "ends with exercises, then a recap"
+    assert headings[-1] == "## Recap", "ends with a recap"
+    checks = [c for c in cells(path, "code") if "jk.check(" in source(c)]
+    assert checks, "has exercises checked with jk.check"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

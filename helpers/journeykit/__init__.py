@@ -37,6 +37,7 @@ from journeykit.retention import (
     retention_curve,
 )
 from journeykit.satisfaction import csat, nps
+from journeykit.exercises import check, exercises, hint, solution
 from journeykit.importers import (
     channel_from_source,
     import_report,
@@ -107,6 +108,7 @@ __all__ = [
     "attribute",
     "backtracks",
     "channel_from_source",
+    "check",
     "check_environment",
     "churn_rate",
     "cohort_retention",
@@ -118,10 +120,12 @@ __all__ = [
     "datasets",
     "dropped_users",
     "emotion_scores",
+    "exercises",
     "funnel",
     "funnel_confidence",
     "funnel_users",
     "furthest_stage",
+    "hint",
     "historical_clv",
     "import_report",
     "journey_comparison",
@@ -152,6 +156,7 @@ __all__ = [
     "sessionize",
     "simulate_shop",
     "simulate_subscription",
+    "solution",
     "split_journeys",
     "stage_entries",
     "stage_model",

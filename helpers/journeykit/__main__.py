@@ -5,6 +5,12 @@
 ``python -m journeykit report --events FILE [--orders FILE] [--surveys FILE] --out FOLDER``
     Run the lesson-06 template on your data and write ``report.ipynb`` and a
     standalone ``report.html`` (figures embedded) into FOLDER.
+``python -m journeykit build --out build``
+    Learner copies (no solutions) and slide decks of every lesson.
+``python -m journeykit images --out docs/images``
+    Redraw the README's pictures.
+``python -m journeykit check``
+    Check that this computer is ready for the course (for workshop participants).
 """
 
 from __future__ import annotations
@@ -134,6 +140,23 @@ def report(args: argparse.Namespace) -> int:
     return 0
 
 
+def setup_check() -> int:
+    """Print the environment check and try the kit once; 0 when ready, 1 otherwise."""
+    import journeykit as jk
+
+    report_table = jk.check_environment()
+    print(report_table.to_string(index=False))
+    ok = bool(report_table["ok"].all())
+    if ok:
+        events = jk.datasets.load("shop_events")
+        users = jk.funnel(events, ["visit", "purchase"], window="7D")["users"].tolist()
+        print(f"\nTried the kit on the sample shop: {users[0]:,} visitors, {users[1]:,} buyers within 7 days.")
+        print("Ready for the course.")
+    else:
+        print("\nNot ready: fix the rows marked False (usually: pip install -r requirements.txt from the top folder).")
+    return 0 if ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m journeykit", description="Customer Journey Lab tools.")
@@ -164,10 +187,30 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--param", action="append", metavar="KEY=VALUE",
                      help="any other template parameter, VALUE as JSON (repeatable)")
     rep.add_argument("--quiet", action="store_true", help="no progress bar")
+    build = commands.add_parser("build", help="learner copies and slide decks of every lesson")
+    build.add_argument("--out", default="build", help="folder to write into (default: build)")
+    images = commands.add_parser("images", help="redraw the README's pictures")
+    images.add_argument("--out", default="docs/images", help="folder to write into (default: docs/images)")
+    commands.add_parser("check", help="check that this computer is ready for the course")
     args = parser.parse_args(argv)
 
     if args.command == "report":
         return report(args)
+    if args.command == "build":
+        from journeykit.course import build as build_course
+
+        written = build_course(args.out)
+        print(f"wrote {len(written['learner'])} learner notebooks to {Path(args.out) / 'learner'} and "
+              f"{len(written['slides'])} slide decks to {Path(args.out) / 'slides'}")
+        return 0
+    if args.command == "images":
+        from journeykit.course import draw_readme_images
+
+        for path in draw_readme_images(args.out):
+            print(f"wrote {path}")
+        return 0
+    if args.command == "check":
+        return setup_check()
     for path in write_datasets(args.out):
         rows = len(pd.read_csv(path))
         print(f"wrote {path} ({rows:,} rows, {path.stat().st_size / 1e6:.2f} MB)")

@@ -1,0 +1,516 @@
+"""Exercises with feedback: check an answer, ask for a hint, see the solution.
+
+Each exercise of the lessons asks for a value stored in ``answer``::
+
+    answer = ...                 # your code
+    jk.check("3.1", answer)      # a verdict, and the likely mistake when it is wrong
+    jk.hint("3.1")               # a nudge
+    jk.solution("3.1")           # the worked solution, read from the lesson notebook
+
+The expected answer is computed from the sample data each time, with the kit's
+own functions, so checks never drift from the data. Typical wrong answers
+(a count instead of a share, a percentage instead of a share, the wrong
+population) are recognised and named.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["check", "hint", "solution", "exercises", "Feedback"]
+
+_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on an answer. Shown as one line in a notebook; ``bool(feedback)`` is True when correct."""
+
+    correct: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        return self.message
+
+
+class _Text(str):
+    """Text shown as is in a notebook (no quotes), e.g. a hint or a solution."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+@dataclass(frozen=True)
+class _Exercise:
+    id: str
+    notebook: str
+    question: str
+    expected: Callable[[], object]
+    hint: str
+    mistakes: list[tuple[Callable[[], object], str]] = field(default_factory=list)
+    tolerance: float = 0.005  # absolute, for numbers
+    explain: Callable[[object], str] | None = None
+
+
+@functools.lru_cache(maxsize=None)
+def _data(name: str) -> pd.DataFrame:
+    from journeykit import datasets
+
+    return datasets.load(name)
+
+
+def _same(answer: object, expected: object, tolerance: float, relative: float = 1e-3) -> bool:
+    """Equal, with numbers within ``tolerance`` (absolute) or ``relative`` (share of the expected value)."""
+    if isinstance(expected, float) or isinstance(expected, int) and not isinstance(expected, bool):
+        try:
+            return math.isclose(float(answer), float(expected), abs_tol=tolerance, rel_tol=relative)
+        except (TypeError, ValueError):
+            return False
+    if isinstance(expected, tuple):
+        return isinstance(answer, (tuple, list)) and len(answer) == len(expected) and all(
+            _same(a, e, tolerance, relative) for a, e in zip(answer, expected))
+    if isinstance(expected, dict):
+        return isinstance(answer, dict) and set(answer) == set(expected) and all(
+            _same(answer[k], v, tolerance, relative) for k, v in expected.items())
+    if isinstance(expected, str):
+        return isinstance(answer, str) and answer.strip().lower() == expected.lower()
+    return answer == expected
+
+
+# ---------------------------------------------------------------------------
+# The exercises, lesson by lesson
+# ---------------------------------------------------------------------------
+
+
+def _buyer_share() -> float:
+    return _data("shop_orders")["user_id"].nunique() / len(_data("shop_users"))
+
+
+def _december(by_visits: bool = False) -> str:
+    if by_visits:
+        visits = _data("shop_events").query("event == 'visit'")
+        return visits[visits["timestamp"].dt.to_period("M") == "2025-12"]["channel"].value_counts().index[0]
+    users = _data("shop_users")
+    return users[users["first_seen"].dt.to_period("M") == "2025-12"]["acquisition_channel"].value_counts().index[0]
+
+
+def _busiest_hour(count: bool = False) -> int:
+    visits = _data("shop_events").query("event == 'visit'")
+    by_hour = visits["timestamp"].dt.hour.value_counts()
+    return int(by_hour.max() if count else by_hour.idxmax())
+
+
+def _intent_to_purchase(share_of: str = "previous") -> float:
+    from journeykit.stages import stage_summary
+
+    row = stage_summary(_data("shop_events"), "5-stage-intent").set_index("stage").loc["Purchase"]
+    return float(row["share_of_previous"] if share_of == "previous" else row["share_of_users"])
+
+
+def _backtrack(rank: int) -> tuple[str, str]:
+    from journeykit.stages import backtracks
+
+    row = backtracks(_data("shop_events"), "4-stage").iloc[rank]
+    return (row["from_stage"], row["to_stage"])
+
+
+def _three_stage_after(with_rule: bool = True) -> int:
+    """Events in the After stage of the three-stage model of exercise 1.3."""
+    from journeykit.stages import StageModel, assign_stages, stage_model
+
+    coarse = {"Awareness": "Before", "Consideration": "Before", "Decision": "Before", "Purchase": "Buy",
+              "Retention": "After", "Advocacy": "After"}
+    six = stage_model("6-stage")
+    model = StageModel("three", stages=[("Before", ""), ("Buy", ""), ("After", "")],
+                       events={e: coarse[s] for e, s in six.events.items()},
+                       rules=[("event == 'purchase' and occurrence > 1", "After")] if with_rule else [])
+    return int((assign_stages(_data("shop_events"), model)["stage"] == "After").sum())
+
+
+def _map_pain_stage(model: str) -> str:
+    from journeykit.journey_map import SHOP_MAP_TEXT, journey_map
+
+    journey = journey_map(_data("shop_events"), model, surveys=_data("shop_surveys"), text=SHOP_MAP_TEXT)
+    pains = journey[(journey["lane"] == "pain_points") & journey["text"].str.startswith("Largest drop-off")]
+    return pains["stage"].iloc[0]
+
+
+def _bounce_device(rate: bool = False) -> str | float:
+    from journeykit.journey_map import web_analytics
+
+    top = web_analytics(_data("shop_events"), by="device").sort_values("bounce_rate", ascending=False).iloc[0]
+    return float(top["bounce_rate"]) if rate else top["device"]
+
+
+def _purchase_emotion(device: str | None) -> float:
+    from journeykit.journey_map import emotion_scores
+
+    surveys = _data("shop_surveys")
+    if device is not None:
+        users = _data("shop_users")
+        surveys = surveys[surveys["user_id"].isin(users.loc[users["device"] == device, "user_id"])]
+    answers = emotion_scores(surveys, "6-stage")
+    return float(answers.loc[answers["stage"] == "Purchase", "emotion"].mean())
+
+
+def _best_channel(metric: str = "conversion") -> str:
+    from journeykit.funnel import funnel
+
+    result = funnel(_data("shop_events"), ["view_product", "add_to_cart", "purchase"], window="1D", by="channel")
+    last = result[result["step"] == "purchase"]
+    column = "conversion_from_start" if metric == "conversion" else "users"
+    return last.sort_values(column, ascending=False)["channel"].iloc[0]
+
+
+def _mobile_dropped(count: bool = False) -> float:
+    from journeykit.funnel import dropped_users
+
+    dropped = dropped_users(_data("shop_events"), ["begin_checkout", "purchase"], at="purchase", window="1D",
+                            by="device")
+    mobile = dropped["device"] == "mobile"
+    return float(mobile.sum() if count else mobile.mean())
+
+
+def _referral_vs_search(field_name: str = "p_value") -> float:
+    from journeykit.funnel import compare_funnel_segments, funnel
+
+    steps = ["visit", "view_product", "add_to_cart", "begin_checkout", "purchase"]
+    result = funnel(_data("shop_events"), steps, window="7D", by="channel")
+    return float(compare_funnel_segments(result, "referral", "search")[field_name])
+
+
+def _week_one(unbounded: bool = False) -> float:
+    from journeykit.retention import cohort_retention, retention_curve
+
+    curve = retention_curve(cohort_retention(_data("shop_events"), period="W", unbounded=unbounded))
+    return float(curve.loc[curve["period"] == 1, "retention"].iloc[0])
+
+
+def _delivery_csat(touchpoint: str | None = "delivery") -> dict[str, float]:
+    from journeykit.satisfaction import csat
+
+    surveys = _data("shop_surveys").merge(_data("shop_users")[["user_id", "acquisition_channel"]], on="user_id")
+    if touchpoint is not None:
+        surveys = surveys[surveys["touchpoint"] == touchpoint]
+    surveys = surveys[surveys["acquisition_channel"].isin(["ads", "referral"])]
+    return csat(surveys, by="acquisition_channel").set_index("acquisition_channel")["csat"].round(1).to_dict()
+
+
+def _at_risk(as_percent: bool = False) -> tuple[int, float]:
+    from journeykit.value import rfm
+
+    segments = rfm(_data("shop_orders"))
+    at_risk = segments[segments["segment"] == "At risk"]
+    share = at_risk["revenue"].sum() / segments["revenue"].sum()
+    return (len(at_risk), float(100 * share if as_percent else share))
+
+
+def _after_path(collapse: str = "loops") -> str:
+    from journeykit.paths import top_paths
+
+    return top_paths(_data("shop_events"), part="after", level="stage", collapse=collapse, top=1)["path"].iloc[0]
+
+
+def _content_share(lookback: str | None = "7D") -> float:
+    from journeykit.attribution import attribute
+
+    table = attribute(_data("shop_events"), model="first_touch", touch_events=["visit"], lookback=lookback)
+    return float(table.set_index("channel").loc["content", "share"])
+
+
+def _clv_gap(sign: int = 1) -> float:
+    from journeykit.comparison import journey_comparison
+
+    table = journey_comparison(_data("shop_events"), _data("shop_orders"), _data("shop_surveys"), by="device")
+    clv = table.set_index("device")["clv"]
+    return float(sign * (clv["desktop"] - clv["mobile"]))
+
+
+def _weekly_buyers(unbounded: bool = True) -> float:
+    from journeykit.retention import cohort_retention, retention_curve
+
+    curve = retention_curve(cohort_retention(_data("shop_events"), period="W", cohort_event="purchase",
+                                             return_event="purchase", unbounded=unbounded))
+    return float(curve.loc[curve["period"] == 1, "retention"].iloc[0])
+
+
+def _trial_conversion(first_step: str = "start_trial") -> float:
+    from journeykit.funnel import funnel
+
+    result = funnel(_data("subscription_events"), [first_step, "subscribe"], window="30D")
+    return float(result["conversion_from_start"].iloc[-1])
+
+
+# capstone (lesson 07): the subscription app
+
+
+def _cap_stage_share() -> float:
+    from journeykit.stages import stage_summary
+
+    return float(stage_summary(_data("subscription_events"), "subscription").set_index("stage")
+                 .loc["Subscription", "share_of_previous"])
+
+
+def _cap_setup(window: str | None = "3D") -> float:
+    from journeykit.funnel import funnel
+
+    result = funnel(_data("subscription_events"), ["start_trial", "complete_setup"], window=window)
+    return float(result["conversion_from_start"].iloc[-1])
+
+
+def _cap_month_one(renewals_only: bool = True) -> float:
+    from journeykit.retention import cohort_retention, retention_curve
+
+    events = _data("subscription_events")
+    table = cohort_retention(events, cohort_event="subscribe", return_event="renew" if renewals_only else None,
+                             unbounded=True)
+    curve = retention_curve(table)
+    return float(curve.loc[curve["period"] == 1, "retention"].iloc[0])
+
+
+def _cap_clv(horizon: str = "180D") -> float:
+    from journeykit.value import historical_clv
+
+    return float(historical_clv(_data("subscription_invoices"), horizon=horizon)["clv"].iloc[0])
+
+
+def _cap_nps(touchpoint: str | None = "in_app") -> float:
+    from journeykit.satisfaction import nps
+
+    surveys = _data("subscription_surveys")
+    if touchpoint is not None:
+        surveys = surveys[surveys["touchpoint"] == touchpoint]
+    return float(nps(surveys["nps"]))
+
+
+def _cap_worst_channel(view: str = "customer") -> str:
+    from journeykit.comparison import journey_comparison
+
+    table = journey_comparison(_data("subscription_events"), _data("subscription_invoices"),
+                               _data("subscription_surveys"), by="channel", purchase_event="subscribe",
+                               referral_event=None)
+    return table.sort_values(f"rank_{view}_journey", ascending=False)["channel"].iloc[0]
+
+
+_PERCENT = "Looks like a percentage; give a share between 0 and 1 (e.g. 0.25, not 25)."
+
+_EXERCISES = [
+    _Exercise("0.1", "00_start_here.ipynb", "share of shop users who placed at least one order",
+              _buyer_share, "Count distinct user_id values in the orders table, then divide by the number of users.",
+              [(lambda: 100 * _buyer_share(), _PERCENT),
+               (lambda: float(_data("shop_orders")["user_id"].nunique()),
+                "That is the number of buyers; divide it by the number of users to get a share."),
+               (lambda: len(_data("shop_orders")) / len(_data("shop_users")),
+                "Close: you divided orders by users, but some customers ordered several times. Count distinct "
+                "customers (nunique).")]),
+    _Exercise("0.2", "00_start_here.ipynb", "acquisition channel with most new people in December 2025",
+              _december, "New people are in the users table: filter first_seen to December 2025, then count "
+                         "acquisition_channel.",
+              [(lambda: _december(by_visits=True), "That channel brought the most *visits* in December; the "
+                                                   "question is about new people (the users table).")]),
+    _Exercise("0.3", "00_start_here.ipynb", "hour of the day (UTC) at which most visits start",
+              _busiest_hour, "Filter events to event == 'visit', then value_counts() of timestamp.dt.hour.",
+              [(lambda: _busiest_hour(count=True), "That is the number of visits in the busiest hour; answer with "
+                                                   "the hour itself (0 to 23).")]),
+    _Exercise("1.1", "01_defining_stages.ipynb", "share of Intent users who reach Purchase (5-stage-intent)",
+              _intent_to_purchase, "In jk.stage_summary(events, '5-stage-intent'), the Purchase row's "
+                                   "share_of_previous is the share of the previous stage (Intent).",
+              [(lambda: _intent_to_purchase("users"), "That is the share of *all* users who purchase; divide by "
+                                                      "the users who reached Intent (share_of_previous)."),
+               (lambda: 100 * _intent_to_purchase(), _PERCENT)]),
+    _Exercise("1.2", "01_defining_stages.ipynb", "second most common backtrack of the 4-stage model, as a tuple "
+                                                 "(from_stage, to_stage)",
+              lambda: _backtrack(1), "jk.backtracks(events, '4-stage') is sorted by moves; take the second row "
+                                     "(.iloc[1]).",
+              [(lambda: _backtrack(0), "That is the most common backtrack; the question asks for the second."),
+               (lambda: tuple(reversed(_backtrack(1))), "Close: the order is (from_stage, to_stage).")]),
+    _Exercise("1.3", "01_defining_stages.ipynb", "number of events in the After stage of your three-stage model",
+              _three_stage_after, "Map each stage of the six-stage model onto Before, Buy or After, keep the "
+                                  "rule that sends second purchases to After, then count the After events of "
+                                  "jk.assign_stages.",
+              [(lambda: _three_stage_after(with_rule=False), "Close: without the rule, second purchases stay in "
+                                                             "Buy. Add ('event == \"purchase\" and occurrence > 1', "
+                                                             "'After') to the rules.")]),
+    _Exercise("2.1", "02_journey_map.ipynb", "stage holding the largest drop-off in the 4-stage map",
+              lambda: _map_pain_stage("4-stage"), "Build jk.journey_map(..., '4-stage', ...) and look for the "
+                                                  "pain point that starts with 'Largest drop-off'.",
+              [(lambda: _map_pain_stage("6-stage"), "That is the answer for the six-stage map; in four stages, "
+                                                    "cart and checkout belong to another stage.")]),
+    _Exercise("2.2", "02_journey_map.ipynb", "device with the highest bounce rate",
+              _bounce_device, "jk.web_analytics(events, by='device'), sorted by bounce_rate.",
+              [(lambda: _bounce_device(rate=True), "That is the highest bounce rate; answer with the name of the "
+                                                   "device that has it.")]),
+    _Exercise("2.3", "02_journey_map.ipynb", "mean emotion of the Purchase stage for mobile users",
+              lambda: _purchase_emotion("mobile"), "Filter the surveys to mobile users (from the users table), "
+                                                   "then jk.emotion_scores and the mean for Purchase.",
+              [(lambda: _purchase_emotion(None), "That is the emotion of everyone; keep mobile users only.")],
+              tolerance=0.05),
+    _Exercise("3.1", "03_funnels.ipynb", "channel with the highest view → cart → purchase conversion (1-day window)",
+              _best_channel, "jk.funnel(..., by='channel'); on the purchase rows, sort by conversion_from_start.",
+              [(lambda: _best_channel("users"), "That channel has the most buyers, not the highest conversion: "
+                                                "compare conversion_from_start, not users.")]),
+    _Exercise("3.2", "03_funnels.ipynb", "share of the users who began a checkout but did not pay within a day "
+                                         "who were on mobile",
+              _mobile_dropped, "In `dropped` (jk.dropped_users), compare the device column with 'mobile' and take "
+                               "the mean.",
+              [(lambda: _mobile_dropped(count=True), "That is the number of mobile users who dropped; divide by all "
+                                                     "users who dropped to get a share."),
+               (lambda: 100 * _mobile_dropped(), _PERCENT)]),
+    _Exercise("3.3", "03_funnels.ipynb", "p-value of the referral vs search difference in visit-to-purchase "
+                                         "conversion",
+              _referral_vs_search, "jk.compare_funnel_segments(by_channel, 'referral', 'search')['p_value'].",
+              [(lambda: _referral_vs_search("difference"), "That is the difference in conversion; the question "
+                                                           "asks for the p-value.")], tolerance=1e-4),
+    _Exercise("4.1", "04_retention_and_value.ipynb", "share of visitors who come back in the week after their first "
+                                                     "visit",
+              _week_one, "jk.retention_curve(jk.cohort_retention(events, period='W')), row period == 1.",
+              [(lambda: _week_one(unbounded=True), "Close: that is 'on or after' retention (in week 1 or later); "
+                                                   "the question asks about week 1 itself."),
+               (lambda: 100 * _week_one(), _PERCENT)]),
+    _Exercise("4.2", "04_retention_and_value.ipynb", "delivery CSAT of ads and referral customers, as "
+                                                     "{'ads': ..., 'referral': ...} in %",
+              _delivery_csat, "Filter the surveys to the delivery touchpoint, add acquisition_channel from "
+                              "users, then jk.csat(..., by='acquisition_channel').",
+              [(lambda: _delivery_csat(None), "Close: those are CSATs over every touchpoint; keep delivery "
+                                              "answers only.")], tolerance=0.1),
+    _Exercise("4.3", "04_retention_and_value.ipynb", "(number of At risk customers, their share of all revenue)",
+              _at_risk, "segments[segments['segment'] == 'At risk']: count the rows, and divide their revenue by "
+                        "the total revenue.",
+              [(lambda: _at_risk(as_percent=True), "Close: give the revenue share between 0 and 1, not in %.")]),
+    _Exercise("5.1", "05_buyer_vs_customer_journey.ipynb", "most common stage path after the first purchase, "
+                                                           "loops collapsed",
+              _after_path, "jk.top_paths(events, part='after', level='stage', collapse='loops').",
+              [(lambda: _after_path("repeats"), "That path has only repeats collapsed; use collapse='loops'.")]),
+    _Exercise("5.2", "05_buyer_vs_customer_journey.ipynb", "first-touch share of content with a 7-day lookback",
+              _content_share, "jk.attribute(events, model='first_touch', touch_events=['visit'], lookback='7D').",
+              [(lambda: _content_share(None), "That is the share without a lookback; pass lookback='7D'.")]),
+    _Exercise("5.3", "05_buyer_vs_customer_journey.ipynb", "how much more a desktop customer is worth than a "
+                                                           "mobile one: CLV difference in EUR",
+              _clv_gap, "jk.journey_comparison(..., by='device'), then the clv of desktop minus the clv of mobile.",
+              [(lambda: _clv_gap(-1), "Close: that is mobile minus desktop; the question asks desktop minus "
+                                      "mobile.")], tolerance=0.01),
+    _Exercise("6.1", "06_your_own_data.ipynb", "share of buyers still buying one week after their first purchase "
+                                               "(weekly, on or after)",
+              _weekly_buyers, "jk.cohort_retention(events, period='W', cohort_event='purchase', "
+                              "return_event='purchase', unbounded=True), then jk.retention_curve.",
+              [(lambda: _weekly_buyers(unbounded=False), "Close: that is retention *in* week 1; the question asks "
+                                                         "for 'on or after' (unbounded=True).")]),
+    _Exercise("6.2", "06_your_own_data.ipynb", "subscription app: share of trialists who subscribe within 30 days",
+              _trial_conversion, "jk.funnel(app_events, ['start_trial', 'subscribe'], window='30D'): the last "
+                                 "conversion_from_start.",
+              [(lambda: _trial_conversion("visit"), "Close: that is the share of *visitors* who subscribe; start "
+                                                    "the funnel at start_trial.")]),
+    _Exercise("7.1", "07_capstone.ipynb", "share of activated users who go on to subscribe (subscription preset)",
+              _cap_stage_share, "jk.stage_summary(app_events, 'subscription'): share_of_previous of Subscription.",
+              [(lambda: 100 * _cap_stage_share(), _PERCENT)]),
+    _Exercise("7.2", "07_capstone.ipynb", "share of trialists who complete setup within 3 days",
+              _cap_setup, "jk.funnel(app_events, ['start_trial', 'complete_setup'], window='3D').",
+              [(lambda: _cap_setup(None), "Close: that is setup at any time; count setups within 3 days of the "
+                                          "trial start (window='3D').")]),
+    _Exercise("7.3", "07_capstone.ipynb", "share of subscribers who renew in the month after subscribing or later",
+              _cap_month_one, "jk.cohort_retention(app_events, cohort_event='subscribe', return_event='renew', "
+                              "unbounded=True), then jk.retention_curve, period 1.",
+              [(lambda: _cap_month_one(renewals_only=False), "Close: with return_event=None any event counts, "
+                                                         "including app use; count renewals only.")]),
+    _Exercise("7.4", "07_capstone.ipynb", "revenue per subscriber over 180 days (historical CLV, EUR)",
+              _cap_clv, "jk.historical_clv(invoices, horizon='180D').",
+              [(lambda: _cap_clv("365D"), "Close: that is the 365-day CLV; use horizon='180D'.")], tolerance=0.01),
+    _Exercise("7.5", "07_capstone.ipynb", "NPS of the in-app survey",
+              _cap_nps, "jk.nps(surveys['nps']): only the in-app survey asks the NPS question.",
+              [(lambda: 100 + _cap_nps(), "NPS is % promoters minus % detractors, between -100 and 100; did you "
+                                          "add instead of subtract?")], tolerance=0.01),
+    _Exercise("7.6", "07_capstone.ipynb", "acquisition channel ranked last in the customer journey",
+              _cap_worst_channel, "jk.journey_comparison(events, invoices, surveys, purchase_event='subscribe', "
+                                  "referral_event=None): the channel with the largest rank_customer_journey.",
+              [(lambda: _cap_worst_channel("buyer"), "That channel is last in the *buyer* journey (conversion); "
+                                                     "the question asks about the customer journey (CLV).")]),
+]
+_BY_ID = {e.id: e for e in _EXERCISES}
+
+
+def _get(exercise: str) -> _Exercise:
+    key = str(exercise)
+    if key not in _BY_ID:
+        raise KeyError(f"no exercise {key!r}; exercises are {', '.join(_BY_ID)}.")
+    return _BY_ID[key]
+
+
+def exercises() -> pd.DataFrame:
+    """Every exercise: ``id``, ``lesson`` notebook and the ``question`` its ``answer`` should hold."""
+    return pd.DataFrame([{"id": e.id, "lesson": e.notebook, "question": e.question} for e in _EXERCISES])
+
+
+def check(exercise: str, answer: object) -> Feedback:
+    """Check an answer to an exercise and say what is wrong with it.
+
+    Parameters
+    ----------
+    exercise : str
+        The exercise number, e.g. ``"3.1"``.
+    answer : object
+        Your answer (a number, a name, a tuple...; the exercise says which).
+
+    Returns
+    -------
+    Feedback
+        Shown as one line: ``Correct``, ``Close`` or ``Not quite``, with the
+        likely mistake. ``bool(feedback)`` is True when the answer is right.
+    """
+    ex = _get(exercise)
+    if answer is Ellipsis or answer is None:
+        return Feedback(False, f"Exercise {ex.id}: not answered yet. Replace ... with your answer "
+                               f"({ex.question}).")
+    expected = ex.expected()
+    if _same(answer, expected, ex.tolerance):
+        return Feedback(True, f"Correct! Exercise {ex.id}: {_show(expected)}.")
+    for wrong, message in ex.mistakes:
+        if not message:
+            continue
+        try:
+            if _same(answer, wrong(), ex.tolerance, relative=0.01):  # mistakes are recognised when roughly right
+                prefix = "" if message.startswith("Close") else "Not quite: "
+                return Feedback(False, f"Exercise {ex.id}: {prefix}{message}")
+        except Exception:  # a mistake that cannot be computed is simply not recognised
+            continue
+    kind = type(expected).__name__ if not isinstance(expected, tuple) else "tuple"
+    if isinstance(expected, (int, float)) and not isinstance(answer, (int, float)):
+        return Feedback(False, f"Exercise {ex.id}: Not quite: expected a number, got {type(answer).__name__}.")
+    return Feedback(False, f"Exercise {ex.id}: Not quite ({kind} expected: {ex.question}). Try jk.hint({ex.id!r}).")
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_show(v) for v in value) + ")"
+    return repr(value)
+
+
+def hint(exercise: str) -> str:
+    """A nudge towards the answer of an exercise, without giving it away."""
+    ex = _get(exercise)
+    return _Text(f"Hint for exercise {ex.id}: {ex.hint}")
+
+
+def solution(exercise: str) -> str:
+    """The worked solution of an exercise, read from the lesson notebook (its cell tagged ``solution``)."""
+    ex = _get(exercise)
+    path = _NOTEBOOKS / ex.notebook
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing; solutions are read from the course's notebooks folder.")
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {})
+        if "solution" in meta.get("tags", []) and meta.get("exercise") == ex.id:
+            return _Text(f"Solution of exercise {ex.id}:\n\n" + "".join(cell["source"]))
+    raise LookupError(f"no solution cell for exercise {ex.id} in {ex.notebook}.")

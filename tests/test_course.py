@@ -1,0 +1,53 @@
+"""Learner copies, slides and README images build from the current notebooks."""
+
+import json
+
+import nbformat
+
+import journeykit as jk
+from journeykit.__main__ import main
+from journeykit.course import lesson_notebooks, slides_notebook
+
+
+def test_learner_copies_and_slides_build(tmp_path):
+    assert main(["build", "--out", str(tmp_path)]) == 0
+    lessons = lesson_notebooks()
+    assert len(lessons) >= 8
+    for lesson in lessons:
+        learner = nbformat.read(tmp_path / "learner" / lesson.name, as_version=4)
+        full = nbformat.read(lesson, as_version=4)
+        solutions = [c for c in full.cells if "solution" in c.metadata.get("tags", [])]
+        assert solutions, f"{lesson.name} has no solution cells"
+        assert not [c for c in learner.cells if "solution" in c.metadata.get("tags", [])]
+        assert len(learner.cells) == len(full.cells) - len(solutions) + 1  # plus the note on solutions
+        deck = (tmp_path / "slides" / f"{lesson.stem}.slides.html").read_text()
+        headings = sum(1 for c in full.cells if c.cell_type == "markdown"
+                       and "".join(c.source).lstrip().startswith(("# ", "## ")))
+        assert deck.count("<section") >= headings
+        marked = slides_notebook(full)
+        assert all(c.metadata["slideshow"]["slide_type"] == "skip" for c in marked.cells
+                   if "solution" in c.metadata.get("tags", []))
+
+
+def test_readme_images_are_drawn(tmp_path):
+    assert main(["images", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["funnel_by_device.png", "journey_map.png"]
+
+
+def test_setup_check_passes(capsys):
+    assert main(["check"]) == 0
+    assert "Ready for the course." in capsys.readouterr().out
+
+
+def test_every_lesson_is_listed_in_the_readme_agenda_and_instructor_notes():
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    agenda = (root / "instructors" / "agenda.md").read_text()
+    notes = (root / "instructors" / "lesson_notes.md").read_text()
+    for lesson in lesson_notebooks():
+        number = lesson.name[:2]
+        assert f"| {number} " in agenda or f"{number} ·" in agenda, f"{lesson.name} missing from the agenda"
+        assert f"## {number} ·" in notes, f"{lesson.name} missing from the lesson notes"
+    assert json.loads(lesson_notebooks()[0].read_text())["cells"]
+    assert jk.exercises()["lesson"].isin([p.name for p in lesson_notebooks()]).all()

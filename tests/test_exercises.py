@@ -1,0 +1,61 @@
+"""Every exercise check: right on the right answer, and naming each typical mistake."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import journeykit as jk
+from journeykit.exercises import _BY_ID, _get
+
+NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
+IDS = jk.exercises()["id"].tolist()
+
+
+@pytest.mark.parametrize("exercise", IDS)
+def test_the_expected_answer_is_correct(exercise):
+    feedback = jk.check(exercise, _get(exercise).expected())
+    assert feedback and feedback.message.startswith("Correct!")
+
+
+@pytest.mark.parametrize("exercise", IDS)
+def test_each_typical_mistake_gets_its_own_message(exercise):
+    ex = _get(exercise)
+    assert ex.mistakes, f"exercise {exercise} recognises no typical mistake"
+    for wrong, message in ex.mistakes:
+        value = wrong()
+        feedback = jk.check(exercise, value)
+        assert not feedback, f"{exercise}: the mistake {value!r} is accepted as correct"
+        assert message in feedback.message
+
+
+@pytest.mark.parametrize("exercise", IDS)
+def test_unanswered_and_unrelated_answers(exercise):
+    assert jk.check(exercise, ...).message.startswith(f"Exercise {exercise}: not answered yet")
+    wrong = jk.check(exercise, "certainly not the answer")
+    assert not wrong and "Not quite" in wrong.message
+
+
+@pytest.mark.parametrize("exercise", IDS)
+def test_hint_and_solution_come_from_one_source(exercise):
+    assert jk.hint(exercise).startswith(f"Hint for exercise {exercise}:")
+    solution = jk.solution(exercise)
+    assert f'jk.check("{exercise}", answer)' in solution
+    notebook = json.loads((NOTEBOOKS / _get(exercise).notebook).read_text())
+    learner_cells = [c for c in notebook["cells"] if c["cell_type"] == "code"
+                     and f'jk.check("{exercise}", answer)' in "".join(c["source"])
+                     and "solution" not in c["metadata"].get("tags", [])]
+    assert len(learner_cells) == 1, "each exercise has one cell for the learner's answer"
+
+
+def test_numbers_accept_rounding_but_not_a_different_value():
+    expected = _get("0.1").expected()
+    assert jk.check("0.1", round(expected, 2))
+    assert not jk.check("0.1", expected + 0.05)
+    assert jk.check("0.1", 100 * expected).message.endswith("not 25).")
+
+
+def test_unknown_exercise():
+    with pytest.raises(KeyError, match="no exercise '9.9'"):
+        jk.check("9.9", 1)
+    assert set(IDS) == set(_BY_ID)
