@@ -33,6 +33,16 @@ c2,01/01/2025 12:00,visit,social,z
     assert jk.import_report(events).empty
 
 
+def test_time_zone_with_mixed_iso_strings(tmp_path):
+    path = write(tmp_path, "log.csv", """
+user_id,timestamp,event
+a,2025-07-01 10:00:00,visit
+a,2025-07-01T10:05,visit
+""")
+    events = jk.read_events(path, tz="Europe/Paris")  # summer time: UTC+2
+    assert events["timestamp"].tolist() == [pd.Timestamp("2025-07-01 08:00"), pd.Timestamp("2025-07-01 08:05")]
+
+
 def test_parquet_is_read(tmp_path):
     frame = pd.DataFrame({"user_id": ["a", "b"], "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02"]),
                           "event": ["visit", "visit"]})

@@ -30,7 +30,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from journeykit.schema import DEFAULT_TZ, SchemaError, validate_events, validate_orders, validate_surveys
+from journeykit.schema import (
+    DEFAULT_TZ,
+    SchemaError,
+    _to_datetime,
+    validate_events,
+    validate_orders,
+    validate_surveys,
+)
 
 __all__ = ["read_events", "read_ga4", "read_product_analytics", "read_online_retail", "read_shopify_orders",
            "read_orders", "read_surveys", "import_report", "channel_from_source"]
@@ -173,7 +180,8 @@ def _parse_times(values: pd.Series, time_format: str | None, tz: str | None, pat
                                f"time_format={time_format!r} (e.g. {examples})."], path.name)
         values = parsed
     if tz is not None:
-        values = pd.to_datetime(values, format="ISO8601" if values.dtype == object else None)
+        if not pd.api.types.is_datetime64_any_dtype(values):
+            values = _to_datetime(values, utc=False)  # ISO 8601 first, then any format pandas recognises
         if getattr(values.dt, "tz", None) is None:
             try:
                 values = values.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
