@@ -59,3 +59,12 @@ def test_unknown_exercise():
     with pytest.raises(KeyError, match="no exercise '9.9'"):
         jk.check("9.9", 1)
     assert set(IDS) == set(_BY_ID)
+
+
+def test_per_exercise_aliases():
+    expected = _get("3.1").expected()
+    assert jk.check_exercise_3_1(expected).message == jk.check("3.1", expected).message
+    assert jk.hint_exercise_0_2() == jk.hint("0.2")
+    assert "jk.check(\"7.6\", answer)" in jk.solution_exercise_7_6()
+    with pytest.raises(AttributeError, match="has no attribute 'check_exercise_9_9'"):
+        jk.check_exercise_9_9

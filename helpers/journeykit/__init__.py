@@ -175,3 +175,13 @@ __all__ = [
     "web_analytics",
     "wilson_interval",
 ]
+
+
+def __getattr__(name: str):
+    """``jk.check_exercise_3_1(answer)`` and friends: aliases of ``jk.check("3.1", answer)``."""
+    from journeykit.exercises import named
+
+    alias = named(name)
+    if alias is None:
+        raise AttributeError(f"module 'journeykit' has no attribute {name!r}")
+    return alias

@@ -25,6 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["check", "hint", "solution", "exercises", "Feedback"]
+# ``check_exercise_3_1(answer)``, ``hint_exercise_3_1()`` and ``solution_exercise_3_1()`` are aliases of
+# ``check("3.1", answer)``, ``hint("3.1")`` and ``solution("3.1")``; see :func:`named`.
 
 _NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -514,3 +516,22 @@ def solution(exercise: str) -> str:
         if "solution" in meta.get("tags", []) and meta.get("exercise") == ex.id:
             return _Text(f"Solution of exercise {ex.id}:\n\n" + "".join(cell["source"]))
     raise LookupError(f"no solution cell for exercise {ex.id} in {ex.notebook}.")
+
+
+def named(name: str):
+    """The per-exercise alias behind a name like ``check_exercise_3_1``, or None when the name is not one.
+
+    Examples
+    --------
+    >>> named("hint_exercise_3_1")()
+    Hint for exercise 3.1: jk.funnel(..., by='channel'); on the purchase rows, sort by conversion_from_start.
+    """
+    import re
+
+    match = re.fullmatch(r"(check|hint|solution)_exercise_(\d+)_(\d+)", name)
+    if not match or f"{match.group(2)}.{match.group(3)}" not in _BY_ID:
+        return None
+    kind, exercise = match.group(1), f"{match.group(2)}.{match.group(3)}"
+    if kind == "check":
+        return functools.partial(check, exercise)
+    return functools.partial(hint if kind == "hint" else solution, exercise)
