@@ -73,19 +73,27 @@ def test_aware_strings_are_converted_to_utc_and_made_naive():
 def test_aware_dtype_is_converted_to_the_requested_zone():
     ts = pd.Series(pd.to_datetime(["2025-03-30 00:30", "2025-03-30 01:30", "2025-06-01 12:00",
                                    "2025-12-01 12:00", "2025-12-01 13:00"])).dt.tz_localize("UTC")
-    out = jk.validate_events(small_events(timestamp=ts), tz="Europe/London")
+    out = jk.validate_events(small_events(timestamp=ts), output_tz="Europe/London")
     # London switches to summer time at 01:00 UTC on 30 March 2025
     assert out["timestamp"].tolist() == [pd.Timestamp("2025-03-30 00:30"), pd.Timestamp("2025-03-30 02:30"),
                                          pd.Timestamp("2025-06-01 13:00"), pd.Timestamp("2025-12-01 12:00"),
                                          pd.Timestamp("2025-12-01 13:00")]
 
 
-def test_mixed_but_parseable_formats_are_all_parsed():
+def test_iso_variants_in_one_column_are_one_format():
+    raw = small_events(timestamp=["2025-01-01 09:00:00", "2025-01-01T09:05", "2025-01-02 10:00:00.5",
+                                  "2025-01-02 10:01", "2025-01-03"])
+    out = jk.validate_events(raw)
+    expected = ["2025-01-01 09:00", "2025-01-01 09:05", "2025-01-02 10:00:00.5", "2025-01-02 10:01", "2025-01-03"]
+    assert out["timestamp"].tolist() == [pd.Timestamp(t) for t in expected]
+
+
+def test_a_column_of_several_formats_is_refused_not_read_row_by_row():
     raw = small_events(timestamp=["2025-01-01 09:00:00", "2025-01-01T09:05", "2 January 2025 10:00",
                                   "2025/01/02 10:01", "2025-01-03"])
-    out = jk.validate_events(raw)
-    expected = ["2025-01-01 09:00", "2025-01-01 09:05", "2025-01-02 10:00", "2025-01-02 10:01", "2025-01-03"]
-    assert out["timestamp"].tolist() == [pd.Timestamp(t) for t in expected]
+    with pytest.raises(jk.SchemaError, match=r"1 of 5 timestamps that could not be parsed \(e.g. "
+                                             r"'2 January 2025 10:00' in row 2\); the column's format is ISO 8601"):
+        jk.validate_events(raw)
 
 
 def test_python_datetime_objects_are_accepted():
@@ -95,9 +103,9 @@ def test_python_datetime_objects_are_accepted():
     assert out["timestamp"].iloc[0] == pd.Timestamp("2025-01-01 09:00")
 
 
-def test_numeric_ids_keep_their_type():
+def test_numeric_ids_become_text():
     out = jk.validate_events(small_events(user_id=[1, 1, 2, 2, 3]))
-    assert out["user_id"].tolist() == [1, 1, 2, 2, 3]
+    assert out["user_id"].tolist() == ["1", "1", "2", "2", "3"]
 
 
 # --- events: every error, with what it says ------------------------------------------------------
@@ -173,7 +181,7 @@ def test_mixing_aware_and_naive_timestamps_is_an_error():
 
 
 def test_numeric_timestamps_get_a_conversion_hint():
-    with pytest.raises(jk.SchemaError, match=r"holds numbers \(int64\), not dates.*unit='s'"):
+    with pytest.raises(jk.SchemaError, match=r"holds int64 values, not dates.*unit='s'"):
         jk.validate_events(small_events(timestamp=[1735722000, 1735722300, 1735812000, 1735812060, 1735902000]))
 
 

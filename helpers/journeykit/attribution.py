@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from journeykit.paths import split_journeys
-from journeykit.schema import positive_duration, require_columns
+from journeykit.params import duration
+from journeykit.schema import require_columns
 
 __all__ = ["ATTRIBUTION_MODELS", "touch_credits", "attribute", "compare_attribution", "NO_TOUCH"]
 
@@ -54,7 +55,7 @@ def _touches(events: pd.DataFrame, conversion_event: str, channel_col: str, touc
         is_touch &= ev["event"].isin(list(touch_events))
     touches = ev[is_touch]
     if lookback is not None:
-        limit = positive_duration(lookback, "lookback")
+        limit = duration(lookback, "lookback")
         too_old = touches["converted"] & (touches["timestamp"] < touches["first_purchase_at"] - limit)
         touches = touches[~too_old]
     touches = touches[["user_id", "timestamp", channel_col, "converted"]].rename(columns={channel_col: "channel"})

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from journeykit.satisfaction import nps
-from journeykit.schema import positive_duration, validate_events, validate_orders, validate_surveys
+from journeykit.params import duration
+from journeykit.schema import validate_events, validate_orders, validate_surveys
 from journeykit.value import historical_clv, repeat_purchase_rate
 
 __all__ = ["journey_comparison"]
@@ -76,7 +77,7 @@ def journey_comparison(events: pd.DataFrame, orders: pd.DataFrame, surveys: pd.D
     out["clv"] = clv["clv"]
     # first-order value over the same customers as the CLV: those observed for the whole horizon
     first_orders = od.sort_values(["user_id", "timestamp", "order_id"], kind="stable").drop_duplicates("user_id")
-    observed = first_orders[first_orders["timestamp"] <= od["timestamp"].max() - positive_duration(horizon, "horizon")]
+    observed = first_orders[first_orders["timestamp"] <= od["timestamp"].max() - duration(horizon, "horizon")]
     out["first_order_value"] = observed.groupby("segment")["revenue"].mean()
     out["repeat_revenue"] = out["clv"] - out["first_order_value"]
     if surveys is not None:

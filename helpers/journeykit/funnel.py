@@ -41,7 +41,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from journeykit.schema import positive_duration, require_columns, validate_events
+from journeykit.params import duration
+from journeykit.schema import require_columns, validate_events
 from journeykit.stats import MIN_SAMPLE, compare_proportions, wilson_interval
 
 __all__ = ["funnel", "funnel_users", "dropped_users", "time_to_convert", "time_to_convert_summary",
@@ -83,7 +84,7 @@ def _labels(steps: list[tuple[str, ...]]) -> list[str]:
 def _window(window) -> np.int64 | None:
     if window is None:
         return None
-    return _NS(positive_duration(window, "window").value)
+    return _NS(duration(window, "window").value)
 
 
 def _check_names(wanted: list[str], known: set[str], what: str, param: str) -> None:

@@ -24,20 +24,16 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from journeykit.schema import (
-    DEFAULT_TZ,
-    SchemaError,
-    _to_datetime,
-    validate_events,
-    validate_orders,
-    validate_surveys,
-)
+from journeykit.errors import SchemaError
+from journeykit.schema import DEFAULT_TZ, validate_events, validate_orders, validate_surveys
+from journeykit.timestamps import TimeOptions, parse_timestamps
 
 __all__ = ["read_events", "read_ga4", "read_product_analytics", "read_online_retail", "read_shopify_orders",
            "read_orders", "read_surveys", "import_report", "channel_from_source"]
@@ -161,35 +157,34 @@ def _importer_hint(problem: str) -> str:
     return re.sub(r"Pass (\w+_col)='([^']*)'\.", mapping, problem)
 
 
-def _validated(validator, frame: pd.DataFrame, path: Path, **kwargs) -> pd.DataFrame:
+def _validated(validator, frame: pd.DataFrame, path: Path, options: TimeOptions | None = None) -> pd.DataFrame:
     """Run a contract validator, naming the file in any error and phrasing hints for importers."""
+    times = {} if options is None else {"time_format": options.time_format, "dayfirst": options.dayfirst,
+                                        "input_tz": options.input_tz, "output_tz": options.output_tz,
+                                        "ambiguous": options.ambiguous, "nonexistent": options.nonexistent}
     try:
-        return validator(frame, **kwargs)
+        return validator(frame, **times)
     except SchemaError as error:
         raise SchemaError([_importer_hint(p) for p in error.problems], path.name) from None
 
 
-def _parse_times(values: pd.Series, time_format: str | None, tz: str | None, path: Path, column: str) -> pd.Series:
-    """Parse with an explicit format when given; localise naive times in ``tz`` and convert them to UTC."""
-    if time_format is not None:
-        parsed = pd.to_datetime(values, format=time_format, errors="coerce")
-        bad = parsed.isna() & values.notna()
-        if bad.any():
-            examples = ", ".join(f"{v!r} in row {i}" for i, v in values[bad].head(3).items())
-            raise SchemaError([f"column {column!r} has {bad.sum()} values that do not match "
-                               f"time_format={time_format!r} (e.g. {examples})."], path.name)
-        values = parsed
+def _options(time_format: str | None, dayfirst: bool | None, input_tz: str | None, tz: str | None,
+             ambiguous: str = "raise", nonexistent: str = "raise") -> TimeOptions:
+    """The reader's time options; ``tz`` is the old name of ``input_tz``."""
     if tz is not None:
-        if not pd.api.types.is_datetime64_any_dtype(values):
-            values = _to_datetime(values, utc=False)  # ISO 8601 first, then any format pandas recognises
-        if getattr(values.dt, "tz", None) is None:
-            try:
-                values = values.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-            except Exception as exc:  # an unknown zone name
-                raise SchemaError([f"tz={tz!r} is not a time zone name ({exc}); use names such as 'Europe/London'."],
-                                  path.name) from None
-        values = values.dt.tz_convert(DEFAULT_TZ)
-    return values
+        warnings.warn("tz= is deprecated for readers; it is the zone of the file's naive times, so write "
+                      "input_tz=.", FutureWarning, stacklevel=3)
+        input_tz = tz
+    return TimeOptions(time_format=time_format, dayfirst=dayfirst, input_tz=input_tz, output_tz=DEFAULT_TZ,
+                       ambiguous=ambiguous, nonexistent=nonexistent)
+
+
+def _parse_times(values: pd.Series, options: TimeOptions, path: Path, column: str) -> pd.Series:
+    """Parse a timestamp column by the kit's rules, naming the file in any error."""
+    parsed, problems = parse_timestamps(values, column, options)
+    if problems:
+        raise SchemaError([_importer_hint(p) for p in problems], path.name)
+    return parsed
 
 
 # ---------------------------------------------------------------------------
@@ -197,8 +192,10 @@ def _parse_times(values: pd.Series, time_format: str | None, tz: str | None, pat
 # ---------------------------------------------------------------------------
 
 
-def read_events(path: str | Path, *, columns: Mapping[str, str] | None = None, time_format: str | None = None,
-                tz: str | None = None, keep: Sequence[str] | None = None) -> pd.DataFrame:
+def read_events(path: str | Path, *, columns: Mapping[str, str] | None = None, keep: Sequence[str] | None = None,
+                time_format: str | None = None, dayfirst: bool | None = None,
+                input_tz: str | None = None, ambiguous: str = "raise", nonexistent: str = "raise",
+                tz: str | None = None) -> pd.DataFrame:
     """Read any event log and map it onto the events contract.
 
     Parameters
@@ -208,15 +205,23 @@ def read_events(path: str | Path, *, columns: Mapping[str, str] | None = None, t
     columns : mapping, optional
         Your column → contract column, e.g. ``{"customer": "user_id", "time":
         "timestamp", "action": "event", "source": "channel"}``.
-    time_format : str, optional
-        ``strftime`` format of the timestamps (``"%d/%m/%Y %H:%M"``) when they
-        are not ISO 8601; a value that does not match is an error.
-    tz : str, optional
-        Zone the file's naive timestamps are in (``"Europe/London"``); they
-        are converted to UTC. Timestamps with an offset are converted anyway.
     keep : sequence of str, optional
         Extra contract columns to keep besides the required ones; by default
         ``channel``, ``device``, ``session_id`` and ``revenue`` when present.
+    time_format : str, optional
+        ``strftime`` format of the timestamps (``"%d/%m/%Y %H:%M"``) when they
+        are not ISO 8601; a value that does not match is an error.
+    dayfirst : bool, optional
+        For dates like ``03/04/2025`` whose order the file does not settle:
+        True for day/month/year, False for month/day/year.
+    input_tz : str, optional
+        Zone the file's naive timestamps are in (``"Europe/London"``); they
+        are converted to UTC. Timestamps with an offset are converted anyway.
+    ambiguous, nonexistent : str, default "raise"
+        What to do with local times that daylight saving repeats or skips
+        (see :func:`journeykit.validate_events`).
+    tz : str, optional
+        Deprecated name of ``input_tz``.
 
     Returns
     -------
@@ -232,10 +237,8 @@ def read_events(path: str | Path, *, columns: Mapping[str, str] | None = None, t
     frame = _read_table(path, source_columns, dtype={src: "str" for src, dst in wanted.items()
                                                      if dst in ("user_id", "event", "channel", "device", "session_id")})
     frame = frame.rename(columns=mapping)
-    if "timestamp" in frame.columns:
-        frame["timestamp"] = _parse_times(frame["timestamp"], time_format, tz, path, "timestamp")
-    out = _validated(validate_events, frame, path)
-    return _report(out, path, len(frame), {})
+    options = _options(time_format, dayfirst, input_tz, tz, ambiguous, nonexistent)
+    return _report(_validated(validate_events, frame, path, options), path, len(frame), {})
 
 
 def read_ga4(path: str | Path) -> pd.DataFrame:
@@ -350,7 +353,9 @@ def read_product_analytics(path: str | Path, *, flavour: str | None = None, chan
 # ---------------------------------------------------------------------------
 
 
-def read_orders(path: str | Path, *, columns: Mapping[str, str] | None = None, time_format: str | None = None,
+def read_orders(path: str | Path, *, columns: Mapping[str, str] | None = None,
+                time_format: str | None = None, dayfirst: bool | None = None,
+                input_tz: str | None = None, ambiguous: str = "raise", nonexistent: str = "raise",
                 tz: str | None = None) -> pd.DataFrame:
     """Read any order table (one row per order) and map it onto the orders contract.
 
@@ -364,12 +369,13 @@ def read_orders(path: str | Path, *, columns: Mapping[str, str] | None = None, t
     frame = _read_table(path, list(wanted), dtype={src: "str" for src, dst in wanted.items()
                                                    if dst in ("order_id", "user_id", "channel")})
     frame = frame.rename(columns=mapping)
-    if "timestamp" in frame.columns:
-        frame["timestamp"] = _parse_times(frame["timestamp"], time_format, tz, path, "timestamp")
-    return _report(_validated(validate_orders, frame, path), path, len(frame), {})
+    options = _options(time_format, dayfirst, input_tz, tz, ambiguous, nonexistent)
+    return _report(_validated(validate_orders, frame, path, options), path, len(frame), {})
 
 
-def read_online_retail(path: str | Path, *, time_format: str | None = None, tz: str | None = None) -> pd.DataFrame:
+def read_online_retail(path: str | Path, *, time_format: str | None = None, dayfirst: bool | None = None,
+                       input_tz: str | None = None, ambiguous: str = "raise", nonexistent: str = "raise",
+                       tz: str | None = None) -> pd.DataFrame:
     """Read an invoice-line table like the UCI Online Retail data and build one row per order.
 
     Columns: ``InvoiceNo``, ``InvoiceDate``, ``CustomerID``, ``Quantity``,
@@ -388,10 +394,18 @@ def read_online_retail(path: str | Path, *, time_format: str | None = None, tz: 
     ----------
     time_format : str, optional
         Format of ``InvoiceDate``; by default ISO 8601 (``2010-12-01 08:26:00``)
-        or the original file's month-first ``12/1/2010 8:26`` is detected.
-    tz : str, optional
+        is recognised, and the day order of dates like the original file's
+        ``12/1/2010 8:26`` is decided from the whole column (see
+        :mod:`journeykit.timestamps`).
+    dayfirst : bool, optional
+        Settles the day order when the column does not.
+    input_tz : str, optional
         Zone of the naive invoice dates (``"Europe/London"`` for the UCI data);
         they are converted to UTC. By default they are kept as they are.
+    ambiguous, nonexistent : str, default "raise"
+        Daylight-saving policy with ``input_tz`` (see :func:`journeykit.validate_events`).
+    tz : str, optional
+        Deprecated name of ``input_tz``.
     """
     path = _path(path)
     needed = ["InvoiceNo", "InvoiceDate", "CustomerID", "Quantity", "UnitPrice"]
@@ -404,11 +418,9 @@ def read_online_retail(path: str | Path, *, time_format: str | None = None, tz: 
     customer = frame["CustomerID"].astype("str").str.strip().str.removesuffix(".0")
     no_customer = frame["CustomerID"].isna() | customer.eq("")
     keep = ~cancelled & ~no_customer
-    if time_format is None and not frame["InvoiceDate"].astype("str").str.match(r"^\d{4}-").all():
-        time_format = "%m/%d/%Y %H:%M"
+    options = _options(time_format, dayfirst, input_tz, tz, ambiguous, nonexistent)
     lines = pd.DataFrame({"order_id": invoice[keep], "user_id": customer[keep],
-                          "timestamp": _parse_times(frame.loc[keep, "InvoiceDate"], time_format, tz, path,
-                                                    "InvoiceDate"),
+                          "timestamp": _parse_times(frame.loc[keep, "InvoiceDate"], options, path, "InvoiceDate"),
                           "line_revenue": frame.loc[keep, "Quantity"] * frame.loc[keep, "UnitPrice"],
                           "quantity": frame.loc[keep, "Quantity"]})
     orders = lines.groupby("order_id", sort=False).agg(user_id=("user_id", "first"), timestamp=("timestamp", "min"),
@@ -481,7 +493,9 @@ def _leading_number(values: pd.Series) -> pd.Series:
     return pd.to_numeric(number, errors="coerce").where(number.notna(), values.where(values.notna()))
 
 
-def read_surveys(path: str | Path, *, columns: Mapping[str, str] | None = None, time_format: str | None = None,
+def read_surveys(path: str | Path, *, columns: Mapping[str, str] | None = None,
+                 time_format: str | None = None, dayfirst: bool | None = None,
+                 input_tz: str | None = None, ambiguous: str = "raise", nonexistent: str = "raise",
                  tz: str | None = None) -> pd.DataFrame:
     """Read a survey export with NPS and/or CSAT answers.
 
@@ -501,6 +515,5 @@ def read_surveys(path: str | Path, *, columns: Mapping[str, str] | None = None, 
     for score in ("nps", "csat"):
         if score in frame:
             frame[score] = _leading_number(frame[score])
-    if "timestamp" in frame.columns:
-        frame["timestamp"] = _parse_times(frame["timestamp"], time_format, tz, path, "timestamp")
-    return _report(_validated(validate_surveys, frame, path), path, len(frame), {})
+    options = _options(time_format, dayfirst, input_tz, tz, ambiguous, nonexistent)
+    return _report(_validated(validate_surveys, frame, path, options), path, len(frame), {})

@@ -33,7 +33,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from journeykit.schema import positive_duration, validate_events, validate_surveys
+from journeykit.params import duration
+from journeykit.schema import validate_events, validate_surveys
 from journeykit.stages import _PRESETS, StageModel, _model, assign_stages, stage_summary
 
 __all__ = ["LANES", "sessionize", "web_analytics", "emotion_scores", "journey_map", "journey_map_table",
@@ -107,7 +108,7 @@ def sessionize(events: pd.DataFrame, *, timeout: str | pd.Timedelta = "30min", u
     >>> sessionize(events)["session"].tolist()
     ['a#1', 'a#1', 'a#2']
     """
-    limit = positive_duration(timeout, "timeout")
+    limit = duration(timeout, "timeout")
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     ev = ev.sort_values(["user_id", "timestamp"], kind="stable", ignore_index=True)
     new_user = ev["user_id"].ne(ev["user_id"].shift())

@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from journeykit.schema import positive_duration, require_columns, validate_events
+from journeykit.params import duration
+from journeykit.schema import require_columns, validate_events
 
 __all__ = ["cohort_retention", "retention_curve", "plot_retention", "plot_retention_curve", "churn_rate",
            "lifecycle", "plot_lifecycle", "PERIODS"]
@@ -410,7 +411,7 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
     """
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     _check_event(ev, event, "event")
-    limit = positive_duration(threshold, "threshold")
+    limit = duration(threshold, "threshold")
     moment = ev["timestamp"].max() if as_of is None else pd.Timestamp(as_of)
     if event is not None:
         ev = ev[ev["event"] == event]

@@ -18,23 +18,35 @@ surveys
     ``stage``, ``nps`` (0-10) and/or ``csat`` (1-5), and an optional free-text
     ``comment``.
 
+Ids
+---
+User and order ids are text. Numbers are turned into their digits (``17850``
+becomes ``"17850"``, never ``"17850.0"``), so the same customer has the same id
+in events, orders and surveys whether a file stored it as a number or as text.
+Ids read as decimal numbers with a fraction, or too large for a float to hold
+exactly, are refused: digits were already lost. Read such columns as text
+(``pd.read_csv(..., dtype={"user_id": str})``).
+
 Timestamps
 ----------
-Every validator returns ``timestamp`` as a time-zone-naive ``datetime64``
-column holding wall-clock time in one zone, ``tz`` (``"UTC"`` by default).
-Time-zone-aware input (``2025-03-01T10:00:00+01:00`` or an aware dtype) is
-converted to ``tz`` and the zone label dropped; naive input is taken to be in
-``tz`` already. A column that mixes aware and naive values is an error, because
-there is no safe way to guess the zone of the naive ones.
+Every validator returns ``timestamp`` as a time-zone-naive ``datetime64[ns]``
+column holding wall-clock time in one zone, ``output_tz`` (``"UTC"`` by
+default). One format is used per column, day-first dates must be decidable or
+settled with ``dayfirst=``, times without a date are refused, and naive local
+times are placed with ``input_tz`` under an explicit daylight-saving policy:
+see :mod:`journeykit.timestamps` for the rules.
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+
+from journeykit.errors import SchemaError, did_you_mean
+from journeykit.timestamps import TimeOptions, parse_timestamps
 
 __all__ = [
     "SchemaError",
@@ -47,7 +59,7 @@ __all__ = [
 ]
 
 DEFAULT_TZ = "UTC"
-"""The zone every timestamp is expressed in after validation, unless ``tz`` says otherwise."""
+"""The zone every timestamp is expressed in after validation, unless ``output_tz`` says otherwise."""
 
 NPS_RANGE = (0, 10)
 """Inclusive scale of the "How likely are you to recommend us?" question."""
@@ -56,35 +68,40 @@ CSAT_RANGE = (1, 5)
 """Inclusive scale of the "How satisfied were you?" question."""
 
 _EXAMPLES = 3  # how many offending rows an error message shows
-_AWARE_PATTERN = r"(?:Z|[+-]\d{2}:?\d{2}|\s?(?:UTC|GMT))$"
-
-
-class SchemaError(ValueError):
-    """The data does not follow the journeykit data contract.
-
-    The message lists every problem found, one per line, each saying what is
-    wrong, where (column and example rows) and how to fix it. The same
-    problems are available as a list of strings in :attr:`problems`.
-
-    Parameters
-    ----------
-    problems : sequence of str
-        One human-readable sentence per problem.
-    table : str, default "data"
-        Which table was being validated ("events", "orders", "surveys").
-    """
-
-    def __init__(self, problems: Sequence[str], table: str = "data") -> None:
-        self.problems = list(problems)
-        self.table = table
-        n = len(self.problems)
-        header = f"{table} failed validation with {n} problem{'s' if n != 1 else ''}:"
-        super().__init__("\n".join([header, *(f"  - {p}" for p in self.problems)]))
+_MAX_EXACT_FLOAT = 2**53  # integers above this are not all representable as float64
 
 
 # ---------------------------------------------------------------------------
 # Public validators
 # ---------------------------------------------------------------------------
+
+_TIME_DOC = """    time_format : str, optional
+        ``strftime`` format of every timestamp, e.g. ``"%d/%m/%Y %H:%M"``.
+        By default ISO 8601 is recognised, and otherwise one format is taken
+        from the column (see :mod:`journeykit.timestamps`).
+    dayfirst : bool, optional
+        For dates like ``03/04/2025``: True for day/month/year, False for
+        month/day/year. Needed only when the values do not settle it.
+    input_tz : str, optional
+        Zone of naive timestamps, e.g. ``"Europe/London"``; by default they
+        are taken to be in ``output_tz`` already.
+    output_tz : str, default "UTC"
+        Zone the returned timestamps are expressed in, as naive wall time.
+    ambiguous : {{"raise", "earliest", "latest"}}, default "raise"
+        With ``input_tz``: a local time that happens twice (clocks go back).
+    nonexistent : {{"raise", "shift_forward", "shift_backward"}}, default "raise"
+        With ``input_tz``: a local time that never happens (clocks go forward).
+    tz : str, optional
+        Deprecated name of ``output_tz``."""
+
+
+def _time_options(time_format, dayfirst, input_tz, output_tz, ambiguous, nonexistent, tz) -> TimeOptions:
+    if tz is not None:
+        warnings.warn("tz= is deprecated; it is the output zone, so write output_tz= (and input_tz= for the zone "
+                      "of naive input).", FutureWarning, stacklevel=3)
+        output_tz = tz
+    return TimeOptions(time_format=time_format, dayfirst=dayfirst, input_tz=input_tz, output_tz=output_tz,
+                       ambiguous=ambiguous, nonexistent=nonexistent)
 
 
 def validate_events(
@@ -93,7 +110,13 @@ def validate_events(
     user_col: str = "user_id",
     time_col: str = "timestamp",
     event_col: str = "event",
-    tz: str = DEFAULT_TZ,
+    time_format: str | None = None,
+    dayfirst: bool | None = None,
+    input_tz: str | None = None,
+    output_tz: str = DEFAULT_TZ,
+    ambiguous: str = "raise",
+    nonexistent: str = "raise",
+    tz: str | None = None,
 ) -> pd.DataFrame:
     """Check an event log against the contract and return a normalised copy.
 
@@ -105,24 +128,26 @@ def validate_events(
     user_col, time_col, event_col : str
         Names of the user id, timestamp and event-name columns in ``df``.
         They are renamed to ``user_id``, ``timestamp`` and ``event``.
-    tz : str, default "UTC"
-        Zone that the returned timestamps are expressed in (see the module
-        notes on time zones).
+{time}
 
     Returns
     -------
     DataFrame
-        A new frame with canonical column names, ``timestamp`` as naive
-        ``datetime64`` in ``tz`` and ``event`` as strings. Row order and index
-        are those of ``df``; ``df`` itself is never modified.
+        A new frame with canonical column names, ``user_id`` and ``event`` as
+        text, ``timestamp`` as naive ``datetime64[ns]`` in ``output_tz``. Row
+        order and index values are those of ``df`` (index names are dropped,
+        so they cannot clash with columns); ``df`` itself is never modified.
 
     Raises
     ------
     SchemaError
         Listing every problem at once: an empty frame, missing columns (with
-        the closest existing names), null user ids or event names, timestamps
-        that cannot be parsed (with a count and example rows), or a mix of
-        zone-aware and naive timestamps.
+        the closest existing names), two parameters naming one column, null
+        or unusable user ids, null event names, timestamps that cannot be
+        parsed with one format, whose day order is undecided, that lack a
+        date, mix aware and naive values or fall in a daylight-saving gap.
+    ParameterError
+        For an option of the wrong kind (an unknown zone, a bare ``tz``, ...).
 
     See Also
     --------
@@ -130,42 +155,45 @@ def validate_events(
 
     Examples
     --------
-    >>> raw = pd.DataFrame({
-    ...     "customer": ["a", "a", "b", "b", "c"],
-    ...     "time": ["2025-01-01 09:00", "2025-01-01 09:05", "2025-01-02 10:00",
-    ...              "2025-01-02 10:01", "2025-01-03 11:00"],
+    >>> raw = pd.DataFrame({{
+    ...     "customer": [101, 101, 102, 102, 103],
+    ...     "time": ["02/01/2025 09:00", "02/01/2025 09:05", "13/01/2025 10:00",
+    ...              "13/01/2025 10:01", "14/01/2025 11:00"],
     ...     "event": ["visit", "purchase", "visit", "view_product", "visit"],
-    ... })
+    ... }})
     >>> events = validate_events(raw, user_col="customer", time_col="time")
-    >>> list(events.columns)
-    ['user_id', 'timestamp', 'event']
-    >>> events["timestamp"].dtype
-    dtype('<M8[ns]')
+    >>> events
+      user_id           timestamp         event
+    0     101 2025-01-02 09:00:00         visit
+    1     101 2025-01-02 09:05:00      purchase
+    2     102 2025-01-13 10:00:00         visit
+    3     102 2025-01-13 10:01:00  view_product
+    4     103 2025-01-14 11:00:00         visit
+    >>> events["user_id"].tolist()
+    ['101', '101', '102', '102', '103']
     >>> validate_events(raw)
     Traceback (most recent call last):
     ...
-    journeykit.schema.SchemaError: events failed validation with 2 problems:
+    journeykit.errors.SchemaError: events failed validation with 2 problems:
       - column 'user_id' not found; closest columns: 'customer'. Pass user_col='customer'.
       - column 'timestamp' not found; closest columns: 'time'. Pass time_col='time'.
     """
-    spec = {user_col: ("user_id", "user_col"), time_col: ("timestamp", "time_col"),
-            event_col: ("event", "event_col")}
-    problems = _check_frame(df, spec, "events")
-    if problems is None:  # not a usable frame at all
-        raise SchemaError([_not_frame_message(df)], "events")
-    if problems:
-        raise SchemaError(problems, "events")
-
-    out = _rename(df, spec)
-    problems += _check_no_nulls(out, "user_id", user_col, "user ids")
+    options = _time_options(time_format, dayfirst, input_tz, output_tz, ambiguous, nonexistent, tz)
+    spec = {"user_id": (user_col, "user_col"), "timestamp": (time_col, "time_col"), "event": (event_col, "event_col")}
+    out = _frame(df, spec, "events")
+    problems: list[str] = []
+    out["user_id"], id_problems = _text_ids(out["user_id"], user_col, "user ids")
+    problems += id_problems
     problems += _check_no_nulls(out, "event", event_col, "event names")
-    ts, ts_problems = _parse_timestamps(out["timestamp"], time_col, tz)
+    out["timestamp"], ts_problems = parse_timestamps(out["timestamp"], time_col, options)
     problems += ts_problems
     if problems:
         raise SchemaError(problems, "events")
-    out["timestamp"] = ts
-    out["event"] = out["event"].astype(str)
+    out["event"] = _as_text(out["event"])
     return out
+
+
+validate_events.__doc__ = validate_events.__doc__.format(time=_TIME_DOC)
 
 
 def validate_orders(
@@ -175,7 +203,13 @@ def validate_orders(
     user_col: str = "user_id",
     time_col: str = "timestamp",
     revenue_col: str = "revenue",
-    tz: str = DEFAULT_TZ,
+    time_format: str | None = None,
+    dayfirst: bool | None = None,
+    input_tz: str | None = None,
+    output_tz: str = DEFAULT_TZ,
+    ambiguous: str = "raise",
+    nonexistent: str = "raise",
+    tz: str | None = None,
 ) -> pd.DataFrame:
     """Check an order table against the contract and return a normalised copy.
 
@@ -187,55 +221,55 @@ def validate_orders(
         Names of the order id, customer id, order time and order value
         columns in ``df``; renamed to ``order_id``, ``user_id``, ``timestamp``
         and ``revenue``.
-    tz : str, default "UTC"
-        Zone that the returned timestamps are expressed in.
+{time}
 
     Returns
     -------
     DataFrame
-        A new frame with canonical names, ``timestamp`` as naive
-        ``datetime64`` in ``tz`` and ``revenue`` as ``float64``.
+        A new frame with canonical names, ids as text, ``timestamp`` as naive
+        ``datetime64[ns]`` in ``output_tz`` and ``revenue`` as ``float64``.
 
     Raises
     ------
     SchemaError
         For everything :func:`validate_events` checks, plus: order ids that
         repeat (an order is one row), revenue that is missing, not a number,
-        or negative (remove refunds and cancellations first, or net them into
-        their order).
+        infinite, or negative (remove refunds and cancellations first, or net
+        them into their order).
 
     Examples
     --------
-    >>> raw = pd.DataFrame({
+    >>> raw = pd.DataFrame({{
     ...     "order_id": [1, 2, 3, 4, 5],
     ...     "user_id": ["a", "a", "b", "c", "c"],
     ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-01-05",
     ...                                  "2025-01-07", "2025-03-01"]),
     ...     "revenue": [20, 35.5, 12, 80, 15],
-    ... })
+    ... }})
     >>> validate_orders(raw)["revenue"].sum()
     np.float64(162.5)
+    >>> validate_orders(raw)["order_id"].tolist()
+    ['1', '2', '3', '4', '5']
     """
-    spec = {order_col: ("order_id", "order_col"), user_col: ("user_id", "user_col"),
-            time_col: ("timestamp", "time_col"), revenue_col: ("revenue", "revenue_col")}
-    problems = _check_frame(df, spec, "orders")
-    if problems is None:
-        raise SchemaError([_not_frame_message(df)], "orders")
-    if problems:
-        raise SchemaError(problems, "orders")
-
-    out = _rename(df, spec)
-    problems += _check_no_nulls(out, "order_id", order_col, "order ids")
-    problems += _check_no_nulls(out, "user_id", user_col, "user ids")
-    dup = out["order_id"].duplicated(keep=False) & out["order_id"].notna()
-    if dup.any():
-        problems.append(
-            f"column '{order_col}' has {dup.sum()} rows sharing {out.loc[dup, 'order_id'].nunique()} "
-            f"order ids (e.g. {_examples(out.loc[dup, 'order_id'])}); an order is one row. "
-            "Drop exact duplicate rows with df.drop_duplicates(), or aggregate order lines "
-            "to one row per order first."
-        )
-    ts, ts_problems = _parse_timestamps(out["timestamp"], time_col, tz)
+    options = _time_options(time_format, dayfirst, input_tz, output_tz, ambiguous, nonexistent, tz)
+    spec = {"order_id": (order_col, "order_col"), "user_id": (user_col, "user_col"),
+            "timestamp": (time_col, "time_col"), "revenue": (revenue_col, "revenue_col")}
+    out = _frame(df, spec, "orders")
+    problems: list[str] = []
+    out["order_id"], id_problems = _text_ids(out["order_id"], order_col, "order ids")
+    problems += id_problems
+    out["user_id"], id_problems = _text_ids(out["user_id"], user_col, "user ids")
+    problems += id_problems
+    if not problems:
+        dup = out["order_id"].duplicated(keep=False)
+        if dup.any():
+            problems.append(
+                f"column '{order_col}' has {dup.sum()} rows sharing {out.loc[dup, 'order_id'].nunique()} "
+                f"order ids (e.g. {_examples(out.loc[dup, 'order_id'])}); an order is one row. "
+                "Drop exact duplicate rows with df.drop_duplicates(), or aggregate order lines "
+                "to one row per order first."
+            )
+    out["timestamp"], ts_problems = parse_timestamps(out["timestamp"], time_col, options)
     problems += ts_problems
     revenue, rev_problems = _parse_numbers(out["revenue"], revenue_col, "revenue")
     problems += rev_problems
@@ -249,9 +283,11 @@ def validate_orders(
             )
     if problems:
         raise SchemaError(problems, "orders")
-    out["timestamp"] = ts
     out["revenue"] = revenue
     return out
+
+
+validate_orders.__doc__ = validate_orders.__doc__.format(time=_TIME_DOC)
 
 
 def validate_surveys(
@@ -264,7 +300,13 @@ def validate_surveys(
     nps_col: str = "nps",
     csat_col: str = "csat",
     comment_col: str = "comment",
-    tz: str = DEFAULT_TZ,
+    time_format: str | None = None,
+    dayfirst: bool | None = None,
+    input_tz: str | None = None,
+    output_tz: str = DEFAULT_TZ,
+    ambiguous: str = "raise",
+    nonexistent: str = "raise",
+    tz: str | None = None,
 ) -> pd.DataFrame:
     """Check survey answers against the contract and return a normalised copy.
 
@@ -281,14 +323,14 @@ def validate_surveys(
     user_col, time_col, touchpoint_col, stage_col, nps_col, csat_col, comment_col : str
         Names of those columns in ``df``; renamed to ``user_id``,
         ``timestamp``, ``touchpoint``, ``stage``, ``nps``, ``csat``, ``comment``.
-    tz : str, default "UTC"
-        Zone that the returned timestamps are expressed in.
+{time}
 
     Returns
     -------
     DataFrame
-        A new frame with canonical names; ``nps`` and ``csat`` as nullable
-        integers (``Int64``), ``timestamp`` as naive ``datetime64`` in ``tz``.
+        A new frame with canonical names; ``user_id`` as text, ``nps`` and
+        ``csat`` as nullable integers (``Int64``), ``timestamp`` as naive
+        ``datetime64[ns]`` in ``output_tz``.
 
     Raises
     ------
@@ -296,41 +338,39 @@ def validate_surveys(
         For everything :func:`validate_events` checks, plus: neither
         touchpoint nor stage present, neither score present, and scores that
         are not whole numbers on their scale (NPS 0-10, CSAT 1-5), naming the
-        offending values.
+        offending values. Text such as ``"9,5"`` or ``"7-8"`` and booleans
+        are not scores.
 
     Examples
     --------
-    >>> raw = pd.DataFrame({
+    >>> raw = pd.DataFrame({{
     ...     "user_id": ["a", "b", "c", "d", "e"],
     ...     "timestamp": ["2025-01-01"] * 5,
     ...     "touchpoint": ["delivery"] * 5,
     ...     "nps": [10, 9, 7, None, 11],
-    ... })
+    ... }})
     >>> validate_surveys(raw)
     Traceback (most recent call last):
     ...
-    journeykit.schema.SchemaError: surveys failed validation with 1 problem:
+    journeykit.errors.SchemaError: surveys failed validation with 1 problem:
       - column 'nps' has 1 value off the 0-10 scale (e.g. 11 in row 4); scores must be whole numbers from 0 to 10. Fix or drop those answers, or check that nps_col names the right column.
     """
-    spec = {user_col: ("user_id", "user_col"), time_col: ("timestamp", "time_col")}
-    problems = _check_frame(df, spec, "surveys")
-    if problems is None:
-        raise SchemaError([_not_frame_message(df)], "surveys")
-    optional = {touchpoint_col: ("touchpoint", "touchpoint_col"), stage_col: ("stage", "stage_col"),
-                nps_col: ("nps", "nps_col"), csat_col: ("csat", "csat_col"),
-                comment_col: ("comment", "comment_col")}
-    present = {name: canon for name, canon in optional.items() if name in df.columns}
-    if touchpoint_col not in df.columns and stage_col not in df.columns:
-        problems.append(_missing_one_of(df, (touchpoint_col, "touchpoint_col"), (stage_col, "stage_col"),
-                                        "where in the journey the answer was given"))
-    if nps_col not in df.columns and csat_col not in df.columns:
-        problems.append(_missing_one_of(df, (nps_col, "nps_col"), (csat_col, "csat_col"), "a score"))
-    if problems:
-        raise SchemaError(problems, "surveys")
-
-    out = _rename(df, {**spec, **present})
-    problems += _check_no_nulls(out, "user_id", user_col, "user ids")
-    ts, ts_problems = _parse_timestamps(out["timestamp"], time_col, tz)
+    options = _time_options(time_format, dayfirst, input_tz, output_tz, ambiguous, nonexistent, tz)
+    spec = {"user_id": (user_col, "user_col"), "timestamp": (time_col, "time_col")}
+    optional = {"touchpoint": (touchpoint_col, "touchpoint_col"), "stage": (stage_col, "stage_col"),
+                "nps": (nps_col, "nps_col"), "csat": (csat_col, "csat_col"), "comment": (comment_col, "comment_col")}
+    problems = []
+    if isinstance(df, pd.DataFrame):
+        if touchpoint_col not in df.columns and stage_col not in df.columns:
+            problems.append(_missing_one_of(df, (touchpoint_col, "touchpoint_col"), (stage_col, "stage_col"),
+                                            "where in the journey the answer was given"))
+        if nps_col not in df.columns and csat_col not in df.columns:
+            problems.append(_missing_one_of(df, (nps_col, "nps_col"), (csat_col, "csat_col"), "a score"))
+    present = {canon: given for canon, given in optional.items() if isinstance(df, pd.DataFrame) and given[0] in df}
+    out = _frame(df, {**spec, **present}, "surveys", problems)
+    out["user_id"], id_problems = _text_ids(out["user_id"], user_col, "user ids")
+    problems += id_problems
+    out["timestamp"], ts_problems = parse_timestamps(out["timestamp"], time_col, options)
     problems += ts_problems
     scores = {}
     for canon, original, (low, high) in (("nps", nps_col, NPS_RANGE), ("csat", csat_col, CSAT_RANGE)):
@@ -339,10 +379,12 @@ def validate_surveys(
             problems += score_problems
     if problems:
         raise SchemaError(problems, "surveys")
-    out["timestamp"] = ts
     for canon, values in scores.items():
         out[canon] = values
     return out
+
+
+validate_surveys.__doc__ = validate_surveys.__doc__.format(time=_TIME_DOC)
 
 
 # ---------------------------------------------------------------------------
@@ -350,19 +392,17 @@ def validate_surveys(
 # ---------------------------------------------------------------------------
 
 
-def _not_frame_message(df: object) -> str:
-    return (f"expected a pandas DataFrame, got {type(df).__name__}. "
-            "Load your file with pd.read_csv(...) or jk.datasets.load(...) first.")
+def _frame(df: object, spec: dict[str, tuple[str, str]], table: str, problems: list[str] | None = None
+           ) -> pd.DataFrame:
+    """Check the frame's shape and return a copy with canonical column names and unnamed index levels.
 
-
-def _check_frame(df: object, spec: dict[str, tuple[str, str]], table: str) -> list[str] | None:
-    """Problems with the frame's shape: empty, missing or clashing columns.
-
-    Returns None when ``df`` is not a DataFrame at all.
+    ``spec`` maps each canonical column to (the caller's column name, the
+    parameter that named it). Raises :class:`SchemaError` with every shape
+    problem (plus any in ``problems``) at once.
     """
     if not isinstance(df, pd.DataFrame):
-        return None
-    problems: list[str] = []
+        raise SchemaError([_not_frame_message(df)], table)
+    problems = list(problems or [])
     if len(df) == 0:
         problems.append(f"the {table} table is empty (0 rows); there is nothing to analyse. "
                         "Check the file you loaded and any filter applied before this call.")
@@ -370,24 +410,39 @@ def _check_frame(df: object, spec: dict[str, tuple[str, str]], table: str) -> li
         dupes = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
         problems.append(f"column names appear more than once: {', '.join(map(repr, dupes))}; "
                         "rename them so that each column name is unique.")
-    for name, (canonical, param) in spec.items():
+    named: dict[object, list[str]] = {}
+    for canonical, (name, param) in spec.items():
+        if not isinstance(name, str):
+            problems.append(f"{param} must be a column name (a string), got {type(name).__name__} {name!r}.")
+            continue
+        named.setdefault(name, []).append(param)
         if name not in df.columns:
             problems.append(_missing_column(df, name, param))
-        elif canonical != name and canonical in df.columns and canonical not in spec:
+        elif canonical != name and canonical in df.columns and canonical not in {n for n, _ in spec.values()}:
             problems.append(
                 f"both '{name}' ({param}) and a column already called '{canonical}' exist; "
                 f"'{name}' would be renamed to '{canonical}'. Drop or rename the existing "
                 f"'{canonical}' column first."
             )
-    return problems
+    for name, params in named.items():
+        if len(params) > 1:
+            problems.append(f"{' and '.join(params)} all name column {name!r}; each must name its own column.")
+    if problems:
+        raise SchemaError(problems, table)
+    mapping = {name: canonical for canonical, (name, _) in spec.items() if name != canonical}
+    out = df.rename(columns=mapping) if mapping else df.copy()
+    out.index = out.index.set_names([None] * out.index.nlevels)
+    return out
+
+
+def _not_frame_message(df: object) -> str:
+    return (f"expected a pandas DataFrame, got {type(df).__name__}. "
+            "Load your file with pd.read_csv(...) or a jk.read_* function first.")
 
 
 def _missing_column(df: pd.DataFrame, name: str, param: str) -> str:
     columns = [str(c) for c in df.columns]
-    lowered = {c.lower(): c for c in columns}
-    close = [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.5)]
-    close += [c for c in columns if (name.lower() in c.lower() or c.lower() in name.lower()) and c not in close]
-    close = close[:3]
+    close = did_you_mean(name, columns, cutoff=0.5)
     if close:
         hint = f"closest columns: {', '.join(map(repr, close))}. Pass {param}={close[0]!r}."
     else:
@@ -399,15 +454,10 @@ def _missing_column(df: pd.DataFrame, name: str, param: str) -> str:
 def _missing_one_of(df: pd.DataFrame, first: tuple[str, str], second: tuple[str, str], what: str) -> str:
     (a, pa), (b, pb) = first, second
     columns = [str(c) for c in df.columns]
-    close = difflib.get_close_matches(a, columns, n=2, cutoff=0.5) + difflib.get_close_matches(b, columns, n=2, cutoff=0.5)
+    close = did_you_mean(a, columns, 2, 0.5) + did_you_mean(b, columns, 2, 0.5)
     hint = f" Closest columns: {', '.join(map(repr, dict.fromkeys(close)))}." if close else ""
     return (f"neither {a!r} nor {b!r} found; survey answers need {what}. "
             f"Pass {pa}= or {pb}= to name your column.{hint}")
-
-
-def _rename(df: pd.DataFrame, spec: dict[str, tuple[str, str]]) -> pd.DataFrame:
-    mapping = {name: canonical for name, (canonical, _) in spec.items() if name != canonical}
-    return df.rename(columns=mapping) if mapping else df.copy()
 
 
 def _examples(values: pd.Series, n: int = _EXAMPLES) -> str:
@@ -418,7 +468,7 @@ def _examples(values: pd.Series, n: int = _EXAMPLES) -> str:
 
 
 def _fmt_number(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else str(v)
+    return str(int(v)) if np.isfinite(v) and float(v).is_integer() else str(v)
 
 
 def _check_no_nulls(df: pd.DataFrame, column: str, original: str, what: str) -> list[str]:
@@ -430,69 +480,67 @@ def _check_no_nulls(df: pd.DataFrame, column: str, original: str, what: str) -> 
             f"every row needs one. Drop those rows (df.dropna(subset=[{original!r}])) or fill them."]
 
 
-def _parse_timestamps(values: pd.Series, original: str, tz: str) -> tuple[pd.Series, list[str]]:
-    """Parse a timestamp column to naive datetime64[ns] wall time in ``tz``.
+def _as_text(values: pd.Series) -> pd.Series:
+    """Values as pandas' text dtype (``str``), missing values kept missing."""
+    if values.dtype == "str":
+        return values
+    return values.astype("str")
 
-    Returns the parsed series and a list of problems (empty when all is well).
+
+def _text_ids(values: pd.Series, original: str, what: str) -> tuple[pd.Series, list[str]]:
+    """Ids as text, the same whichever way the file stored them; missing ids are a problem.
+
+    Integers become their digits; floats that hold whole numbers (a column of
+    integers with gaps, read by pandas as float) become the digits of the
+    whole number; floats with a fraction, or beyond 2**53, are refused.
+    Booleans and datetimes are not ids.
     """
+    problems = _check_no_nulls(values.to_frame("v"), "v", original, what)
+    present = values.dropna()
     dtype = values.dtype
-    if isinstance(dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert(tz).dt.tz_localize(None).astype("datetime64[ns]"), []
-    if pd.api.types.is_datetime64_dtype(dtype):
-        problems = _check_no_nulls(values.to_frame("t"), "t", original, "timestamps")
-        return values.astype("datetime64[ns]"), problems
-    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
-        return values, [
-            f"column {original!r} holds numbers ({dtype}), not dates; convert them first, e.g. "
-            f"pd.to_datetime(df[{original!r}], unit='s') for Unix seconds or unit='us' for microseconds."
-        ]
-
-    present = values.notna()
-    text = values.where(~present, values.astype(str)).str.strip()
-    is_object_datetime = dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("datetime", "datetime64")
-    if is_object_datetime:
-        aware = values.map(lambda v: getattr(v, "tzinfo", None) is not None) & present
-    else:
-        aware = text.str.contains(_AWARE_PATTERN, regex=True, na=False)
-    naive = present & ~aware
-    problems: list[str] = []
-    if aware.any() and naive.any():
-        problems.append(
-            f"column {original!r} mixes {aware.sum()} time-zone-aware timestamps (e.g. {_examples(values[aware], 2)}) "
-            f"with {naive.sum()} naive ones (e.g. {_examples(values[naive], 2)}); the zone of the naive ones is "
-            "unknown. Make them all aware (add the offset) or all naive (same local zone) before validating."
-        )
-        return values, problems
-
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    if present.any():
-        source = values[present] if is_object_datetime else text[present]
-        converted = _to_datetime(source, utc=bool(aware.any()))
-        if aware.any():
-            converted = converted.dt.tz_convert(tz).dt.tz_localize(None)
-        parsed[present] = converted.astype("datetime64[ns]")
-    bad = present & parsed.isna()
-    if bad.any():
-        problems.append(
-            f"column {original!r} has {bad.sum()} of {len(values)} timestamps that could not be parsed "
-            f"(e.g. {_examples(values[bad])}); use an ISO format such as '2025-03-01 14:30:00', "
-            f"or parse the column yourself with pd.to_datetime(df[{original!r}], format=...)."
-        )
-    problems += _check_no_nulls(values.to_frame("t"), "t", original, "timestamps")
-    return parsed, problems
-
-
-def _to_datetime(text: pd.Series, utc: bool) -> pd.Series:
-    """Parse strings fast (ISO 8601) and fall back to the flexible parser for the rest."""
-    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=utc)
-    retry = parsed.isna()
-    if retry.any():
-        parsed = parsed.copy()
-        parsed[retry] = pd.to_datetime(text[retry], errors="coerce", format="mixed", utc=utc)
-    return parsed
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        return values, problems + [f"column {original!r} holds {dtype} values, which are not {what}; check that "
+                                   f"{original!r} is the right column."]
+    if pd.api.types.is_float_dtype(dtype):
+        numbers = present.astype("float64")
+        fractional = ~np.isfinite(numbers) | (numbers % 1 != 0)
+        too_big = numbers.abs() > _MAX_EXACT_FLOAT
+        if fractional.any() or too_big.any():
+            bad = present[fractional | too_big]
+            return values, problems + [
+                f"column {original!r} holds {what} as decimal numbers (e.g. {_examples(bad)}), so digits may "
+                f"already be lost and different people could share an id. Read the column as text, e.g. "
+                f"pd.read_csv(path, dtype={{{original!r}: str}})."]
+        text = pd.Series(np.nan, index=values.index, dtype="str")
+        text[present.index] = numbers.astype("int64").astype("str")
+        return text, problems
+    if pd.api.types.is_integer_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype) or dtype == "str" \
+            or pd.api.types.is_string_dtype(dtype):
+        return _as_text(values), problems
+    if dtype == object:
+        kinds = pd.api.types.infer_dtype(present, skipna=True)
+        if kinds in ("string", "empty", "integer"):
+            return _as_text(values), problems
+        odd = present[present.map(lambda v: not isinstance(v, (str, int, np.integer))
+                                  or isinstance(v, (bool, np.bool_)))]
+        if len(odd):
+            floats = odd[odd.map(lambda v: isinstance(v, (float, np.floating)) and float(v).is_integer()
+                                 and abs(v) <= _MAX_EXACT_FLOAT)]
+            rest = odd.drop(floats.index)
+            if len(rest):
+                return values, problems + [
+                    f"column {original!r} has {len(rest)} {what} that are neither text nor whole numbers (e.g. "
+                    f"{_examples(rest)}); ids must be text. Read the column as text, e.g. "
+                    f"pd.read_csv(path, dtype={{{original!r}: str}})."]
+            values = values.copy()
+            values[floats.index] = floats.astype("int64")
+        return _as_text(values), problems
+    return _as_text(values), problems
 
 
 def _parse_numbers(values: pd.Series, original: str, what: str) -> tuple[pd.Series, list[str]]:
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values, [f"column {original!r} holds True/False values; {what} must be numbers."]
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
     problems = []
     bad = numbers.isna() & values.notna()
@@ -500,6 +548,10 @@ def _parse_numbers(values: pd.Series, original: str, what: str) -> tuple[pd.Seri
         problems.append(f"column {original!r} has {bad.sum()} values that are not numbers "
                         f"(e.g. {_examples(values[bad])}); {what} must be numeric, without currency symbols "
                         "or thousands separators.")
+    infinite = np.isinf(numbers)
+    if infinite.any():
+        problems.append(f"column {original!r} has {infinite.sum()} infinite values (e.g. {_examples(values[infinite])}); "
+                        f"{what} must be finite. Fix or drop those rows.")
     missing = values.isna()
     if missing.any():
         rows = ", ".join(map(str, values.index[missing][:_EXAMPLES]))
@@ -510,12 +562,17 @@ def _parse_numbers(values: pd.Series, original: str, what: str) -> tuple[pd.Seri
 
 def _parse_scale(values: pd.Series, original: str, name: str, low: int, high: int) -> tuple[pd.Series, list[str]]:
     """Validate answers on an integer scale; missing answers stay missing."""
+    booleans = values.map(lambda v: isinstance(v, (bool, np.bool_)), na_action="ignore").fillna(False).astype(bool) \
+        if not pd.api.types.is_bool_dtype(values.dtype) else values.notna()
+    if booleans.any():
+        return values, [f"column {original!r} has {int(booleans.sum())} True/False answers (e.g. "
+                        f"{_examples(values[booleans])}); {name} scores must be whole numbers from {low} to {high}."]
     numbers = pd.to_numeric(values, errors="coerce")
     not_numeric = numbers.isna() & values.notna()
     if not_numeric.any():
         return values, [f"column {original!r} has {not_numeric.sum()} answers that are not numbers "
                         f"(e.g. {_examples(values[not_numeric])}); {name} scores must be whole numbers "
-                        f"from {low} to {high}."]
+                        f"from {low} to {high}. Text such as '9,5' or '7-8' is not one score: fix or drop those rows."]
     off = numbers.notna() & ((numbers < low) | (numbers > high) | (numbers % 1 != 0))
     if off.any():
         n = int(off.sum())
@@ -523,24 +580,6 @@ def _parse_scale(values: pd.Series, original: str, name: str, low: int, high: in
                         f"(e.g. {_examples(numbers[off])}); scores must be whole numbers from {low} to {high}. "
                         f"Fix or drop those answers, or check that {name}_col names the right column."]
     return numbers.astype("Int64"), []
-
-
-def positive_duration(value: object, name: str) -> pd.Timedelta:
-    """Parse a duration argument (``"30min"``, ``"7D"``, a Timedelta) and insist that it is positive.
-
-    Raises
-    ------
-    ValueError
-        Naming the argument, for anything that is not a positive duration.
-    """
-    try:
-        delta = pd.Timedelta(value)
-    except (ValueError, TypeError):
-        raise ValueError(f"{name}={value!r} is not a duration; use a string such as '30min', '24h', '7D' "
-                         "or '90D', or a pd.Timedelta.") from None
-    if pd.isna(delta) or delta <= pd.Timedelta(0):
-        raise ValueError(f"{name} must be a positive duration, got {value!r}.")
-    return delta
 
 
 def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str, param: str = "by") -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from journeykit.schema import positive_duration, require_columns, validate_orders
+from journeykit.params import duration
+from journeykit.schema import require_columns, validate_orders
 
 __all__ = ["order_summary", "repeat_purchase_rate", "rfm", "RFM_SEGMENTS", "historical_clv", "predictive_clv"]
 
@@ -120,7 +121,7 @@ def repeat_purchase_rate(orders: pd.DataFrame, *, within: str | pd.Timedelta = "
     0          3          1     0.333333                         31.0
     """
     df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
-    limit = positive_duration(within, "within")
+    limit = duration(within, "within")
     rank = df.groupby("user_id").cumcount()
     first = df[rank == 0].set_index("user_id")
     second = df[rank == 1].set_index("user_id")["timestamp"]
@@ -254,7 +255,7 @@ def historical_clv(orders: pd.DataFrame, *, horizon: str | pd.Timedelta = "365D"
     0          2     60.0  30.0            30.0
     """
     df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
-    limit = positive_duration(horizon, "horizon")
+    limit = duration(horizon, "horizon")
     first = df.groupby("user_id")["timestamp"].transform("first")
     eligible_users = first <= df["timestamp"].max() - limit
     in_horizon = df[eligible_users & (df["timestamp"] < first + limit)]

@@ -1,0 +1,165 @@
+"""The kit's errors: one small hierarchy, one message style.
+
+Every error the kit raises on user input is a :class:`JourneyKitError`, so
+``except jk.JourneyKitError`` catches them all. Each also derives from the
+built-in exception a caller would expect (``ValueError``, or ``TypeError`` for
+an argument of the wrong type), so existing ``except ValueError`` code keeps
+working.
+
+=======================  ===========================  =============================================
+error                    also a                       raised when
+=======================  ===========================  =============================================
+:class:`SchemaError`     ``ValueError``               a table breaks the data contract
+:class:`ParameterError`  ``ValueError``, ``TypeError``  an argument has the wrong type or value
+:class:`ReadError`       ``ValueError``               a file cannot be read as a table
+=======================  ===========================  =============================================
+
+Messages follow one pattern: what is wrong, where (the table or file, the
+column or parameter, a few example rows or values) and what to do about it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+__all__ = ["JourneyKitError", "SchemaError", "ParameterError", "ReadError", "did_you_mean", "unknown_names"]
+
+
+class JourneyKitError(Exception):
+    """Base class of every error the kit raises on user input."""
+
+
+class SchemaError(JourneyKitError, ValueError):
+    """A table does not follow the journeykit data contract.
+
+    The message lists every problem found, one per line, each saying what is
+    wrong, where (column and example rows) and how to fix it. The same
+    problems are available as a list of strings in :attr:`problems`.
+
+    Parameters
+    ----------
+    problems : sequence of str
+        One human-readable sentence per problem.
+    table : str, default "data"
+        Which table was being validated ("events", "orders", "surveys"), or
+        the file it came from.
+
+    Examples
+    --------
+    >>> error = SchemaError(["column 'user_id' not found."], "events")
+    >>> print(error)
+    events failed validation with 1 problem:
+      - column 'user_id' not found.
+    >>> isinstance(error, ValueError)
+    True
+    """
+
+    def __init__(self, problems: Sequence[str], table: str = "data") -> None:
+        self.problems = list(problems)
+        self.table = table
+        n = len(self.problems)
+        header = f"{table} failed validation with {n} problem{'s' if n != 1 else ''}:"
+        super().__init__("\n".join([header, *(f"  - {p}" for p in self.problems)]))
+
+
+class ParameterError(JourneyKitError, ValueError, TypeError):
+    """An argument has the wrong type or value.
+
+    The message names the parameter, shows the value given and says what
+    would be accepted. It is both a ``ValueError`` and a ``TypeError``, as
+    scikit-learn's ``InvalidParameterError`` is.
+
+    Parameters
+    ----------
+    message : str
+        The whole sentence, starting with the parameter, e.g.
+        ``"window=7 has no unit; ..."``.
+    parameter : str, optional
+        The parameter's name, kept in :attr:`parameter`.
+
+    Examples
+    --------
+    >>> error = ParameterError("window=7 has no unit; write '7D'.", "window")
+    >>> error.parameter, isinstance(error, TypeError), isinstance(error, ValueError)
+    ('window', True, True)
+    """
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        self.parameter = parameter
+        super().__init__(message)
+
+
+class ReadError(JourneyKitError, ValueError):
+    """A file cannot be read as a table: it is empty, truncated, not the format its name says, ...
+
+    Parameters
+    ----------
+    path : str
+        The file, as the caller named it.
+    message : str
+        What is wrong and how to fix it.
+
+    Examples
+    --------
+    >>> print(ReadError("events.csv", "the file is empty (0 bytes)."))
+    events.csv: the file is empty (0 bytes).
+    """
+
+    def __init__(self, path: object, message: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{self.path}: {message}")
+
+
+def did_you_mean(name: object, candidates: Iterable[object], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The candidates closest to ``name`` (case-insensitive), best first; empty when none is close.
+
+    Examples
+    --------
+    >>> did_you_mean("timestmp", ["user_id", "time_stamp", "event"])
+    ['time_stamp']
+    >>> did_you_mean("purchse", ["visit", "purchase", "Purchase"])
+    ['purchase', 'Purchase']
+    """
+    text = str(name).lower()
+    pool = list(dict.fromkeys(str(c) for c in candidates))
+    lowered: dict[str, list[str]] = {}
+    for c in pool:
+        lowered.setdefault(c.lower(), []).append(c)
+    close = difflib.get_close_matches(text, list(lowered), n=n, cutoff=cutoff)
+    close += [c.lower() for c in pool if len(text) >= 3 and (text in c.lower() or c.lower() in text)]
+    out = [c for key in dict.fromkeys(close) for c in lowered[key]]
+    return out[:n]
+
+
+def _shown(values: Sequence[object], limit: int = 12) -> str:
+    values = list(values)
+    return ", ".join(map(repr, values[:limit])) + (", ..." if len(values) > limit else "")
+
+
+def unknown_names(wanted: Iterable[object], known: Iterable[object], parameter: str, what: str = "event") -> None:
+    """Raise :class:`ParameterError` if any of ``wanted`` is not in ``known``, suggesting the closest names.
+
+    The one check behind every "this event does not occur in the data"
+    message: funnel steps, cohort and return events, conversion events, ...
+
+    Examples
+    --------
+    >>> unknown_names(["visit"], ["visit", "purchase"], "steps")
+    >>> unknown_names(["purchse"], ["visit", "purchase"], "conversion_event")
+    Traceback (most recent call last):
+    ...
+    journeykit.errors.ParameterError: conversion_event: no event called 'purchse' (did you mean 'purchase'?) in the data. Event names in the data: 'purchase', 'visit'.
+    """
+    known_set = set(known)
+    missing = list(dict.fromkeys(n for n in wanted if n not in known_set))
+    if not missing:
+        return
+    parts = []
+    for name in missing:
+        close = did_you_mean(name, sorted(map(str, known_set)))
+        parts.append(f"{name!r}" + (f" (did you mean {', '.join(map(repr, close))}?)" if close else ""))
+    names = sorted(map(str, known_set))
+    raise ParameterError(
+        f"{parameter}: no {what}{'s' if len(missing) > 1 else ''} called {'; '.join(parts)} in the data. "
+        f"{what.capitalize()} names in the data: {_shown(names) or '(none)'}.", parameter)
