@@ -91,13 +91,13 @@ def _check_inputs(args: argparse.Namespace, out: Path) -> None:
     params = _parameters(args)
     readers = {
         "events": {"contract": lambda p: jk.read_events(p, columns=params.get("events_columns"),
-                                                        tz=params.get("time_zone")),
+                                                        input_tz=params.get("time_zone")),
                    "ga4": jk.read_ga4, "product_analytics": jk.read_product_analytics}[args.events_format],
         "orders": {"contract": lambda p: jk.read_orders(p, columns=params.get("orders_columns"),
-                                                        tz=params.get("time_zone")),
-                   "online_retail": lambda p: jk.read_online_retail(p, tz=params.get("time_zone")),
+                                                        input_tz=params.get("time_zone")),
+                   "online_retail": lambda p: jk.read_online_retail(p, input_tz=params.get("time_zone")),
                    "shopify": jk.read_shopify_orders}[args.orders_format],
-        "surveys": lambda p: jk.read_surveys(p, columns=params.get("surveys_columns"), tz=params.get("time_zone")),
+        "surveys": lambda p: jk.read_surveys(p, columns=params.get("surveys_columns"), input_tz=params.get("time_zone")),
     }
     for name, reader in readers.items():
         path = getattr(args, name)

@@ -420,7 +420,7 @@ def read_online_retail(path: str | Path, *, time_format: str | None = None, dayf
     keep = ~cancelled & ~no_customer
     options = _options(time_format, dayfirst, input_tz, tz, ambiguous, nonexistent)
     lines = pd.DataFrame({"order_id": invoice[keep], "user_id": customer[keep],
-                          "timestamp": _parse_times(frame.loc[keep, "InvoiceDate"], options, path, "InvoiceDate"),
+                          "timestamp": _parse_times(frame["InvoiceDate"], options, path, "InvoiceDate")[keep],
                           "line_revenue": frame.loc[keep, "Quantity"] * frame.loc[keep, "UnitPrice"],
                           "quantity": frame.loc[keep, "Quantity"]})
     orders = lines.groupby("order_id", sort=False).agg(user_id=("user_id", "first"), timestamp=("timestamp", "min"),

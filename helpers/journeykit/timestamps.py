@@ -190,8 +190,8 @@ def parse_timestamps(values: pd.Series, column: str, options: TimeOptions = Time
             "ISO 8601" if fmt == "ISO8601" else f"the format of the first value, {fmt!r}")
         return values, [f"column {column!r} has {int(bad.sum())} of {len(values)} timestamps that could not be "
                         f"parsed (e.g. {_examples(values[bad.index[bad]])}); the column's format is {shown}, and "
-                        "one format is used per column. Fix those rows, or pass time_format= with the format of "
-                        "every row."]
+                        "one format is used per column. Fix those rows, pass time_format= with the format of "
+                        f"every row, or parse the column yourself with pd.to_datetime(df[{column!r}], format=...)."]
     full = pd.Series(pd.NaT, index=values.index, dtype=parsed.dtype)
     full[present] = parsed
     if aware.any():
