@@ -6,13 +6,14 @@ built-in exception a caller would expect (``ValueError``, or ``TypeError`` for
 an argument of the wrong type), so existing ``except ValueError`` code keeps
 working.
 
-=======================  ===========================  =============================================
-error                    also a                       raised when
-=======================  ===========================  =============================================
-:class:`SchemaError`     ``ValueError``               a table breaks the data contract
-:class:`ParameterError`  ``ValueError``, ``TypeError``  an argument has the wrong type or value
-:class:`ReadError`       ``ValueError``               a file cannot be read as a table
-=======================  ===========================  =============================================
+=========================  =============================  =================================================
+error                      also a                         raised when
+=========================  =============================  =================================================
+:class:`SchemaError`       ``ValueError``                 a table breaks the data contract
+:class:`ParameterError`    ``ValueError``, ``TypeError``  an argument has the wrong type or value
+:class:`ReadError`         ``ValueError``                 a file cannot be read as a table
+:class:`MissingFileError`  ``FileNotFoundError``          a file or folder named by the caller is not there
+=========================  =============================  =================================================
 
 Messages follow one pattern: what is wrong, where (the table or file, the
 column or parameter, a few example rows or values) and what to do about it.
@@ -23,7 +24,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 
-__all__ = ["JourneyKitError", "SchemaError", "ParameterError", "ReadError", "did_you_mean", "unknown_names"]
+__all__ = ["JourneyKitError", "SchemaError", "ParameterError", "ReadError", "MissingFileError", "did_you_mean",
+           "unknown_names"]
 
 
 class JourneyKitError(Exception):
@@ -109,6 +111,25 @@ class ReadError(JourneyKitError, ValueError):
     def __init__(self, path: object, message: str) -> None:
         self.path = str(path)
         super().__init__(f"{self.path}: {message}")
+
+
+class MissingFileError(JourneyKitError, FileNotFoundError):
+    """A file or folder that the caller named does not exist.
+
+    Examples
+    --------
+    >>> error = MissingFileError("events.csv", "no such file. Check the path.")
+    >>> print(error), isinstance(error, FileNotFoundError)
+    events.csv: no such file. Check the path.
+    (None, True)
+    """
+
+    def __init__(self, path: object, message: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{self.path}: {message}")
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 def did_you_mean(name: object, candidates: Iterable[object], n: int = 3, cutoff: float = 0.6) -> list[str]:
