@@ -158,8 +158,9 @@ def _shown(values: Sequence[object], limit: int = 12) -> str:
     return ", ".join(map(repr, values[:limit])) + (", ..." if len(values) > limit else "")
 
 
-def unknown_names(wanted: Iterable[object], known: Iterable[object], parameter: str, what: str = "event") -> None:
-    """Raise :class:`ParameterError` if any of ``wanted`` is not in ``known``, suggesting the closest names.
+def unknown_names(wanted: str | Iterable[object], known: Iterable[object], parameter: str,
+                  what: str = "event") -> None:
+    """Raise :class:`ParameterError` if ``wanted`` (one name, or several) is not in ``known``, suggesting the closest.
 
     The one check behind every "this event does not occur in the data"
     message: funnel steps, cohort and return events, conversion events, ...
@@ -167,20 +168,27 @@ def unknown_names(wanted: Iterable[object], known: Iterable[object], parameter: 
     Examples
     --------
     >>> unknown_names(["visit"], ["visit", "purchase"], "steps")
-    >>> unknown_names(["purchse"], ["visit", "purchase"], "conversion_event")
+    >>> unknown_names("purchse", ["visit", "purchase"], "conversion_event")
     Traceback (most recent call last):
     ...
-    journeykit.errors.ParameterError: conversion_event: no event called 'purchse' (did you mean 'purchase'?) in the data. Event names in the data: 'purchase', 'visit'.
+    journeykit.errors.ParameterError: conversion_event='purchse' does not occur in the events (did you mean 'purchase'?). Event names in the data: 'purchase', 'visit'.
+    >>> unknown_names(["visit", "cart", "buy"], ["visit", "purchase"], "steps")
+    Traceback (most recent call last):
+    ...
+    journeykit.errors.ParameterError: steps: 'cart', 'buy' do not occur in the events. Event names in the data: 'purchase', 'visit'.
     """
+    single = isinstance(wanted, str)
     known_set = set(known)
-    missing = list(dict.fromkeys(n for n in wanted if n not in known_set))
+    missing = list(dict.fromkeys(n for n in ([wanted] if single else wanted) if n not in known_set))
     if not missing:
         return
+    names = sorted(map(str, known_set))
     parts = []
     for name in missing:
-        close = did_you_mean(name, sorted(map(str, known_set)))
+        close = did_you_mean(name, names)
         parts.append(f"{name!r}" + (f" (did you mean {', '.join(map(repr, close))}?)" if close else ""))
-    names = sorted(map(str, known_set))
-    raise ParameterError(
-        f"{parameter}: no {what}{'s' if len(missing) > 1 else ''} called {'; '.join(parts)} in the data. "
-        f"{what.capitalize()} names in the data: {_shown(names) or '(none)'}.", parameter)
+    if single:
+        head = f"{parameter}={missing[0]!r} does not occur in the {what}s{parts[0][len(repr(missing[0])):]}"
+    else:
+        head = f"{parameter}: {', '.join(parts)} {'does' if len(missing) == 1 else 'do'} not occur in the {what}s"
+    raise ParameterError(f"{head}. {what.capitalize()} names in the data: {_shown(names) or '(none)'}.", parameter)

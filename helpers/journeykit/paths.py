@@ -17,6 +17,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import FancyArrowPatch
 
+from journeykit import params
+from journeykit.errors import SchemaError, unknown_names
+from journeykit.ordering import sort_events
 from journeykit.schema import validate_events
 from journeykit.stages import StageModel, _model, assign_stages
 
@@ -28,10 +31,10 @@ END = "(end)"
 _PARTS = ("buyer", "after")
 
 
-def _check_event(ev: pd.DataFrame, name: str, param: str) -> None:
-    if not (ev["event"] == name).any():
-        known = ", ".join(map(repr, sorted(ev["event"].unique())[:12]))
-        raise ValueError(f"{param}={name!r} does not occur in the events; event names include {known}.")
+def _check_event(ev: pd.DataFrame, name: object, param: str) -> str:
+    name = params.name(name, param)
+    unknown_names(name, ev["event"].unique(), param)
+    return name
 
 
 def split_journeys(events: pd.DataFrame, *, purchase_event: str = "purchase", user_col: str = "user_id",
@@ -63,8 +66,8 @@ def split_journeys(events: pd.DataFrame, *, purchase_event: str = "purchase", us
     3       b     visit  buyer      False
     """
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
-    _check_event(ev, purchase_event, "purchase_event")
-    ev = ev.sort_values(["user_id", "timestamp", "event"], kind="stable", ignore_index=True)
+    purchase_event = _check_event(ev, purchase_event, "purchase_event")
+    ev = sort_events(ev)
     first = ev.loc[ev["event"] == purchase_event].groupby("user_id")["timestamp"].min()
     ev["first_purchase_at"] = ev["user_id"].map(first)
     ev["converted"] = ev["first_purchase_at"].notna()
@@ -75,28 +78,27 @@ def split_journeys(events: pd.DataFrame, *, purchase_event: str = "purchase", us
 def _steps(events: pd.DataFrame, level: str, model: StageModel | str | None, part: str | None,
            purchase_event: str, user_col: str, time_col: str, event_col: str) -> pd.DataFrame:
     """Events (or stages) per user in time order, limited to one part of the journey."""
-    if part is not None and part not in _PARTS:
-        raise ValueError(f"part={part!r}; use 'buyer', 'after' or None for the whole journey.")
-    if level not in ("event", "stage"):
-        raise ValueError(f"level={level!r}; use 'event' or 'stage'.")
+    params.choice(part, "part", (*_PARTS, None))
+    params.choice(level, "level", ("event", "stage"))
+    params.name(purchase_event, "purchase_event")
     if part is None:  # the whole journey: no purchase needed to cut it
-        ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
-        ev = ev.sort_values(["user_id", "timestamp", "event"], kind="stable", ignore_index=True)
+        ev = sort_events(validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col))
         bought = ev.loc[ev["event"] == purchase_event, "user_id"].unique()
         ev = ev.assign(part="whole", converted=ev["user_id"].isin(bought), first_purchase_at=pd.NaT)
     else:
         ev = split_journeys(events, purchase_event=purchase_event, user_col=user_col, time_col=time_col,
                             event_col=event_col)
     if level == "stage":
-        staged = assign_stages(ev.drop(columns=["part", "converted", "first_purchase_at"]),
-                               model if model is not None else "6-stage")
-        ev["step"] = staged["stage"].astype(str).to_numpy()  # same sort order: user, time, event
+        # in the kit's order, with the stage order breaking ties in time
+        ev = assign_stages(ev, model if model is not None else "6-stage")
+        ev["step"] = ev["stage"].astype(str)
     else:
         ev["step"] = ev["event"]
     if part is not None:
         ev = ev[ev["part"] == part]
     if ev.empty:
-        raise ValueError(f"no events in part={part!r}; nothing to count.")
+        raise SchemaError([f"no events in part={part!r}; nothing to count. Use part=None for whole journeys, "
+                           "or check purchase_event."], "events")
     return ev[["user_id", "timestamp", "step", "converted", "part"]].reset_index(drop=True)
 
 
@@ -142,10 +144,9 @@ def top_paths(events: pd.DataFrame, *, part: str | None = "buyer", level: str = 
                path  users
     0  visit → view      2
     """
-    if collapse not in ("repeats", "loops", "none"):
-        raise ValueError(f"collapse={collapse!r}; use 'repeats', 'loops' or 'none'.")
-    if max_steps < 1:
-        raise ValueError("max_steps must be at least 1.")
+    params.choice(collapse, "collapse", ("repeats", "loops", "none"))
+    max_steps = params.integer(max_steps, "max_steps", minimum=1)
+    top = params.integer(top, "top", minimum=1)
     ev = _steps(events, level, model, part, purchase_event, user_col, time_col, event_col)
     if collapse == "repeats":
         same = ev["step"].eq(ev["step"].shift()) & ev["user_id"].eq(ev["user_id"].shift())
@@ -211,6 +212,7 @@ def transition_matrix(events: pd.DataFrame, model: StageModel | str = "6-stage",
     Consideration            0.0    1.0
     """
     model = _model(model)
+    params.flag(long, "long")
     ev = _steps(events, "stage", model, part, purchase_event, user_col, time_col, event_col)
     change = ev["step"].ne(ev["step"].shift()) | ev["user_id"].ne(ev["user_id"].shift())
     runs = ev[change]
@@ -313,16 +315,19 @@ def purchase_timing(events: pd.DataFrame, *, purchase_event: str = "purchase", t
     ...         "touches_first_to_second"]].astype(float).tolist()
     [2.0, 1.0, 30.0, 1.0]
     """
+    touch_events = params.names(touch_events, "touch_events", allow_none=True)
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
-    _check_event(ev, purchase_event, "purchase_event")
-    ev = ev.sort_values(["user_id", "timestamp", "event"], kind="stable", ignore_index=True)
+    purchase_event = _check_event(ev, purchase_event, "purchase_event")
+    if touch_events is not None:
+        unknown_names(touch_events, ev["event"].unique(), "touch_events")
+    ev = sort_events(ev)
     buys = ev[ev["event"] == purchase_event]
     rank = buys.groupby("user_id").cumcount()
     first = buys[rank == 0].set_index("user_id")["timestamp"].rename("first_purchase_at")
     second = buys[rank == 1].set_index("user_id")["timestamp"].rename("second_purchase_at")
     out = pd.DataFrame(first).join(second)
     out.insert(0, "first_seen", ev.groupby("user_id")["timestamp"].min().reindex(out.index))
-    touches = ev if touch_events is None else ev[ev["event"].isin(list(touch_events))]
+    touches = ev if touch_events is None else ev[ev["event"].isin(touch_events)]
     touch_first = touches["user_id"].map(out["first_purchase_at"])
     touch_second = touches["user_id"].map(out["second_purchase_at"])
     before_first = touches[touches["timestamp"] <= touch_first].groupby("user_id").size()

@@ -25,10 +25,14 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
+from journeykit import params
+from journeykit.errors import ParameterError, SchemaError
+from journeykit.ordering import sort_events
 from journeykit.schema import validate_events
 
 __all__ = ["StageModel", "stage_model", "stage_presets", "assign_stages", "stage_entries", "furthest_stage",
@@ -71,17 +75,29 @@ class StageModel:
     description: str = ""
 
     def __post_init__(self) -> None:
-        names = [s for s, _ in self.stages]
+        params.name(self.name, "name")
+        try:  # frozen all the way down: a model handed out (a preset) cannot be changed by the caller
+            stages = tuple((str(s), str(d)) for s, d in self.stages)
+            rules = tuple((str(q), str(s)) for q, s in self.rules)
+            events = MappingProxyType(dict(self.events))
+            touchpoints = MappingProxyType(dict(self.touchpoints))
+        except (TypeError, ValueError):
+            raise ParameterError("a stage model needs stages as (name, description) pairs, events as a mapping "
+                                 "event → stage, rules as (query, stage) pairs and touchpoints as a mapping "
+                                 "touchpoint → stage.", "stages") from None
+        for attr, value in (("stages", stages), ("rules", rules), ("events", events), ("touchpoints", touchpoints)):
+            object.__setattr__(self, attr, value)
+        names = [s for s, _ in stages]
         if not names:
-            raise ValueError("a stage model needs at least one stage.")
+            raise ParameterError("a stage model needs at least one stage.", "stages")
         if len(set(names)) != len(names):
-            raise ValueError(f"stage names must be unique; {names} repeats one.")
-        for where, targets in (("events", self.events.values()), ("rules", [s for _, s in self.rules]),
-                               ("touchpoints", self.touchpoints.values())):
-            unknown = sorted(set(targets) - set(names))
+            raise ParameterError(f"stage names must be unique; {names} repeats one.", "stages")
+        for where, targets in (("events", events.values()), ("rules", [s for _, s in rules]),
+                               ("touchpoints", touchpoints.values())):
+            unknown = sorted(set(map(str, targets)) - set(names))
             if unknown:
-                raise ValueError(f"{where} of model {self.name!r} point to stages that are not in it: {unknown}; "
-                                 f"the stages are {names}.")
+                raise ParameterError(f"{where} of model {self.name!r} point to stages that are not in it: "
+                                     f"{unknown}; the stages are {names}.", where)
 
     @property
     def stage_names(self) -> list[str]:
@@ -215,10 +231,13 @@ def stage_model(name: str = "6-stage") -> StageModel:
     >>> stage_model("4-stage").stage_names
     ['Awareness', 'Consideration', 'Purchase', 'Post-purchase']
     """
+    if isinstance(name, StageModel):
+        return name
+    params.name(name, "model")
     if name not in _PRESETS:
         close = difflib.get_close_matches(name, list(_PRESETS), n=2, cutoff=0.4)
         hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise ValueError(f"no stage preset called {name!r}.{hint} Presets: {', '.join(_PRESETS)}.")
+        raise ParameterError(f"no stage preset called {name!r}.{hint} Presets: {', '.join(_PRESETS)}.", "model")
     return _PRESETS[name]
 
 
@@ -228,7 +247,10 @@ def stage_model(name: str = "6-stage") -> StageModel:
 
 
 def _model(model: StageModel | str) -> StageModel:
-    return stage_model(model) if isinstance(model, str) else model
+    if not isinstance(model, (StageModel, str)):
+        raise ParameterError(f"model must be a StageModel or the name of a preset (see jk.stage_presets()), got "
+                             f"{type(model).__name__} {model!r}.", "model")
+    return stage_model(model)
 
 
 def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, keep_unmapped: str | None = None,
@@ -251,15 +273,20 @@ def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
     Returns
     -------
     DataFrame
-        The validated events sorted by user and time, with ``stage`` (an
-        ordered categorical) and ``stage_number`` (1 for the first stage;
-        missing for kept unmapped events).
+        The validated events in the kit's order (user, time, then stage order,
+        event name and the other columns for events at the same moment; see
+        :mod:`journeykit.ordering`), with ``stage`` (an ordered categorical)
+        and ``stage_number`` (1 for the first stage; missing for kept unmapped
+        events). ``occurrence`` in rules counts a user's events of one name in
+        that order.
 
     Raises
     ------
-    ValueError
+    SchemaError
         Listing the unmapped event names with their counts, or naming a rule
-        that cannot be evaluated.
+        that cannot be evaluated on these events.
+    ParameterError
+        For a ``keep_unmapped`` label that is a stage of the model.
 
     Examples
     --------
@@ -273,8 +300,11 @@ def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
     2  purchase  Retention             5
     """
     model = _model(model)
-    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
-    ev = ev.sort_values(["user_id", "timestamp", "event"], kind="stable", ignore_index=True)
+    keep_unmapped = params.name(keep_unmapped, "keep_unmapped", allow_none=True)
+    if keep_unmapped in model.stage_names:
+        raise ParameterError(f"keep_unmapped={keep_unmapped!r} is a stage of the model; choose another label, "
+                             "e.g. 'Other'.", "keep_unmapped")
+    ev = sort_events(validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col))
     stage = ev["event"].map(dict(model.events)).astype(object)
     if model.rules:
         context = ev
@@ -284,10 +314,10 @@ def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
         for query, target in model.rules:
             try:
                 hits = context.eval(query)
-            except Exception as exc:  # pandas raises many kinds for a bad expression
-                raise ValueError(f"rule {query!r} of model {model.name!r} could not be evaluated on these events "
-                                 f"({type(exc).__name__}: {exc}). Rules may use the columns "
-                                 f"{list(ev.columns)} and 'occurrence'.") from None
+            except Exception as exc:  # noqa: BLE001 - pandas raises many kinds for a bad expression
+                raise SchemaError([f"rule {query!r} of model {model.name!r} could not be evaluated on these events "
+                                   f"({type(exc).__name__}: {exc}). Rules may use the columns "
+                                   f"{list(ev.columns)} and 'occurrence'."], "events") from None
             hits = hits.fillna(False).astype(bool) & ~matched
             stage[hits] = target
             matched |= hits
@@ -296,17 +326,16 @@ def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
         if keep_unmapped is None:
             counts = ev.loc[unmapped, "event"].value_counts()
             listed = ", ".join(f"{name!r} ({n:,})" for name, n in counts.head(10).items())
-            raise ValueError(f"{len(counts)} event name{'s are' if len(counts) > 1 else ' is'} not mapped to a stage "
-                             f"of model {model.name!r}: {listed}{', ...' if len(counts) > 10 else ''}. Add them to "
-                             "the model's events, or pass keep_unmapped='Other' to keep them under a label.")
-        if keep_unmapped in model.stage_names:
-            raise ValueError(f"keep_unmapped={keep_unmapped!r} is a stage of the model; choose another label.")
+            raise SchemaError([f"{len(counts)} event name{'s are' if len(counts) > 1 else ' is'} not mapped to a "
+                               f"stage of model {model.name!r}: {listed}{', ...' if len(counts) > 10 else ''}. Add "
+                               "them to the model's events, or pass keep_unmapped='Other' to keep them under a "
+                               "label."], "events")
         stage[unmapped] = keep_unmapped
     categories = model.stage_names + ([keep_unmapped] if keep_unmapped is not None and unmapped.any() else [])
     ev["stage"] = pd.Categorical(stage, categories=categories, ordered=True)
     numbers = {s: i for i, s in enumerate(model.stage_names, start=1)}
     ev["stage_number"] = ev["stage"].map(numbers).astype("Int64")
-    return ev
+    return sort_events(ev, rank=ev["stage_number"].fillna(len(numbers) + 1).to_numpy())
 
 
 def stage_entries(events: pd.DataFrame, model: StageModel | str = "6-stage", *, keep_unmapped: str | None = None,
