@@ -17,7 +17,7 @@ import pandas as pd
 
 from journeykit.errors import ParameterError, did_you_mean
 
-__all__ = ["duration", "name", "names", "choice", "integer", "number", "flag", "column"]
+__all__ = ["duration", "name", "names", "choice", "integer", "number", "flag", "column", "moment"]
 
 
 def duration(value: object, parameter: str, *, allow_none: bool = False,
@@ -215,3 +215,42 @@ def column(value: object, parameter: str, *, allow_none: bool = False) -> str | 
         raise ParameterError(f"{parameter} must be the name of a column (a string), got "
                              f"{type(value).__name__} {value!r}.", parameter)
     return value
+
+
+def moment(value: object, parameter: str, *, allow_none: bool = False) -> pd.Timestamp | None:
+    """A point in time given as an argument (``as_of="2025-06-30"``), read by the same rules as a column.
+
+    It must be unambiguous (ISO 8601, a ``Timestamp`` or a ``datetime``) and
+    naive: wall-clock time in the zone of the validated timestamps.
+
+    Examples
+    --------
+    >>> moment("2025-06-30", "as_of")
+    Timestamp('2025-06-30 00:00:00')
+    >>> moment("03/04/2025", "as_of")
+    Traceback (most recent call last):
+    ...
+    journeykit.errors.ParameterError: as_of='03/04/2025' is not an unambiguous time; write it as ISO 8601, e.g. '2025-06-30' or '2025-06-30 14:00'.
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_, numbers.Number)):
+        raise ParameterError(f"{parameter}={value!r} is a number, not a time; write it as ISO 8601, "
+                             "e.g. '2025-06-30'.", parameter)
+    if isinstance(value, str):
+        parsed = pd.to_datetime(pd.Series([value.strip()]), format="ISO8601", errors="coerce").iloc[0]
+        if pd.isna(parsed) or getattr(parsed, "tzinfo", None) is not None:
+            raise ParameterError(f"{parameter}={value!r} is not an unambiguous time; write it as ISO 8601, "
+                                 "e.g. '2025-06-30' or '2025-06-30 14:00'.", parameter)
+        return pd.Timestamp(parsed).as_unit("ns")
+    if isinstance(value, (pd.Timestamp, _dt.datetime, np.datetime64, _dt.date)):
+        stamp = pd.Timestamp(value)
+        if pd.isna(stamp):
+            raise ParameterError(f"{parameter} is missing (NaT); give a time such as '2025-06-30'.", parameter)
+        if stamp.tzinfo is not None:
+            raise ParameterError(f"{parameter}={value!r} has a time zone; give it as naive wall-clock time in the "
+                                 "zone of the validated timestamps (output_tz, UTC by default), e.g. "
+                                 f"{parameter}=pd.Timestamp(...).tz_convert('UTC').tz_localize(None).", parameter)
+        return stamp.as_unit("ns")
+    raise ParameterError(f"{parameter} must be a time such as '2025-06-30' or a pd.Timestamp, got "
+                         f"{type(value).__name__} {value!r}.", parameter)

@@ -23,13 +23,14 @@ cohort event, and the table has one more column, first.
 
 from __future__ import annotations
 
-import difflib
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from journeykit import params
+from journeykit.errors import ParameterError, SchemaError, unknown_names
+from journeykit.ordering import sort_events
 from journeykit.params import duration
 from journeykit.schema import require_columns, validate_events
 
@@ -63,19 +64,18 @@ def period_start(index: np.ndarray, period: str) -> pd.DatetimeIndex:
 
 
 def _check_period(period: str) -> None:
-    if period not in PERIODS:
-        raise ValueError(f"period={period!r} is not supported; use 'D' (day), 'W' (week starting Monday) "
-                         "or 'M' (calendar month).")
+    params.choice(period, "period", tuple(PERIODS))
 
 
 def _check_event(ev: pd.DataFrame, name: str | None, param: str) -> None:
-    if name is None:
-        return
-    known = ev["event"].unique().tolist()
-    if name not in known:
-        close = difflib.get_close_matches(name, sorted(map(str, known)), n=3, cutoff=0.6)
-        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise ValueError(f"{param}={name!r} does not occur in the events.{hint} Use None for any event.")
+    if params.name(name, param, allow_none=True) is not None:
+        unknown_names(name, ev["event"].unique(), param)
+
+
+def _not_own_column(by: str) -> None:
+    if by in ("user_id", "timestamp", "event"):
+        raise ParameterError(f"by={by!r} is one of the event log's own columns; segment by a context column "
+                             "such as 'channel' or 'device'.", "by")
 
 
 def _unique(values: np.ndarray) -> np.ndarray:
@@ -94,9 +94,11 @@ def _activity(events: pd.DataFrame, period: str, cohort_event: str | None, retur
     period) and ``last_period``.
     """
     _check_period(period)
+    by = params.column(by, "by", allow_none=True)
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     if by is not None:
         require_columns(ev, [by], "events")
+        _not_own_column(by)
     _check_event(ev, cohort_event, "cohort_event")
     _check_event(ev, return_event, "return_event")
     codes, users = pd.factorize(ev["user_id"], sort=True)
@@ -172,7 +174,7 @@ def cohort_retention(events: pd.DataFrame, *, period: str = "M", cohort_event: s
 
     Raises
     ------
-    ValueError
+    ParameterError
         For an unknown period, or a cohort or return event that does not occur.
 
     See Also
@@ -197,6 +199,7 @@ def cohort_retention(events: pd.DataFrame, *, period: str = "M", cohort_event: s
     3 2025-02-01       0            1         1        1.0      True
     4 2025-02-01       1            1         0        0.0     False
     """
+    params.flag(unbounded, "unbounded")
     act = _activity(events, period, cohort_event, return_event, by, user_col, time_col, event_col)
     last = act["last_period"]
     has = act["cohort"] >= 0
@@ -245,9 +248,13 @@ def cohort_retention(events: pd.DataFrame, *, period: str = "M", cohort_event: s
         out[col] = out[col].astype(np.int64)
     columns = ["cohort", "period", "cohort_size", "retained", "retention", "complete"]
     if by is None:
-        return out[columns]
-    out.insert(0, by, np.asarray(seg_values, dtype=object)[out.pop("segment").to_numpy()])
-    return out[[by, *columns]]
+        out = out[columns]
+    else:
+        out.insert(0, by, np.asarray(seg_values, dtype=object)[out.pop("segment").to_numpy()])
+        out = out[[by, *columns]]
+    out.attrs.update(segment=by, period=period, cohort_event=cohort_event, return_event=return_event,
+                     unbounded=unbounded)
+    return out
 
 
 def retention_curve(table: pd.DataFrame) -> pd.DataFrame:
@@ -283,13 +290,19 @@ def retention_curve(table: pd.DataFrame) -> pd.DataFrame:
     0       0        2     40        40        1.0                  NaN
     1       1        1     10         4        0.4                  0.6
     """
-    keys = [c for c in table.columns[: list(table.columns).index("cohort")]]
+    missing = [c for c in ("cohort", "period", "cohort_size", "retained", "complete") if c not in table.columns]
+    if missing:
+        raise SchemaError([f"column {c!r} not found; pass the table returned by jk.cohort_retention."
+                           for c in missing], "retention table")
+    segment = table.attrs.get("segment")
+    keys = [segment] if segment is not None and segment in table.columns else []
     done = table[table["complete"]]
     out = done.groupby([*keys, "period"], dropna=False).agg(
         cohorts=("cohort", "nunique"), users=("cohort_size", "sum"), retained=("retained", "sum")).reset_index()
     out["retention"] = out["retained"] / out["users"]
     previous = out.groupby(keys, dropna=False)["retention"].shift(1) if keys else out["retention"].shift(1)
     out["churn_from_previous"] = 1 - out["retention"] / previous
+    out.attrs.update(table.attrs)
     return out
 
 
@@ -316,9 +329,14 @@ def plot_retention(table: pd.DataFrame, *, ax: plt.Axes | None = None, annot: bo
     -------
     matplotlib Axes
     """
-    if table.columns[0] != "cohort":
-        raise ValueError(f"plot_retention draws one set of cohorts; filter the segment column "
-                         f"{table.columns[0]!r} to one value first.")
+    segment = table.attrs.get("segment")
+    if segment is not None and segment in table.columns and table[segment].nunique(dropna=False) > 1:
+        raise ParameterError(f"plot_retention draws one set of cohorts; this table has several {segment!r} "
+                             f"segments. Filter it to one first, e.g. table[table[{segment!r}] == "
+                             f"{table[segment].iloc[0]!r}].", "table")
+    if table.duplicated(["cohort", "period"]).any():
+        raise ParameterError("plot_retention draws one set of cohorts; this table has several rows per cohort "
+                             "and period (one per segment?). Filter it to one segment first.", "table")
     ax = ax if ax is not None else plt.gca()
     labels = table["cohort"].dt.strftime("%Y-%m-%d")
     if (table["cohort"].dt.day == 1).all() and (table["cohort"].dt.hour == 0).all():
@@ -409,16 +427,22 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
        users  churned  churn_rate
     0      2        1         0.5
     """
+    limit = duration(threshold, "threshold")
+    as_of = params.moment(as_of, "as_of", allow_none=True)
+    by = params.column(by, "by", allow_none=True)
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     _check_event(ev, event, "event")
-    limit = duration(threshold, "threshold")
-    moment = ev["timestamp"].max() if as_of is None else pd.Timestamp(as_of)
+    if by is not None:
+        require_columns(ev, [by], "events")
+        _not_own_column(by)
+    moment = ev["timestamp"].max() if as_of is None else as_of
     if event is not None:
         ev = ev[ev["event"] == event]
     ev = ev[ev["timestamp"] <= moment]
-    if by is not None:
-        require_columns(ev, [by], "events")
-    ordered = ev.sort_values(["user_id", "timestamp"], kind="stable")
+    if ev.empty:
+        raise SchemaError([f"no {'events' if event is None else repr(event) + ' events'} at or before "
+                           f"as_of={moment}; nothing to judge churn on."], "events")
+    ordered = sort_events(ev)
     per_user = ordered.groupby("user_id").agg(first=("timestamp", "first"), last=("timestamp", "last"),
                                               **({by: (by, "first")} if by else {}))
     eligible = per_user[per_user["first"] <= moment - limit]
@@ -430,6 +454,7 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
         out = pd.DataFrame({"users": [len(flagged)], "churned": [int(churned.sum())]})
     out["churned"] = out["churned"].astype(np.int64)
     out["churn_rate"] = out["churned"] / out["users"]
+    out.attrs.update(segment=by, threshold=str(limit), as_of=moment, event=event)
     return out
 
 
