@@ -33,14 +33,15 @@ occurrence of step 1.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from journeykit import params
+from journeykit.errors import ParameterError, unknown_names
 from journeykit.params import duration
 from journeykit.schema import require_columns, validate_events
 from journeykit.stats import MIN_SAMPLE, compare_proportions, wilson_interval
@@ -59,16 +60,21 @@ _NS = np.int64
 
 def _normalise_steps(steps: Sequence[Step]) -> list[tuple[str, ...]]:
     if isinstance(steps, str):
-        raise ValueError(f"steps must be a list of step names, got the single string {steps!r}; "
-                         f"write steps=[{steps!r}, ...].")
+        raise ParameterError(f"steps must be a list of step names, got the single string {steps!r}; "
+                             f"write steps=[{steps!r}, ...].", "steps")
+    if isinstance(steps, (pd.DataFrame, dict)) or not isinstance(steps, Iterable):
+        raise ParameterError(f"steps must be a list of event names, got {type(steps).__name__} {steps!r}; "
+                             "write e.g. steps=['visit', 'purchase'].", "steps")
     steps = list(steps)
     if not steps:
-        raise ValueError("steps is empty; a funnel needs at least one step, e.g. steps=['visit', 'purchase'].")
+        raise ParameterError("steps is empty; a funnel needs at least one step, e.g. steps=['visit', 'purchase'].",
+                             "steps")
     out = []
     for i, step in enumerate(steps, start=1):
-        names = (step,) if isinstance(step, str) else tuple(step)
-        if not names or not all(isinstance(n, str) for n in names):
-            raise ValueError(f"step {i} must be an event name or a non-empty list of event names, got {step!r}.")
+        names = (step,) if isinstance(step, str) else tuple(step) if isinstance(step, (list, tuple)) else ()
+        if not names or not all(isinstance(n, str) and n for n in names):
+            raise ParameterError(f"step {i} must be an event name or a non-empty list of event names, "
+                                 f"got {step!r}.", "steps")
         out.append(names)
     return out
 
@@ -87,19 +93,6 @@ def _window(window) -> np.int64 | None:
     return _NS(duration(window, "window").value)
 
 
-def _check_names(wanted: list[str], known: set[str], what: str, param: str) -> None:
-    unknown = list(dict.fromkeys(n for n in wanted if n not in known))
-    if not unknown:
-        return
-    parts = []
-    for name in unknown:
-        close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
-        parts.append(f"{name!r}" + (f" (did you mean {', '.join(map(repr, close))}?)" if close else ""))
-    shown = ", ".join(map(repr, sorted(known)[:12])) + (", ..." if len(known) > 12 else "")
-    raise ValueError(f"unknown {what} in {param}: {'; '.join(parts)}. No event in the data has "
-                     f"{'that name' if len(unknown) == 1 else 'those names'}. Event names in the data: {shown}.")
-
-
 # ---------------------------------------------------------------------------
 # The engine: every attempt, every user's furthest step
 # ---------------------------------------------------------------------------
@@ -109,9 +102,17 @@ def _check_names(wanted: list[str], known: set[str], what: str, param: str) -> N
 class _Result:
     """Per entering user: furthest step (1-based) and the time of each step of their best attempt."""
 
-    users: pd.DataFrame  # user_id, [segment], furthest_step, t_1 .. t_K
+    users: pd.DataFrame  # user_id, [segment], furthest_step, window_closed, t_1 .. t_K
     labels: list[str]
     segment: str | None
+    window: pd.Timedelta | None
+    data_end: pd.Timestamp
+
+    def attrs(self) -> dict:
+        """What travels with every result: the definition's parameters and the censoring count."""
+        open_users = int((~self.users["window_closed"]).sum())
+        return {"segment": self.segment, "steps": list(self.labels), "window": self.window,
+                "data_end": self.data_end, "open_window_users": open_users}
 
 
 def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, strict: bool,
@@ -119,25 +120,28 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
     spec = _normalise_steps(steps)
     labels = _labels(spec)
     limit = _window(window)
-    exclude = [exclude] if isinstance(exclude, str) else list(exclude or [])
+    exclude = params.names(exclude, "exclude", allow_none=True, allow_empty=True) or []
+    by = params.column(by, "by", allow_none=True)
+    strict = params.flag(strict, "strict")
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     if by is not None:
         require_columns(ev, [by], "events")
         if by in ("user_id", "timestamp", "event"):
-            raise ValueError(f"by={by!r} is one of the funnel's own columns; segment by a context column "
-                             "such as 'channel' or 'device'.")
-    known = set(ev["event"].unique())
-    _check_names([n for step in spec for n in step], known, "step names", "steps")
-    _check_names(exclude, known, "event names", "exclude")
+            raise ParameterError(f"by={by!r} is one of the funnel's own columns; segment by a context column "
+                                 "such as 'channel' or 'device'.", "by")
+    known = ev["event"].unique()
+    unknown_names([n for step in spec for n in step], known, "steps")
+    unknown_names(exclude, known, "exclude")
     step_names = {n for step in spec for n in step}
     clash = sorted(step_names.intersection(exclude))
     if clash:
-        raise ValueError(f"{', '.join(map(repr, clash))} is both a funnel step and excluded; an event cannot be both.")
+        raise ParameterError(f"{', '.join(map(repr, clash))} is both a funnel step and excluded; an event cannot "
+                             "be both.", "exclude")
     if strict:
         counts = pd.Series([n for step in spec for n in set(step)]).value_counts()
         if (counts > 1).any():
-            raise ValueError(f"strict=True needs each event name in one step only; {list(counts[counts > 1].index)} "
-                             "appear in several steps.")
+            raise ParameterError(f"strict=True needs each event name in one step only; "
+                                 f"{list(counts[counts > 1].index)} appear in several steps.", "strict")
 
     # Work on plain arrays of the rows that matter: funnel steps and exclusions.
     k_steps = len(spec)
@@ -160,7 +164,19 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
     member = serves[sorted_names].T  # (K, n): row serves step k
     is_excl = excluded_name[sorted_names]
 
-    step_pos = [np.flatnonzero(member[k]) for k in range(k_steps)]
+    # Rows with the same user and time form a group; any order within a group counts as in order.
+    n = len(t)
+    new_group = np.r_[True, (user[1:] != user[:-1]) | (t[1:] != t[:-1])] if n else np.zeros(0, dtype=bool)
+    group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0)) if n else np.zeros(0, dtype=np.int64)
+    group_end = np.r_[np.flatnonzero(new_group)[1:], n][np.cumsum(new_group) - 1] if n else group_start
+    # Candidates for step k: rows serving it, in group order; within a group, rows whose name serves fewer later
+    # steps first, so a tie never spends an event that a later step needs.
+    later_uses = np.cumsum(member[::-1], axis=0)[::-1]  # later_uses[k, i]: steps k..K-1 that row i serves
+    step_pos = []
+    for k in range(k_steps):
+        pos_k = np.flatnonzero(member[k])
+        spare = later_uses[k + 1][pos_k] if k + 1 < k_steps else np.zeros(len(pos_k), dtype=np.int64)
+        step_pos.append(pos_k[np.lexsort((pos_k, spare, group_start[pos_k]))])
     excl_pos = np.flatnonzero(is_excl)
     prefix = np.concatenate([np.zeros((k_steps, 1), dtype=np.int64), np.cumsum(member, axis=1)], axis=1) \
         if strict else None
@@ -169,36 +185,44 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
     starts = step_pos[0]
     if limit is None and not exclude and not strict:
         # Without a window, exclusions or strictness the first start dominates every later one.
-        starts = starts[np.r_[True, user[starts][1:] != user[starts][:-1]]]
-    pos = starts.copy()
+        starts = starts[np.r_[True, user[starts][1:] != user[starts][:-1]]] if starts.size else starts
     start_t = t[starts]
     furthest = np.ones(len(starts), dtype=np.int64)
+    used = np.full((k_steps, len(starts)), -1, dtype=np.int64)  # the row each step of each attempt used
+    used[0] = starts
     reached_t = np.full((k_steps, len(starts)), np.iinfo(np.int64).min, dtype=np.int64)
     reached_t[0] = start_t
     alive = np.arange(len(starts))
     for k in range(1, k_steps):
         if alive.size == 0:
             break
-        cur = pos[alive]
+        cur = used[k - 1, alive]
         candidates = step_pos[k]
-        j = np.searchsorted(candidates, cur, side="right")
+        if candidates.size == 0:
+            break
+        # first candidate in the current row's group or later, skipping rows this attempt already used
+        j = np.searchsorted(group_start[candidates], group_start[cur], side="left")
+        for _ in range(k):
+            at = candidates[np.minimum(j, candidates.size - 1)]
+            j = j + ((j < candidates.size) & (used[:k, alive] == at).any(axis=0))
         has = j < candidates.size
-        nxt = np.where(has, candidates[np.minimum(j, candidates.size - 1)] if candidates.size else 0, 0)
+        nxt = candidates[np.minimum(j, candidates.size - 1)]
         ok = has & (user[nxt] == user[cur])
         if limit is not None:
             ok &= (t[nxt] - start_t[alive]) <= limit
         if exclude:
-            # Exclusions sort before step events with the same timestamp, so the first exclusion after
-            # step k's position is strictly later than step k; it blocks if it is also earlier than step k+1.
-            e = np.searchsorted(excl_pos, cur, side="right")
+            # the first exclusion strictly later than step k blocks if it is also strictly earlier than step k+1
+            e = np.searchsorted(excl_pos, group_end[cur], side="left")
             e_next = excl_pos[np.minimum(e, excl_pos.size - 1)] if excl_pos.size else cur
             ok &= ~((e < excl_pos.size) & (user[e_next] == user[cur]) & (t[e_next] < t[nxt]))
         if strict:
-            between_all = funnel_prefix[nxt] - funnel_prefix[cur + 1]
-            between_same = prefix[k - 1][nxt] - prefix[k - 1][cur + 1]
+            # funnel events strictly between the two steps in time must all be repeats of step k
+            lo, hi = group_end[cur], np.maximum(group_start[nxt], group_end[cur])
+            between_all = funnel_prefix[hi] - funnel_prefix[lo]
+            between_same = prefix[k - 1][hi] - prefix[k - 1][lo]
             ok &= between_all == between_same
         alive = alive[ok]
-        pos[alive] = nxt[ok]
+        used[k, alive] = nxt[ok]
         furthest[alive] = k + 1
         reached_t[k, alive] = t[nxt[ok]]
 
@@ -212,11 +236,21 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
         # users appear in the same (code) order as in `first`.
         first_start = starts[np.r_[True, attempt_user[1:] != attempt_user[:-1]]]
         out.insert(1, by, segment_values[order[first_start]])
+    # A user who has not converted may still do so while an attempt's window is open at the end of the data.
+    data_end = ev["timestamp"].max()
+    last_start = np.full(len(user_index), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last_start, user[step_pos[0]], t[step_pos[0]])
+    converted = furthest[first] == k_steps
+    if limit is None:
+        closed = converted
+    else:
+        closed = converted | (last_start[attempt_user[first]] + limit <= data_end.value)
+    out["window_closed"] = closed
     for k in range(k_steps):
         col = reached_t[k, first]
         out[f"t_{k + 1}"] = pd.to_datetime(np.where(col == np.iinfo(np.int64).min, np.datetime64("NaT"),
                                                     col.astype("datetime64[ns]")))
-    return _Result(out, labels, by)
+    return _Result(out, labels, by, None if limit is None else pd.Timedelta(int(limit), "ns"), data_end)
 
 
 def _sort_order(user: np.ndarray, t: np.ndarray, *ties: np.ndarray | None) -> np.ndarray:
@@ -292,14 +326,19 @@ def funnel(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str 
         ``conversion_from_start`` (users ÷ users at step 1),
         ``conversion_from_previous`` (users ÷ users at the previous step; 1 at
         step 1) and ``drop_off`` (users lost since the previous step; 0 at step 1).
+        ``attrs`` carries ``segment``, ``steps``, ``window``, ``data_end`` (the
+        last timestamp in the data) and ``open_window_users``: entrants who
+        have not converted and started less than one window before
+        ``data_end``, so their drop-off may not be final (see
+        :func:`funnel_users`' ``window_closed``); :func:`plot_funnel` notes them.
 
     Raises
     ------
     SchemaError
         If ``events`` breaks the data contract.
-    ValueError
+    ParameterError
         For an empty step list, a step name that no event has (with the
-        closest names), or a window that is not a positive duration.
+        closest names), or a window that is not a duration with a unit.
 
     See Also
     --------
@@ -325,7 +364,9 @@ def funnel(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str 
     [3, 1]
     """
     result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col)
-    return _counts(result)
+    out = _counts(result)
+    out.attrs.update(result.attrs())
+    return out
 
 
 funnel.__doc__ = funnel.__doc__.format(common=_COMMON)
@@ -372,9 +413,13 @@ def funnel_users(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by
         One row per user who entered the funnel: ``user_id``, the ``by``
         segment if given, ``furthest_step`` (1-based number),
         ``furthest_step_label``, ``converted`` (reached the last step),
-        and ``entered_at`` / ``reached_at``: when the counted attempt started and
-        when it reached its furthest step (the earliest such attempt).
-        Users who never did step 1 are not in it.
+        ``entered_at`` / ``reached_at``: when the counted attempt started and
+        when it reached its furthest step (the earliest such attempt), and
+        ``window_closed``: False for a user who has not converted and whose
+        latest step-1 event is less than ``window`` before the end of the
+        data, so they may still convert (without a window, every user who has
+        not converted). Users who never did step 1 are not in it. The
+        parameters travel in ``attrs`` (see :func:`funnel`).
 
     Examples
     --------
@@ -389,7 +434,9 @@ def funnel_users(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by
     1       b              1                view      False
     """
     result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col)
-    return _user_table(result)
+    out = _user_table(result)
+    out.attrs.update(result.attrs())
+    return out
 
 
 funnel_users.__doc__ = funnel_users.__doc__.format(common=_COMMON)
@@ -404,6 +451,7 @@ def _user_table(result: _Result) -> pd.DataFrame:
     out["converted"] = out["furthest_step"] == k_steps
     out["entered_at"] = users["t_1"]
     out["reached_at"] = pd.to_datetime(times[np.arange(len(users)), out["furthest_step"].to_numpy() - 1])
+    out["window_closed"] = users["window_closed"].to_numpy()
     return out.sort_values("user_id", ignore_index=True)
 
 
@@ -440,7 +488,7 @@ def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *,
     result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col)
     k = _step_number(at, result.labels)
     if k == 1:
-        raise ValueError("nobody drops before step 1 (it is how users enter); choose at=2 or later.")
+        raise ParameterError("nobody drops before step 1 (it is how users enter); choose at=2 or later.", "at")
     table = _user_table(result)
     return table[table["furthest_step"] == k - 1].reset_index(drop=True)
 
@@ -448,11 +496,12 @@ def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *,
 def _step_number(at: int | str, labels: list[str]) -> int:
     if isinstance(at, str):
         if at not in labels:
-            raise ValueError(f"no step labelled {at!r}; the steps are {labels}.")
+            raise ParameterError(f"no step labelled {at!r}; the steps are {labels}.", "at")
         return labels.index(at) + 1
-    if not 1 <= int(at) <= len(labels):
-        raise ValueError(f"step number must be between 1 and {len(labels)}, got {at}.")
-    return int(at)
+    at = params.integer(at, "at")
+    if not 1 <= at <= len(labels):
+        raise ParameterError(f"step number must be between 1 and {len(labels)}, got {at}.", "at")
+    return at
 
 
 def time_to_convert(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
@@ -501,7 +550,7 @@ def time_to_convert(events: pd.DataFrame, steps: Sequence[Step], *, window=None,
         frames.append(done[keys].assign(from_step=labels[a - 1], to_step=labels[b - 1],
                                         duration=done[f"t_{b}"] - done[f"t_{a}"]))
     if not frames:
-        raise ValueError("time to convert needs at least two steps.")
+        raise ParameterError("time to convert needs at least two steps.", "steps")
     out = pd.concat(frames, ignore_index=True)
     out["hours"] = out["duration"] / pd.Timedelta(hours=1)
     return out
@@ -528,6 +577,26 @@ def time_to_convert_summary(times: pd.DataFrame) -> pd.DataFrame:
     for name in ("median", "p25", "p75", "p90"):
         out[name] = out[name].dt.round("s")
     return out.reset_index()
+
+
+_RESULT_COLUMNS = ("step", "users", "conversion_from_start", "conversion_from_previous", "drop_off", "ci_low",
+                   "ci_high", "small_sample")
+
+
+def _segment_column(result: pd.DataFrame) -> str | None:
+    """The segment column of a funnel result, found by name: from ``attrs``, else the one non-funnel column."""
+    if not isinstance(result, pd.DataFrame) or not {"step", "users"} <= set(result.columns):
+        raise ParameterError(f"expected the table returned by jk.funnel (with 'step' and 'users' columns), got "
+                             f"{type(result).__name__}.", "result")
+    if "segment" in result.attrs:
+        segment = result.attrs["segment"]
+        if segment is None or segment in result.columns:
+            return segment
+    others = [c for c in result.columns if c not in _RESULT_COLUMNS]
+    if len(others) > 1:
+        raise ParameterError(f"cannot tell which of {others} is the segment column of this funnel result; pass "
+                             "the table as jk.funnel returned it, or drop the extra columns.", "result")
+    return others[0] if others else None
 
 
 def funnel_confidence(result: pd.DataFrame, *, level: float = 0.95, min_users: int = MIN_SAMPLE) -> pd.DataFrame:
@@ -558,7 +627,8 @@ def funnel_confidence(result: pd.DataFrame, *, level: float = 0.95, min_users: i
     1   buy   0.490    0.943          True
     """
     out = result.copy()
-    keys = [c for c in out.columns[: list(out.columns).index("step")]]
+    segment = _segment_column(result)
+    keys = [segment] if segment else []
     start = out.groupby(keys, sort=False, dropna=False)["users"].transform("first") if keys else out["users"].iloc[0]
     low, high = wilson_interval(out["users"], start, level=level)
     out["ci_low"], out["ci_high"] = low, high
@@ -587,9 +657,9 @@ def compare_funnel_segments(result: pd.DataFrame, a, b, *, step: int | str = -1,
         ``rate_a``, ``rate_b``, ``difference``, ``ci_low``, ``ci_high``, ``p_value``, ``small_sample`` and a
         ``verdict`` sentence.
     """
-    segment = result.columns[0]
-    if segment == "step":
-        raise ValueError("this funnel has no segments; compute it with by='<column>' first.")
+    segment = _segment_column(result)
+    if segment is None:
+        raise ParameterError("this funnel has no segments; compute it with by='<column>' first.", "result")
     labels = result["step"].drop_duplicates().tolist()
     k = len(labels) if step == -1 else _step_number(step, labels)
     values = []
@@ -597,7 +667,7 @@ def compare_funnel_segments(result: pd.DataFrame, a, b, *, step: int | str = -1,
         rows = result[result[segment] == name]
         if rows.empty:
             known = result[segment].drop_duplicates().tolist()
-            raise ValueError(f"no segment {name!r} in column {segment!r}; the segments are {known}.")
+            raise ParameterError(f"no segment {name!r} in column {segment!r}; the segments are {known}.", "a, b")
         values += [int(rows["users"].iloc[k - 1]), int(rows["users"].iloc[0])]
     return compare_proportions(values[0], values[1], values[2], values[3], level=level, min_sample=min_users,
                                names=(str(a), str(b)))
@@ -632,7 +702,7 @@ def plot_funnel(result: pd.DataFrame, *, ax: plt.Axes | None = None, palette: di
     ax = ax if ax is not None else plt.gca()
     labels = result["step"].drop_duplicates().tolist()
     x = np.arange(len(labels))
-    segment = result.columns[0] if result.columns[0] != "step" else None
+    segment = _segment_column(result)
     if segment is None:
         users = result["users"].to_numpy()
         bars = ax.bar(x, users, color="#4C72B0", width=0.62)
@@ -660,6 +730,11 @@ def plot_funnel(result: pd.DataFrame, *, ax: plt.Axes | None = None, palette: di
         ax.set_ylabel("conversion from step 1")
         ax.legend(title=f"{segment} (users at step 1)", fontsize="small", title_fontsize="small",
                   loc="upper right")
+    still_open = result.attrs.get("open_window_users", 0)
+    if still_open and result.attrs.get("window") is not None:
+        ax.text(0.0, -0.2, f"{still_open:,} entrants started less than {result.attrs['window']} before the end of "
+                "the data and may still convert.", transform=ax.transAxes, fontsize="x-small", color="#555555",
+                va="top")
     long_labels = sum(len(label) for label in labels) > 60
     ax.set_xticks(x, labels, rotation=20 if long_labels else 0, ha="right" if long_labels else "center")
     ax.grid(axis="x", visible=False)
