@@ -28,11 +28,12 @@ def test_nothing_left_is_an_error():
 
 
 def test_off_scale_values_are_named():
-    with pytest.raises(ValueError, match=r"found 2 off the scale \(11, -1\)"):
+    with pytest.raises(ValueError, match=r"has 2 values off the 0-10 scale \(e.g. 11 in row 1, -1 in row 2\)"):
         jk.nps([10, 11, -1, 5])
-    with pytest.raises(ValueError, match=r"found 1 off the scale \(7.5\)"):
+    with pytest.raises(ValueError, match=r"has 1 value off the 0-10 scale \(e.g. 7.5 in row 0\)"):
         jk.nps([7.5, 8])
-    with pytest.raises(ValueError, match=r"CSAT answers must be whole numbers from 1 to 5; found 2 off the scale \(0, 6\)"):
+    with pytest.raises(ValueError, match=r"(?s)CSAT answers failed validation.*2 values off the 1-5 scale \(e.g. 0 in "
+                                         r"row 0, 6 in row 1\)"):
         jk.csat([0, 6, 3])
     with pytest.raises(ValueError, match="that are not \\(e.g. 'great'\\)"):
         jk.csat(["great", 5])

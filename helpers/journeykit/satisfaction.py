@@ -17,39 +17,60 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from journeykit.schema import CSAT_RANGE, NPS_RANGE
+from journeykit import params
+from journeykit.errors import ParameterError, SchemaError
+from journeykit.schema import CSAT_RANGE, NPS_RANGE, _parse_scale, require_columns
 from journeykit.stats import MIN_SAMPLE, wilson_interval
 
 __all__ = ["nps", "csat"]
 
 
 def _answers(scores, name: str, low: int, high: int) -> pd.Series:
+    """Answers on the scale as numbers, missing ones dropped; anything else (text, booleans) is refused."""
+    if isinstance(scores, (str, bytes, dict)) or np.ndim(scores) != 1:
+        raise ParameterError(f"{name} scores must be a list or Series of answers, got {type(scores).__name__} "
+                             f"{scores!r}.", "scores")
     values = pd.Series(scores) if not isinstance(scores, pd.Series) else scores
-    numbers = pd.to_numeric(values, errors="coerce")
-    not_numbers = values[numbers.isna() & values.notna()]
-    if len(not_numbers):
-        raise ValueError(f"{name} answers must be numbers from {low} to {high}; found {len(not_numbers)} that are not "
-                         f"(e.g. {', '.join(map(repr, not_numbers.unique()[:3]))}).")
-    off = numbers[numbers.notna() & ((numbers < low) | (numbers > high) | (numbers % 1 != 0))]
-    if len(off):
-        shown = ", ".join(str(int(v)) if float(v).is_integer() else str(v) for v in pd.unique(off)[:5])
-        raise ValueError(f"{name} answers must be whole numbers from {low} to {high}; found {len(off)} off the scale "
-                         f"({shown}). Fix or drop them, and check that this column holds {name} scores.")
-    return numbers.dropna()
+    numbers, problems = _parse_scale(values, values.name if isinstance(values.name, str) else name.lower(),
+                                     name.lower(), low, high)
+    if problems:
+        raise SchemaError(problems, f"{name} answers")
+    return numbers.dropna().astype("float64")
 
 
 def _grouped(scores, by, name: str, column: str) -> tuple[pd.Series, pd.Series | None]:
+    """The scores and, with ``by``, a group label per score, matched by index (never by position)."""
     if isinstance(scores, pd.DataFrame):
         if column not in scores.columns:
-            raise ValueError(f"no {column!r} column in the survey table; pass the scores column itself, "
-                             f"e.g. {name.lower()}(surveys['likelihood'], by=surveys['stage']).")
-        labels = None
-        if by is not None:
-            labels = scores[by] if isinstance(by, str) else pd.Series(by, index=scores.index)
-        return scores[column], labels
-    if by is not None and isinstance(by, str):
-        raise ValueError(f"by={by!r} names a column, so pass the whole survey table: {name.lower()}(surveys, by={by!r}).")
-    return scores, (pd.Series(by, index=pd.Series(scores).index) if by is not None else None)
+            raise SchemaError([f"no {column!r} column in the survey table; pass the scores column itself, "
+                               f"e.g. {name.lower()}(surveys['likelihood'], by=surveys['stage'])."], "surveys")
+        if by is None:
+            return scores[column], None
+        if isinstance(by, str):
+            require_columns(scores, [by], "surveys")
+            return scores[column], scores[by]
+        return scores[column], _labels(by, scores.index)
+    if by is None:
+        return scores, None
+    if isinstance(by, str):
+        raise ParameterError(f"by={by!r} names a column, so pass the whole survey table: "
+                             f"{name.lower()}(surveys, by={by!r}).", "by")
+    index = scores.index if isinstance(scores, pd.Series) else pd.RangeIndex(np.size(scores))
+    return scores, _labels(by, index)
+
+
+def _labels(by, index: pd.Index) -> pd.Series:
+    """Group labels for scores with ``index``: a Series is aligned on the index; a plain list must match in length."""
+    if isinstance(by, pd.Series):
+        if not by.index.is_unique or not index.isin(by.index).all():
+            raise ParameterError("by is a Series whose index does not cover the scores' index; labels are matched "
+                                 "to scores by index, so pass labels from the same table (e.g. surveys['stage']).",
+                                 "by")
+        return by.reindex(index)
+    if isinstance(by, (dict, set)) or np.ndim(by) != 1 or len(by) != len(index):
+        raise ParameterError(f"by must be a column name, a Series sharing the scores' index, or a list with one "
+                             f"label per score ({len(index)}), got {type(by).__name__}.", "by")
+    return pd.Series(list(by), index=index)
 
 
 def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequence | None = None,
@@ -79,9 +100,12 @@ def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequenc
 
     Raises
     ------
-    ValueError
-        If any answer is not a whole number from 0 to 10 (naming the values),
-        or no answer is left after dropping missing ones.
+    SchemaError
+        If any answer is not a whole number from 0 to 10 (naming the values
+        and rows; text such as ``"9,5"`` and booleans included), or no answer
+        is left after dropping missing ones.
+    ParameterError
+        For ``by`` labels that cannot be matched to the scores by index.
 
     Examples
     --------
@@ -92,13 +116,17 @@ def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequenc
     >>> nps([10, 11, 3])
     Traceback (most recent call last):
     ...
-    ValueError: NPS answers must be whole numbers from 0 to 10; found 1 off the scale (11). Fix or drop them, and check that this column holds NPS scores.
+    journeykit.errors.SchemaError: NPS answers failed validation with 1 problem:
+      - column 'nps' has 1 value off the 0-10 scale (e.g. 11 in row 1); scores must be whole numbers from 0 to 10. Fix or drop those answers, or check that nps_col names the right column.
     """
+    params.number(level, "level", low=0, high=1, inclusive=False)
+    params.integer(min_answers, "min_answers", minimum=1)
     values, labels = _grouped(scores, by, "NPS", "nps")
     answers = _answers(values, "NPS", *NPS_RANGE)
     if labels is None:
         if answers.empty:
-            raise ValueError("no NPS answers left after dropping missing values; there is nothing to score.")
+            raise SchemaError(["no NPS answers left after dropping missing values; there is nothing to score."],
+                              "NPS answers")
         return float(100 * ((answers >= 9).mean() - (answers <= 6).mean()))
     frame = pd.DataFrame({"group": labels.loc[answers.index], "score": answers})
     out = frame.groupby("group", dropna=False)["score"].agg(
@@ -138,9 +166,11 @@ def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequen
 
     Raises
     ------
-    ValueError
-        If any answer is not a whole number from 1 to 5 (naming the values),
-        or no answer is left after dropping missing ones.
+    SchemaError
+        If any answer is not a whole number from 1 to 5 (naming the values
+        and rows), or no answer is left after dropping missing ones.
+    ParameterError
+        For ``by`` labels that cannot be matched to the scores by index.
 
     Examples
     --------
@@ -149,13 +179,17 @@ def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequen
     >>> csat([5, 0])
     Traceback (most recent call last):
     ...
-    ValueError: CSAT answers must be whole numbers from 1 to 5; found 1 off the scale (0). Fix or drop them, and check that this column holds CSAT scores.
+    journeykit.errors.SchemaError: CSAT answers failed validation with 1 problem:
+      - column 'csat' has 1 value off the 1-5 scale (e.g. 0 in row 1); scores must be whole numbers from 1 to 5. Fix or drop those answers, or check that csat_col names the right column.
     """
+    params.number(level, "level", low=0, high=1, inclusive=False)
+    params.integer(min_answers, "min_answers", minimum=1)
     values, labels = _grouped(scores, by, "CSAT", "csat")
     answers = _answers(values, "CSAT", *CSAT_RANGE)
     if labels is None:
         if answers.empty:
-            raise ValueError("no CSAT answers left after dropping missing values; there is nothing to score.")
+            raise SchemaError(["no CSAT answers left after dropping missing values; there is nothing to score."],
+                              "CSAT answers")
         return float(100 * (answers >= 4).mean())
     frame = pd.DataFrame({"group": labels.loc[answers.index], "score": answers})
     out = frame.groupby("group", dropna=False)["score"].agg(answers="size", mean_score="mean",

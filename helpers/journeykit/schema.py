@@ -562,8 +562,12 @@ def _parse_numbers(values: pd.Series, original: str, what: str) -> tuple[pd.Seri
 
 def _parse_scale(values: pd.Series, original: str, name: str, low: int, high: int) -> tuple[pd.Series, list[str]]:
     """Validate answers on an integer scale; missing answers stay missing."""
-    booleans = values.map(lambda v: isinstance(v, (bool, np.bool_)), na_action="ignore").fillna(False).astype(bool) \
-        if not pd.api.types.is_bool_dtype(values.dtype) else values.notna()
+    if pd.api.types.is_bool_dtype(values.dtype):
+        booleans = values.notna()
+    elif values.dtype == object:
+        booleans = values.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)
+    else:
+        booleans = pd.Series(False, index=values.index)
     if booleans.any():
         return values, [f"column {original!r} has {int(booleans.sum())} True/False answers (e.g. "
                         f"{_examples(values[booleans])}); {name} scores must be whole numbers from {low} to {high}."]
