@@ -35,7 +35,7 @@ def test_off_scale_values_are_named():
     with pytest.raises(ValueError, match=r"(?s)CSAT answers failed validation.*2 values off the 1-5 scale \(e.g. 0 in "
                                          r"row 0, 6 in row 1\)"):
         jk.csat([0, 6, 3])
-    with pytest.raises(ValueError, match="that are not \\(e.g. 'great'\\)"):
+    with pytest.raises(ValueError, match="answers that are not numbers \\(e.g. 'great' in row 0\\)"):
         jk.csat(["great", 5])
 
 
