@@ -81,7 +81,7 @@ def test_every_model_credits_every_buyer_once():
 
 
 def test_attribution_errors():
-    with pytest.raises(ValueError, match="model='u_shaped' is not known"):
+    with pytest.raises(ValueError, match="model='u_shaped' is not one of 'first_touch'"):
         jk.attribute(JOURNEYS, model="u_shaped")
     with pytest.raises(ValueError, match="use jk.attribute"):
         jk.touch_credits(JOURNEYS, model="markov")

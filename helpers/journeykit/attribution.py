@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 
 from journeykit.paths import split_journeys
+from journeykit import params
+from journeykit.errors import ParameterError, unknown_names
 from journeykit.params import duration
 from journeykit.schema import require_columns
 
@@ -44,7 +46,10 @@ NO_TOUCH = "(no touch)"
 
 def _touches(events: pd.DataFrame, conversion_event: str, channel_col: str, touch_events: Sequence[str] | None,
              lookback, user_col: str, time_col: str, event_col: str) -> tuple[pd.DataFrame, pd.Series]:
-    """Touches of every buyer journey (in time order) and the users who converted."""
+    """Touches of every buyer journey (in the kit's order) and the users who converted."""
+    touch_events = params.names(touch_events, "touch_events", allow_none=True)
+    channel_col = params.column(channel_col, "channel_col")
+    limit = duration(lookback, "lookback", allow_none=True)
     ev = split_journeys(events, purchase_event=conversion_event, user_col=user_col, time_col=time_col,
                         event_col=event_col)
     require_columns(ev, [channel_col], "events", param="channel_col")
@@ -52,10 +57,10 @@ def _touches(events: pd.DataFrame, conversion_event: str, channel_col: str, touc
     converters = ev.loc[ev["converted"], ["user_id", "first_purchase_at"]].drop_duplicates("user_id")
     is_touch = ev[channel_col].notna() & (ev["event"] != conversion_event)
     if touch_events is not None:
-        is_touch &= ev["event"].isin(list(touch_events))
+        unknown_names(touch_events, ev["event"].unique(), "touch_events")
+        is_touch &= ev["event"].isin(touch_events)
     touches = ev[is_touch]
-    if lookback is not None:
-        limit = duration(lookback, "lookback")
+    if limit is not None:
         too_old = touches["converted"] & (touches["timestamp"] < touches["first_purchase_at"] - limit)
         touches = touches[~too_old]
     touches = touches[["user_id", "timestamp", channel_col, "converted"]].rename(columns={channel_col: "channel"})
@@ -102,9 +107,10 @@ def touch_credits(events: pd.DataFrame, *, model: str = "last_touch", conversion
     2       a  social     0.4
     """
     rules = ATTRIBUTION_MODELS[:4]
-    if model not in rules:
-        raise ValueError(f"model={model!r} is not a rule-based model; choose one of {list(rules)} "
-                         "(the 'markov' model credits channels in aggregate: use jk.attribute).")
+    if model == "markov":
+        raise ParameterError("model='markov' credits channels in aggregate, not per user: use jk.attribute(events, "
+                             f"model='markov'). touch_credits takes one of {list(rules)}.", "model")
+    params.choice(model, "model", rules)
     touches, converters = _touches(events, conversion_event, channel_col, touch_events, lookback, user_col,
                                    time_col, event_col)
     t = touches[touches["user_id"].isin(converters.index)].copy()
@@ -198,8 +204,7 @@ def attribute(events: pd.DataFrame, *, model: str = "last_touch", conversion_eve
     0  search          1.0    0.5
     1  social          1.0    0.5
     """
-    if model not in ATTRIBUTION_MODELS:
-        raise ValueError(f"model={model!r} is not known; choose one of {list(ATTRIBUTION_MODELS)}.")
+    params.choice(model, "model", ATTRIBUTION_MODELS)
     if model == "markov":
         touches, converters = _touches(events, conversion_event, channel_col, touch_events, lookback, user_col,
                                        time_col, event_col)
@@ -227,6 +232,9 @@ def compare_attribution(events: pd.DataFrame, *, models: Sequence[str] = ATTRIBU
     DataFrame
         One row per channel, one column per model (credited conversions), sorted by the first model.
     """
+    models = params.names(models, "models")
+    for m in models:
+        params.choice(m, "models", ATTRIBUTION_MODELS)
     columns = {m: attribute(events, model=m, conversion_event=conversion_event, channel_col=channel_col,
                             touch_events=touch_events, lookback=lookback, user_col=user_col, time_col=time_col,
                             event_col=event_col).set_index("channel")["conversions"] for m in models}

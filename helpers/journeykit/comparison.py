@@ -14,8 +14,11 @@ import numpy as np
 import pandas as pd
 
 from journeykit.satisfaction import nps
+from journeykit import params
+from journeykit.errors import SchemaError, unknown_names
+from journeykit.ordering import sort_events
 from journeykit.params import duration
-from journeykit.schema import validate_events, validate_orders, validate_surveys
+from journeykit.schema import require_columns, validate_events, validate_orders, validate_surveys
 from journeykit.value import historical_clv, repeat_purchase_rate
 
 __all__ = ["journey_comparison"]
@@ -55,11 +58,15 @@ def journey_comparison(events: pd.DataFrame, orders: pd.DataFrame, surveys: pd.D
     DataFrame
         One row per segment, sorted by the buyer-journey rank.
     """
+    by = params.column(by, "by")
+    limit = duration(horizon, "horizon")
+    duration(within, "within")
+    params.name(referral_event, "referral_event", allow_none=True)
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
-    if by not in ev.columns:
-        raise ValueError(f"no column {by!r} in the events to compare segments by.")
+    require_columns(ev, [by], "events")
+    unknown_names(params.name(purchase_event, "purchase_event"), ev["event"].unique(), "purchase_event")
     od = validate_orders(orders, user_col=user_col, time_col=time_col)
-    first = ev.sort_values(["user_id", "timestamp"], kind="stable").drop_duplicates("user_id")
+    first = sort_events(ev).drop_duplicates("user_id")
     segment = first.set_index("user_id")[by]
     buyers = ev.loc[ev["event"] == purchase_event, "user_id"].unique()
     people = pd.DataFrame({"segment": segment, "buyer": segment.index.isin(buyers)})
@@ -69,15 +76,16 @@ def journey_comparison(events: pd.DataFrame, orders: pd.DataFrame, surveys: pd.D
     od = od.assign(segment=od["user_id"].map(segment))
     unknown = od["segment"].isna() & ~od["user_id"].isin(segment.index)
     if unknown.any():
-        raise ValueError(f"{unknown.sum()} orders belong to users with no events (e.g. "
-                         f"{od.loc[unknown, 'user_id'].iloc[0]!r}); their segment is unknown. Pass the full event log.")
+        raise SchemaError([f"{unknown.sum()} orders belong to users with no events (e.g. "
+                           f"{od.loc[unknown, 'user_id'].iloc[0]!r}); their segment is unknown. Pass the full event "
+                           "log, or filter the orders to users in it."], "orders")
     repeat = repeat_purchase_rate(od, within=within, by="segment").set_index("segment")
     out["repeat_rate"] = repeat["repeat_rate"]
     clv = historical_clv(od, horizon=horizon, by="segment").set_index("segment")
     out["clv"] = clv["clv"]
     # first-order value over the same customers as the CLV: those observed for the whole horizon
     first_orders = od.sort_values(["user_id", "timestamp", "order_id"], kind="stable").drop_duplicates("user_id")
-    observed = first_orders[first_orders["timestamp"] <= od["timestamp"].max() - duration(horizon, "horizon")]
+    observed = first_orders[first_orders["timestamp"] <= od["timestamp"].max() - limit]
     out["first_order_value"] = observed.groupby("segment")["revenue"].mean()
     out["repeat_revenue"] = out["clv"] - out["first_order_value"]
     if surveys is not None:
