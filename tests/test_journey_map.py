@@ -51,7 +51,9 @@ def test_web_analytics_from_session_ids_and_from_inactivity():
     assert derived["sessions"] == 4 and derived["visitors"] == 3   # a's delivery three days later is a session
     landing = jk.web_analytics(events().drop(columns="session_id"), by=None, entry_events=["visit"]).iloc[0]
     assert landing["sessions"] == 3 and landing["bounce_rate"] == pytest.approx(1 / 3)
-    with pytest.raises(ValueError, match="no session starts with one of \\['login'\\]"):
+    with pytest.raises(ValueError, match="no session starts with one of \\['buy'\\]"):
+        jk.web_analytics(events(), entry_events=["buy"])
+    with pytest.raises(jk.errors.ParameterError, match="entry_events: 'login' does not occur in the events"):
         jk.web_analytics(events(), entry_events=["login"])
 
 

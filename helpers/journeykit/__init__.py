@@ -17,6 +17,7 @@ from journeykit.attribution import (
 )
 from journeykit.comparison import journey_comparison
 from journeykit.environment import check_environment
+from journeykit.errors import JourneyKitError, MissingFileError, ParameterError, ReadError
 from journeykit.funnel import (
     compare_funnel_segments,
     dropped_users,
@@ -96,6 +97,10 @@ __all__ = [
     "DEFAULT_TZ",
     "DEVICE_COLORS",
     "END",
+    "JourneyKitError",
+    "MissingFileError",
+    "ParameterError",
+    "ReadError",
     "LANES",
     "MIN_SAMPLE",
     "NO_TOUCH",

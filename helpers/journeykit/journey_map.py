@@ -33,8 +33,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from journeykit import params
+from journeykit.errors import SchemaError, unknown_names
+from journeykit.ordering import sort_events
 from journeykit.params import duration
-from journeykit.schema import validate_events, validate_surveys
+from journeykit.schema import require_columns, validate_events, validate_surveys
 from journeykit.stages import _PRESETS, StageModel, _model, assign_stages, stage_summary
 
 __all__ = ["LANES", "sessionize", "web_analytics", "emotion_scores", "journey_map", "journey_map_table",
@@ -97,7 +100,8 @@ def sessionize(events: pd.DataFrame, *, timeout: str | pd.Timedelta = "30min", u
     Returns
     -------
     DataFrame
-        The validated events sorted by user and time, with ``session``: an id
+        The validated events in the kit's order (user, time; ties broken as in
+        :mod:`journeykit.ordering`), with ``session``: an id
         ``"<user_id>#<n>"`` (n = 1, 2, … per user).
 
     Examples
@@ -109,12 +113,11 @@ def sessionize(events: pd.DataFrame, *, timeout: str | pd.Timedelta = "30min", u
     ['a#1', 'a#1', 'a#2']
     """
     limit = duration(timeout, "timeout")
-    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
-    ev = ev.sort_values(["user_id", "timestamp"], kind="stable", ignore_index=True)
+    ev = sort_events(validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col))
     new_user = ev["user_id"].ne(ev["user_id"].shift())
     new_session = new_user | (ev["timestamp"].diff() > limit)
     number = new_session.astype(np.int64).groupby(ev["user_id"]).cumsum()
-    ev["session"] = ev["user_id"].astype(str) + "#" + number.astype(str)
+    ev["session"] = ev["user_id"] + "#" + number.astype("str")
     return ev
 
 
@@ -153,27 +156,34 @@ def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_c
     DataFrame
         One row per ``by`` value (one row in all with ``by=None``).
     """
+    by = params.column(by, "by", allow_none=True)
+    session_col = params.column(session_col, "session_col", allow_none=True)
+    entry_events = params.names(entry_events, "entry_events", allow_none=True)
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
-    if session_col in ev.columns:
+    if by is not None:
+        require_columns(ev, [by], "events")
+    if entry_events is not None:
+        unknown_names(entry_events, ev["event"].unique(), "entry_events")
+    if session_col is not None and session_col in ev.columns:
         ev = ev[ev[session_col].notna()].rename(columns={session_col: "session"})
         if ev.empty:
-            raise ValueError(f"column {session_col!r} is empty on every row; pass session_col=None to derive "
-                             "sessions from inactivity.")
-        ev = ev.sort_values(["user_id", "timestamp"], kind="stable")
+            raise SchemaError([f"column {session_col!r} is empty on every row; pass session_col=None to derive "
+                               "sessions from inactivity."], "events")
+        ev = sort_events(ev.assign(session=ev["session"].astype("str")))
     else:
+        duration(timeout, "timeout")
         ev = sessionize(ev, timeout=timeout)
-    agg = {"user_id": ("user_id", "first"), "n": ("event", "size")}
+    agg = {"n": ("event", "size")}
     if by is not None:
-        if by not in ev.columns:
-            raise ValueError(f"no column {by!r} in the events to split sessions by; pass by=None for totals.")
         agg[by] = (by, "first")
     if entry_events is not None:
         agg["first_event"] = ("event", "first")
-    per_session = ev.groupby("session", sort=False).agg(**agg)
+    per_session = ev.groupby(["user_id", "session"], sort=False).agg(**agg).reset_index()
     if entry_events is not None:
-        per_session = per_session[per_session["first_event"].isin(list(entry_events))]
+        per_session = per_session[per_session["first_event"].isin(entry_events)]
         if per_session.empty:
-            raise ValueError(f"no session starts with one of {list(entry_events)}; check entry_events.")
+            raise SchemaError([f"no session starts with one of {entry_events}; check entry_events (sessions "
+                               "start with their earliest event)."], "events")
     groups = per_session.groupby(by, dropna=False) if by else per_session.groupby(lambda _: "all")
     out = groups.agg(sessions=("n", "size"), visitors=("user_id", "nunique"),
                      bounce_rate=("n", lambda n: (n == 1).mean()), events_per_session=("n", "mean"))
