@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from journeykit import params
-from journeykit.errors import SchemaError, unknown_names
+from journeykit.errors import ParameterError, SchemaError, unknown_names
 from journeykit.ordering import sort_events
 from journeykit.params import duration
 from journeykit.schema import require_columns, validate_events, validate_surveys
@@ -388,13 +388,13 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
             cells[("pain_points", s)] = {"text": "\n".join(dict.fromkeys(pains[s])), "highlight": True}
     for lane, by_stage in (text or {}).items():
         if lane not in LANES:
-            raise ValueError(f"unknown lane {lane!r} in text; lanes are {LANES}.")
+            raise ParameterError(f"unknown lane {lane!r} in text; lanes are {LANES}.", "text")
         for s, value in by_stage.items():
             if s in names:
                 cells[(lane, s)]["text"] = value
             elif s not in _KNOWN_STAGES:
-                raise ValueError(f"text for lane {lane!r} names stage {s!r}, which is not a stage of model "
-                                 f"{model.name!r} ({names}).")
+                raise ParameterError(f"text for lane {lane!r} names stage {s!r}, which is not a stage of model "
+                                     f"{model.name!r} ({names}).", "text")
     rows = [{"lane": lane, "stage": s, "stage_number": i, "text": cells[(lane, s)].get("text", "—"),
              "value": cells[(lane, s)].get("value", np.nan), "low": cells[(lane, s)].get("low", np.nan),
              "high": cells[(lane, s)].get("high", np.nan), "highlight": bool(cells[(lane, s)].get("highlight", False))}

@@ -7,6 +7,9 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from journeykit import params
+from journeykit.errors import ParameterError
+
 __all__ = ["wilson_interval", "compare_proportions", "MIN_SAMPLE"]
 
 MIN_SAMPLE = 30
@@ -14,8 +17,7 @@ MIN_SAMPLE = 30
 
 
 def _z(level: float) -> float:
-    if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}.")
+    level = params.number(level, "level", low=0, high=1, inclusive=False)
     return NormalDist().inv_cdf(0.5 + level / 2)
 
 
@@ -44,10 +46,14 @@ def wilson_interval(successes, trials, *, level: float = 0.95) -> tuple[np.ndarr
     >>> round(float(low), 3), round(float(high), 3)
     (0.49, 0.943)
     """
-    k = np.asarray(successes, dtype="float64")
-    n = np.asarray(trials, dtype="float64")
-    if np.any(k < 0) or np.any(k > n):
-        raise ValueError("successes must be between 0 and trials.")
+    try:
+        k = np.asarray(successes, dtype="float64")
+        n = np.asarray(trials, dtype="float64")
+    except (TypeError, ValueError):
+        raise ParameterError(f"successes and trials must be counts, got {successes!r} and {trials!r}.",
+                             "successes") from None
+    if np.any(k < 0) or np.any(k > n) or not np.all(np.isfinite(k)) or not np.all(np.isfinite(n)):
+        raise ParameterError("successes must be between 0 and trials, and both finite.", "successes")
     z = _z(level)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = k / n
@@ -92,9 +98,12 @@ def compare_proportions(successes_a: int, trials_a: int, successes_b: int, trial
     >>> compare_proportions(80, 400, 120, 400, names=("mobile", "desktop"))["verdict"]
     'desktop converts better than mobile (30.0% vs 20.0%, p = 0.001)'
     """
+    for value, name in ((successes_a, "successes_a"), (trials_a, "trials_a"), (successes_b, "successes_b"),
+                        (trials_b, "trials_b")):
+        params.integer(value, name, minimum=0)
     for value, name in ((trials_a, "trials_a"), (trials_b, "trials_b")):
         if value <= 0:
-            raise ValueError(f"{name} must be positive, got {value}: there is nothing to compare.")
+            raise ParameterError(f"{name} must be positive, got {value}: there is nothing to compare.", name)
     rate_a, rate_b = successes_a / trials_a, successes_b / trials_b
     (low_a, high_a), (low_b, high_b) = (wilson_interval(successes_a, trials_a, level=level),
                                         wilson_interval(successes_b, trials_b, level=level))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from journeykit import params
+from journeykit.errors import ParameterError
 from journeykit.params import duration
 from journeykit.schema import require_columns, validate_orders
 
@@ -19,9 +21,14 @@ __all__ = ["order_summary", "repeat_purchase_rate", "rfm", "RFM_SEGMENTS", "hist
 def _orders(orders: pd.DataFrame, order_col: str, user_col: str, time_col: str, revenue_col: str,
             by: str | None = None) -> pd.DataFrame:
     """Validated orders, sorted by customer and time (ties by order id), so "first order" is well defined."""
+    by = params.column(by, "by", allow_none=True)
     out = validate_orders(orders, order_col=order_col, user_col=user_col, time_col=time_col, revenue_col=revenue_col)
     if by is not None:
         require_columns(out, [by], "orders")
+        if by in ("order_id", "user_id", "timestamp", "revenue"):
+            raise ParameterError(f"by={by!r} is one of the order table's own columns; segment by another column "
+                                 "such as 'channel'.", "by")
+    # every column breaks ties, so no result depends on the order of the input rows
     return out.sort_values(["user_id", "timestamp", "order_id"], kind="stable")
 
 
@@ -198,11 +205,12 @@ def rfm(orders: pd.DataFrame, *, as_of=None, order_col: str = "order_id", user_c
     1       b                     55                                  0
     2       c                     28                                 22
     """
+    as_of = params.moment(as_of, "as_of", allow_none=True)
     df = _orders(orders, order_col, user_col, time_col, revenue_col)
-    moment = df["timestamp"].max() if as_of is None else pd.Timestamp(as_of)
+    moment = df["timestamp"].max() if as_of is None else as_of
     if (df["timestamp"] > moment).any():
-        raise ValueError(f"as_of={moment} is before some orders; pick a moment after the last order "
-                         f"({df['timestamp'].max()}) or filter the orders first.")
+        raise ParameterError(f"as_of={moment} is before some orders; pick a moment after the last order "
+                             f"({df['timestamp'].max()}) or filter the orders first.", "as_of")
     out = df.groupby("user_id").agg(first_order_at=("timestamp", "min"), last_order_at=("timestamp", "max"),
                                     orders=("order_id", "size"), revenue=("revenue", "sum")).reset_index()
     out.insert(3, "days_since_last_order", (moment - out["last_order_at"]).dt.days)
@@ -310,12 +318,12 @@ def predictive_clv(*, average_order_value: float, orders_per_period: float, marg
     np.float64(66.45)
     """
     for name, value in (("margin", margin), ("retention_rate", retention_rate)):
-        if not 0 <= value <= 1:
-            raise ValueError(f"{name} must be between 0 and 1 (a share), got {value}.")
-    if discount_rate < 0 or average_order_value < 0 or orders_per_period < 0:
-        raise ValueError("average_order_value, orders_per_period and discount_rate must not be negative.")
-    if int(periods) != periods or periods < 1:
-        raise ValueError(f"periods must be a whole number of at least 1, got {periods}.")
+        params.number(value, name, low=0, high=1)
+    for name, value in (("average_order_value", average_order_value), ("orders_per_period", orders_per_period),
+                        ("discount_rate", discount_rate)):
+        params.number(value, name, low=0)
+    periods = params.integer(periods, "periods", minimum=1)
+    params.name(period_name, "period_name")
     t = np.arange(int(periods))
     value = average_order_value * orders_per_period * margin * np.sum(retention_rate**t / (1 + discount_rate) ** t)
     return pd.Series({
