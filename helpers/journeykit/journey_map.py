@@ -159,6 +159,7 @@ def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_c
     by = params.column(by, "by", allow_none=True)
     session_col = params.column(session_col, "session_col", allow_none=True)
     entry_events = params.names(entry_events, "entry_events", allow_none=True)
+    duration(timeout, "timeout")
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     if by is not None:
         require_columns(ev, [by], "events")
@@ -171,7 +172,6 @@ def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_c
                                "sessions from inactivity."], "events")
         ev = sort_events(ev.assign(session=ev["session"].astype("str")))
     else:
-        duration(timeout, "timeout")
         ev = sessionize(ev, timeout=timeout)
     agg = {"n": ("event", "size")}
     if by is not None:

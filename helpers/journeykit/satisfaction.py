@@ -123,10 +123,10 @@ def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequenc
     params.integer(min_answers, "min_answers", minimum=1)
     values, labels = _grouped(scores, by, "NPS", "nps")
     answers = _answers(values, "NPS", *NPS_RANGE)
+    if answers.empty:
+        raise SchemaError(["no NPS answers left after dropping missing values; there is nothing to score."],
+                          "NPS answers")
     if labels is None:
-        if answers.empty:
-            raise SchemaError(["no NPS answers left after dropping missing values; there is nothing to score."],
-                              "NPS answers")
         return float(100 * ((answers >= 9).mean() - (answers <= 6).mean()))
     frame = pd.DataFrame({"group": labels.loc[answers.index], "score": answers})
     out = frame.groupby("group", dropna=False)["score"].agg(
@@ -186,10 +186,10 @@ def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequen
     params.integer(min_answers, "min_answers", minimum=1)
     values, labels = _grouped(scores, by, "CSAT", "csat")
     answers = _answers(values, "CSAT", *CSAT_RANGE)
+    if answers.empty:
+        raise SchemaError(["no CSAT answers left after dropping missing values; there is nothing to score."],
+                          "CSAT answers")
     if labels is None:
-        if answers.empty:
-            raise SchemaError(["no CSAT answers left after dropping missing values; there is nothing to score."],
-                              "CSAT answers")
         return float(100 * (answers >= 4).mean())
     frame = pd.DataFrame({"group": labels.loc[answers.index], "score": answers})
     out = frame.groupby("group", dropna=False)["score"].agg(answers="size", mean_score="mean",
