@@ -32,10 +32,11 @@ _EVENT_P = [0.25, 0.35, 0.1, 0.06, 0.04, 0.12, 0.08]
 
 
 def make_log(n_users: int, n_events: int, seed: int = 0, days: int = 30) -> pd.DataFrame:
-    """A random event log: integer user ids, seven event names, ``days`` of timestamps to the second."""
+    """A random event log: text user ids (ids are text in the data contract), seven event names, ``days`` of
+    timestamps to the second."""
     rng = np.random.default_rng(seed)
     return pd.DataFrame({
-        "user_id": rng.integers(0, n_users, n_events),
+        "user_id": pd.Series(rng.integers(0, n_users, n_events)).astype("str"),
         "timestamp": (np.datetime64("2025-01-01T00:00:00", "s")
                       + rng.integers(0, days * 86400, n_events).astype("timedelta64[s]")).astype("datetime64[ns]"),
         "event": pd.Series(_EVENTS[rng.choice(len(_EVENTS), n_events, p=_EVENT_P)], dtype="str"),

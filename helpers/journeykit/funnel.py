@@ -42,6 +42,7 @@ import pandas as pd
 
 from journeykit import params
 from journeykit.errors import ParameterError, unknown_names
+from journeykit.ordering import factorize_sorted
 from journeykit.params import duration
 from journeykit.schema import require_columns, validate_events
 from journeykit.stats import MIN_SAMPLE, compare_proportions, wilson_interval
@@ -150,7 +151,7 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
     excluded_name = np.isin(np.asarray(names, dtype=object), exclude)
     keep = (serves.any(axis=1) | excluded_name)[name_codes]
     name_codes = name_codes[keep]
-    user_codes, user_index = pd.factorize(ev["user_id"].to_numpy()[keep], sort=True)
+    user_codes, user_index = factorize_sorted(ev["user_id"][keep])
     times = ev["timestamp"].to_numpy()[keep].astype("datetime64[ns]").astype(np.int64)
     segment_values = ev[by].to_numpy()[keep] if by is not None else None
     # Ties in time are ordered by the earliest step an event can serve (exclusions first), then by name and
@@ -167,16 +168,19 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
     # Rows with the same user and time form a group; any order within a group counts as in order.
     n = len(t)
     new_group = np.r_[True, (user[1:] != user[:-1]) | (t[1:] != t[:-1])] if n else np.zeros(0, dtype=bool)
-    group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0)) if n else np.zeros(0, dtype=np.int64)
-    group_end = np.r_[np.flatnonzero(new_group)[1:], n][np.cumsum(new_group) - 1] if n else group_start
+    firsts = np.flatnonzero(new_group)
+    group_of_row = np.cumsum(new_group) - 1
+    group_start, group_end = firsts[group_of_row], np.r_[firsts[1:], n][group_of_row]
     # Candidates for step k: rows serving it, in group order; within a group, rows whose name serves fewer later
     # steps first, so a tie never spends an event that a later step needs.
-    later_uses = np.cumsum(member[::-1], axis=0)[::-1]  # later_uses[k, i]: steps k..K-1 that row i serves
+    later_uses = np.cumsum(serves[:, ::-1], axis=1)[:, ::-1]  # [name, k]: steps k..K-1 that the name serves
     step_pos = []
     for k in range(k_steps):
         pos_k = np.flatnonzero(member[k])
-        spare = later_uses[k + 1][pos_k] if k + 1 < k_steps else np.zeros(len(pos_k), dtype=np.int64)
-        step_pos.append(pos_k[np.lexsort((pos_k, spare, group_start[pos_k]))])
+        spare = later_uses[sorted_names[pos_k], k + 1] if k + 1 < k_steps else None
+        if spare is not None and spare.any() and (spare != spare[0]).any():
+            pos_k = pos_k[np.lexsort((pos_k, spare, group_start[pos_k]))]
+        step_pos.append(pos_k)
     excl_pos = np.flatnonzero(is_excl)
     prefix = np.concatenate([np.zeros((k_steps, 1), dtype=np.int64), np.cumsum(member, axis=1)], axis=1) \
         if strict else None
@@ -188,10 +192,9 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
         starts = starts[np.r_[True, user[starts][1:] != user[starts][:-1]]] if starts.size else starts
     start_t = t[starts]
     furthest = np.ones(len(starts), dtype=np.int64)
-    used = np.full((k_steps, len(starts)), -1, dtype=np.int64)  # the row each step of each attempt used
+    # the row each step of each attempt used; set for steps 1 .. furthest of the attempt, never read beyond
+    used = np.empty((k_steps, len(starts)), dtype=np.int64)
     used[0] = starts
-    reached_t = np.full((k_steps, len(starts)), np.iinfo(np.int64).min, dtype=np.int64)
-    reached_t[0] = start_t
     alive = np.arange(len(starts))
     for k in range(1, k_steps):
         if alive.size == 0:
@@ -202,9 +205,18 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
             break
         # first candidate in the current row's group or later, skipping rows this attempt already used
         j = np.searchsorted(group_start[candidates], group_start[cur], side="left")
-        for _ in range(k):
-            at = candidates[np.minimum(j, candidates.size - 1)]
-            j = j + ((j < candidates.size) & (used[:k, alive] == at).any(axis=0))
+        # only a candidate at the same moment as the current step can be a row this attempt already used
+        tied = np.flatnonzero((j < candidates.size)
+                              & (group_start[candidates[np.minimum(j, candidates.size - 1)]] == group_start[cur]))
+        if tied.size:
+            jt, owners = j[tied], alive[tied]
+            for _ in range(k):
+                at = candidates[np.minimum(jt, candidates.size - 1)]
+                hit = (jt < candidates.size) & (used[:k, owners] == at).any(axis=0)
+                if not hit.any():
+                    break
+                jt = jt + hit
+            j[tied] = jt
         has = j < candidates.size
         nxt = candidates[np.minimum(j, candidates.size - 1)]
         ok = has & (user[nxt] == user[cur])
@@ -224,7 +236,6 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
         alive = alive[ok]
         used[k, alive] = nxt[ok]
         furthest[alive] = k + 1
-        reached_t[k, alive] = t[nxt[ok]]
 
     # Best attempt per user: furthest step, then earliest start.
     attempt_user = user[starts]
@@ -247,9 +258,9 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
         closed = converted | (last_start[attempt_user[first]] + limit <= data_end.value)
     out["window_closed"] = closed
     for k in range(k_steps):
-        col = reached_t[k, first]
-        out[f"t_{k + 1}"] = pd.to_datetime(np.where(col == np.iinfo(np.int64).min, np.datetime64("NaT"),
-                                                    col.astype("datetime64[ns]")))
+        reached = furthest[first] > k
+        col = np.where(reached, t[np.where(reached, used[k, first], 0)], 0)
+        out[f"t_{k + 1}"] = pd.to_datetime(np.where(reached, col.astype("datetime64[ns]"), np.datetime64("NaT")))
     return _Result(out, labels, by, None if limit is None else pd.Timedelta(int(limit), "ns"), data_end)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["sort_events", "TIE_BREAK"]
+__all__ = ["sort_events", "factorize_sorted", "TIE_BREAK"]
 
 TIE_BREAK = "user, time, stage order (where a stage model applies), event name, then the other columns' values"
 """The documented order of events, in one line (used in docstrings and the glossary)."""
@@ -71,3 +71,22 @@ def sort_events(events: pd.DataFrame, *, rank: pd.Series | np.ndarray | None = N
         keys += [c for c in events.columns if c not in keys]
     out = frame.sort_values(keys, kind="stable", na_position="last", ignore_index=ignore_index, key=_sortable)
     return out.drop(columns="_rank") if rank is not None else out
+
+
+def factorize_sorted(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes numbered in the sorted order of the distinct values, like ``pd.factorize(sort=True)``.
+
+    Hashes first and sorts only the distinct values, which on a text column of
+    millions of rows with far fewer distinct ids is several times faster.
+
+    Examples
+    --------
+    >>> codes, uniques = factorize_sorted(pd.Series(["b", "a", "b", "c"]))
+    >>> codes.tolist(), uniques.tolist()
+    ([1, 0, 1, 2], ['a', 'b', 'c'])
+    """
+    codes, uniques = pd.factorize(values)
+    by_value = uniques.argsort()
+    rank = np.empty(len(by_value), dtype=np.int64)
+    rank[by_value] = np.arange(len(by_value))
+    return rank[codes], uniques[by_value]

@@ -30,7 +30,7 @@ import seaborn as sns
 
 from journeykit import params
 from journeykit.errors import ParameterError, SchemaError, unknown_names
-from journeykit.ordering import sort_events
+from journeykit.ordering import factorize_sorted, sort_events
 from journeykit.params import duration
 from journeykit.schema import require_columns, validate_events
 
@@ -101,7 +101,7 @@ def _activity(events: pd.DataFrame, period: str, cohort_event: str | None, retur
         _not_own_column(by)
     _check_event(ev, cohort_event, "cohort_event")
     _check_event(ev, return_event, "return_event")
-    codes, users = pd.factorize(ev["user_id"], sort=True)
+    codes, users = factorize_sorted(ev["user_id"])
     times = ev["timestamp"].to_numpy().astype("datetime64[ns]")
     pidx = period_index(times, period)
     last_period = int(pidx.max())
