@@ -1,6 +1,7 @@
 """Importers on small well-formed and malformed files written by the tests."""
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -61,7 +62,8 @@ c1,2025-03-31,purchase
         jk.read_events(path, columns={"customer": "user_id", "action": "event"})
     with pytest.raises(jk.SchemaError, match=r"mapped column 'client' is not in log.csv"):
         jk.read_events(path, columns={"client": "user_id", "when": "timestamp", "action": "event"})
-    with pytest.raises(jk.SchemaError, match=r"(?s)log.csv.*column 'timestamp' has 1 of 2 timestamps that could not "
+    # the message names the column as the file does ('when'), not by its contract name ('timestamp')
+    with pytest.raises(jk.SchemaError, match=r"(?s)log.csv.*column 'when' has 1 of 2 timestamps that could not "
                                              r"be parsed \(e.g. '2025-03-31' in row 1\); the column's format is "
                                              r"time_format='%d/%m/%Y %H:%M'"):
         jk.read_events(path, columns={"customer": "user_id", "when": "timestamp", "action": "event"},
@@ -139,12 +141,12 @@ def test_product_analytics_malformed(tmp_path):
 
 RETAIL = """
 InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
-536365,85123A,LANTERN,6,12/1/2010 8:26,2.55,17850.0,United Kingdom
-536365,71053,METAL SIGN,2,12/1/2010 8:26,3.40,17850.0,United Kingdom
-C536379,D,Discount,-1,12/1/2010 9:41,27.50,14527.0,United Kingdom
+536365,85123A,LANTERN,6,12/1/2010 8:26,2.55,17850,United Kingdom
+536365,71053,METAL SIGN,2,12/1/2010 8:26,3.40,17850,United Kingdom
+C536379,D,Discount,-1,12/1/2010 9:41,27.50,14527,United Kingdom
 536414,22139,MISSING CUSTOMER,56,12/1/2010 11:52,0.00,,United Kingdom
-536400,22,FREE SAMPLE,1,12/1/2010 10:00,0.00,13047.0,France
-536401,21,GIFT,3,12/2/2010 10:00,1.25,13047.0,France
+536400,22,FREE SAMPLE,1,12/1/2010 10:00,0.00,13047,France
+536401,21,GIFT,3,12/2/2010 10:00,1.25,13047,France
 """
 
 
@@ -188,7 +190,8 @@ Name,Email,Financial Status,Created at,Total,Refunded Amount,Lineitem quantity,L
 
 def test_generic_orders_and_negative_revenue(tmp_path):
     path = write(tmp_path, "orders.csv", "id,customer,date,amount\n1,a,2025-01-01,10\n2,b,2025-01-02,-5")
-    with pytest.raises(jk.SchemaError, match=r"(?s)orders.csv.*column 'revenue' has 1 negative values"):
+    # named as in the file: 'amount', mapped onto revenue
+    with pytest.raises(jk.SchemaError, match=r"(?s)orders.csv.*column 'amount' has 1 negative values"):
         jk.read_orders(path, columns={"id": "order_id", "customer": "user_id", "date": "timestamp",
                                       "amount": "revenue"})
 
@@ -222,3 +225,108 @@ def test_channel_rules():
                                             "weird"]),
                                  pd.Series(["cpc", "email", "social", "referral", "content", "(none)", "unknown"]))
     assert got.tolist() == ["ads", "email", "social", "referral", "content", "direct", "other"]
+
+
+# --- ids across files, and the files people really have ------------------------------------------------
+
+
+def test_the_same_customer_matches_across_events_orders_and_surveys(tmp_path):
+    # events store the id as a plain integer, orders as quoted text: both are the customer "17850"
+    events = jk.read_events(write(tmp_path, "events.csv", """
+user_id,timestamp,event
+17850,2025-01-01 10:00,visit
+17850,2025-01-01 10:05,purchase
+017850,2025-01-02 10:00,visit
+"""))
+    orders = jk.read_orders(write(tmp_path, "orders.csv", """
+order_id,user_id,timestamp,revenue
+A1,"17850",2025-01-01 10:05,30
+A2,"017850",2025-01-02 10:05,10
+"""))
+    # a float-looking id written in the file is text like any other: kept verbatim, never turned into "17850"
+    surveys = jk.read_surveys(write(tmp_path, "surveys.csv", """
+user_id,timestamp,touchpoint,nps
+17850,2025-01-03 10:00,delivery,9
+17850.0,2025-01-03 11:00,delivery,3
+"""))
+    assert events["user_id"].tolist() == ["17850", "17850", "017850"]
+    assert orders["user_id"].tolist() == ["17850", "017850"]
+    assert surveys["user_id"].tolist() == ["17850", "17850.0"]
+    # "017850" and "17850" are two customers in every table; 17850 and "17850" are one
+    buyers = events.merge(orders, on="user_id")
+    assert sorted(buyers["user_id"].unique()) == ["017850", "17850"]
+    assert set(events["user_id"]) & set(surveys["user_id"]) == {"17850"}
+    retail = jk.read_online_retail(write(tmp_path, "retail.csv", """
+InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+536365,1,LAMP,1,2010-12-01 08:26,2.55,17850.0,United Kingdom
+536366,1,LAMP,1,2010-12-01 09:26,2.55,17850,United Kingdom
+"""))
+    assert retail["user_id"].tolist() == ["17850.0", "17850"]  # read as text, not through a float
+
+
+def test_realistic_files(tmp_path):
+    # day-first dates are recognised from the column; a file that never settles the order is refused
+    events = jk.read_events(write(tmp_path, "uk.csv", """
+user_id,timestamp,event
+a,31/12/2024 23:00,visit
+b,03/01/2025 09:15,visit
+"""))
+    assert events["timestamp"].tolist() == [pd.Timestamp("2024-12-31 23:00"), pd.Timestamp("2025-01-03 09:15")]
+    undecided = write(tmp_path, "undecided.csv",
+                      "user_id,when,event\na,03/04/2025 10:00,visit\nb,05/06/2025 10:00,visit")
+    with pytest.raises(jk.SchemaError, match=r"(?s)undecided.csv.*column 'when' has dates like '03/04/2025 10:00'.*"
+                                             r"dayfirst=True.*time_format="):
+        jk.read_events(undecided, columns={"when": "timestamp"})
+    assert jk.read_events(undecided, columns={"when": "timestamp"}, dayfirst=False)["timestamp"].iloc[0] == \
+        pd.Timestamp("2025-03-04 10:00")
+    # GA4 pseudo ids look like decimal numbers and stay exactly as written
+    ga4 = jk.read_ga4(write(tmp_path, "ga4.csv", """
+event_timestamp,event_name,user_pseudo_id
+1735725600000000,page_view,1197196453.1700000000
+1735725660000000,page_view,1197196453.17
+"""))
+    assert ga4["user_id"].tolist() == ["1197196453.1700000000", "1197196453.17"]
+    # Excel on Windows: a byte-order mark, CRLF line endings, a trailing empty line, quoted fields with commas
+    path = tmp_path / "excel.csv"
+    path.write_bytes(("\ufeffuser_id,timestamp,event,channel\r\n"
+                      'a,2025-01-01 10:00,"visit, home page","ads, spring"\r\n'
+                      "b,2025-01-01 11:00,visit,email\r\n\r\n").encode("utf-8"))
+    excel = jk.read_events(path)
+    assert list(excel.columns) == ["user_id", "timestamp", "event", "channel"]
+    assert excel["event"].tolist() == ["visit, home page", "visit"] and excel["channel"].iloc[0] == "ads, spring"
+
+
+@pytest.mark.parametrize(("answer", "score"), [("9", 9), ("9.0", 9), (" 10 ", 10), ("10 - Extremely likely", 10),
+                                               ("9 (very likely)", 9), ("0 = Not at all likely", 0)])
+def test_survey_answers_that_are_one_number(tmp_path, answer, score):
+    path = tmp_path / "survey.csv"
+    pd.DataFrame({"user_id": ["a"], "timestamp": ["2025-01-01"], "touchpoint": ["delivery"],
+                  "nps": [answer]}).to_csv(path, index=False)
+    assert jk.read_surveys(path)["nps"].tolist() == [score]
+
+
+@pytest.mark.parametrize("answer", ["9,5", "7-8", "7/8", "9 or 10", "between 7 and 8"])
+def test_survey_answers_that_are_not_one_number_are_refused_with_their_rows(tmp_path, answer):
+    path = tmp_path / "survey.csv"
+    pd.DataFrame({"user_id": ["a", "b"], "timestamp": ["2025-01-01"] * 2, "touchpoint": ["delivery"] * 2,
+                  "score": ["10", answer]}).to_csv(path, index=False)
+    with pytest.raises(jk.SchemaError, match=rf"(?s)survey.csv.*column 'score' has 1 answers that are not numbers "
+                                             rf"\(e.g. {re.escape(repr(answer))} in row 1\)"):
+        jk.read_surveys(path, columns={"score": "nps"})
+
+
+def test_column_mappings_that_do_not_fit_the_file(tmp_path):
+    path = write(tmp_path, "log.csv", "user_id,customer,when,action\na,b,2025-01-01,visit")
+    with pytest.raises(jk.SchemaError, match=r"(?s)log.csv.*has both 'customer' \(mapped onto 'user_id' by "
+                                             r"columns=\) and a column called 'user_id'"):
+        jk.read_events(path, columns={"customer": "user_id", "when": "timestamp", "action": "event"})
+    with pytest.raises(jk.SchemaError, match=r"columns maps 'customer' and 'user_id' both onto 'user_id'"):
+        jk.read_events(path, columns={"customer": "user_id", "user_id": "user_id", "when": "timestamp",
+                                      "action": "event"})
+    with pytest.raises(jk.SchemaError, match=r"maps 'when' onto 'time' \(did you mean 'timestamp'\?\), which is not "
+                                             r"a contract column; map your columns onto 'user_id', 'timestamp'"):
+        jk.read_events(path, columns={"when": "time", "action": "event"})
+    # swapping names through the mapping is fine: the file's user_id becomes the session, customer the user
+    events = jk.read_events(path, columns={"customer": "user_id", "user_id": "session_id", "when": "timestamp",
+                                           "action": "event"})
+    assert events[["user_id", "session_id"]].iloc[0].tolist() == ["b", "a"]
