@@ -594,6 +594,15 @@ _RESULT_COLUMNS = ("step", "users", "conversion_from_start", "conversion_from_pr
                    "ci_high", "small_sample")
 
 
+def _readable(delta: pd.Timedelta) -> str:
+    """A window as people write it: "7 days", "6 hours", "30 minutes"."""
+    for unit, name in (("1D", "day"), ("1h", "hour"), ("1min", "minute"), ("1s", "second")):
+        count = delta / pd.Timedelta(unit)
+        if count >= 1 and float(count).is_integer():
+            return f"{int(count)} {name}{'s' if count != 1 else ''}"
+    return str(delta)
+
+
 def _segment_column(result: pd.DataFrame) -> str | None:
     """The segment column of a funnel result, found by name: from ``attrs``, else the one non-funnel column."""
     if not isinstance(result, pd.DataFrame) or not {"step", "users"} <= set(result.columns):
@@ -743,9 +752,9 @@ def plot_funnel(result: pd.DataFrame, *, ax: plt.Axes | None = None, palette: di
                   loc="upper right")
     still_open = result.attrs.get("open_window_users", 0)
     if still_open and result.attrs.get("window") is not None:
-        ax.text(0.0, -0.2, f"{still_open:,} entrants started less than {result.attrs['window']} before the end of "
-                "the data and may still convert.", transform=ax.transAxes, fontsize="x-small", color="#555555",
-                va="top")
+        ax.text(0.0, -0.2, f"{still_open:,} entrants who have not converted started less than "
+                f"{_readable(result.attrs['window'])} before the end of the data and may still convert.",
+                transform=ax.transAxes, fontsize="x-small", color="#555555", va="top")
     long_labels = sum(len(label) for label in labels) > 60
     ax.set_xticks(x, labels, rotation=20 if long_labels else 0, ha="right" if long_labels else "center")
     ax.grid(axis="x", visible=False)
