@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import numbers
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -38,7 +39,8 @@ def duration(value: object, parameter: str, *, allow_none: bool = False,
     """
     if value is None and allow_none:
         return None
-    if isinstance(value, (bool, np.bool_)) or isinstance(value, numbers.Number):
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, numbers.Number)
+                                                and not isinstance(value, np.timedelta64)):
         raise ParameterError(
             f"{parameter}={value!r} is a number without a unit; write {parameter}='{value}D' for days, "
             f"'{value}h' for hours or '{value}min' for minutes.", parameter)
@@ -53,8 +55,10 @@ def duration(value: object, parameter: str, *, allow_none: bool = False,
     try:
         delta = pd.Timedelta(value)
     except (ValueError, TypeError, OverflowError):
+        calendar = isinstance(value, str) and re.search(r"(?i)\d\s*(M|months?|y|years?|w[a-z]*ly)\s*$", value)
+        hint = (" Months and years are not fixed durations: write days, e.g. '30D' or '365D'." if calendar else "")
         raise ParameterError(f"{parameter}={value!r} is not a duration; use a string such as '30min', '24h', "
-                             "'7D' or '90D', or a pd.Timedelta.", parameter) from None
+                             f"'7D' or '90D', or a pd.Timedelta.{hint}", parameter) from None
     if pd.isna(delta) or delta < pd.Timedelta(0) or (delta == pd.Timedelta(0) and not allow_zero):
         raise ParameterError(f"{parameter} must be a positive duration, got {value!r}.", parameter)
     return delta

@@ -413,7 +413,8 @@ def _frame(df: object, spec: dict[str, tuple[str, str]], table: str, problems: l
     named: dict[object, list[str]] = {}
     for canonical, (name, param) in spec.items():
         if not isinstance(name, str):
-            problems.append(f"{param} must be a column name (a string), got {type(name).__name__} {name!r}.")
+            problems.append(f"{param} must be a column name (a string), got {type(name).__name__} {name!r}. If "
+                            "your columns are numbered, name them first, e.g. df.columns = df.columns.astype(str).")
             continue
         named.setdefault(name, []).append(param)
         if name not in df.columns:
