@@ -27,9 +27,9 @@ def test_each_load_is_a_fresh_copy():
 
 
 def test_unknown_name_suggests_the_closest():
-    with pytest.raises(KeyError, match="no sample table called 'shop_event'. Did you mean 'shop_events'"):
+    with pytest.raises(jk.ParameterError, match="no sample table called 'shop_event'. Did you mean 'shop_events'"):
         jk.datasets.load("shop_event")
-    with pytest.raises(KeyError, match="choose 'shop' or 'subscription'"):
+    with pytest.raises(jk.ParameterError, match="choose 'shop' or 'subscription'"):
         jk.datasets.load_business("bank")
 
 

@@ -56,7 +56,7 @@ def test_numbers_accept_rounding_but_not_a_different_value():
 
 
 def test_unknown_exercise():
-    with pytest.raises(KeyError, match="no exercise '9.9'"):
+    with pytest.raises(jk.ParameterError, match="no exercise '9.9'"):
         jk.check("9.9", 1)
     assert set(IDS) == set(_BY_ID)
 

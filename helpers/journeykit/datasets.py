@@ -16,12 +16,12 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 import os
 from pathlib import Path
 
 import pandas as pd
 
+from journeykit.errors import MissingFileError, ParameterError, did_you_mean
 from journeykit.schema import validate_events, validate_orders, validate_surveys
 
 __all__ = ["names", "describe", "load", "load_business", "path", "data_dir"]
@@ -82,19 +82,19 @@ def path(name: str) -> Path:
 
     Raises
     ------
-    KeyError
+    ParameterError
         If ``name`` is not a sample table (the message suggests the closest names).
-    FileNotFoundError
+    MissingFileError
         If the file is missing (with the command that regenerates it).
     """
-    if name not in _CATALOG:
-        close = difflib.get_close_matches(name, list(_CATALOG), n=3, cutoff=0.4)
+    if not isinstance(name, str) or name not in _CATALOG:
+        close = did_you_mean(name, list(_CATALOG), cutoff=0.4)
         hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise KeyError(f"no sample table called {name!r}.{hint} Known tables: {', '.join(_CATALOG)}.")
+        raise ParameterError(f"no sample table called {name!r}.{hint} Known tables: {', '.join(_CATALOG)}.", "name")
     file = data_dir() / f"{name}.csv.gz"
     if not file.exists():
-        raise FileNotFoundError(
-            f"sample file {file} is missing. Run the course from the repository folder, or set "
+        raise MissingFileError(
+            file, "sample file is missing. Run the course from the repository folder, or set "
             "JOURNEYKIT_DATA to the folder holding the files, or regenerate them with "
             "`python -m journeykit generate --out datasets`."
         )
@@ -145,5 +145,5 @@ def load_business(business: str) -> dict[str, pd.DataFrame]:
     """
     tables = {name.removeprefix(f"{business}_"): load(name) for name in _CATALOG if name.startswith(f"{business}_")}
     if not tables:
-        raise KeyError(f"no sample business called {business!r}; choose 'shop' or 'subscription'.")
+        raise ParameterError(f"no sample business called {business!r}; choose 'shop' or 'subscription'.", "business")
     return tables

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from journeykit.errors import JourneyKitError, MissingFileError, ParameterError
+
 __all__ = ["check", "hint", "solution", "exercises", "Feedback"]
 # ``check_exercise_3_1(answer)``, ``hint_exercise_3_1()`` and ``solution_exercise_3_1()`` are aliases of
 # ``check("3.1", answer)``, ``hint("3.1")`` and ``solution("3.1")``; see :func:`named`.
@@ -443,7 +445,7 @@ _BY_ID = {e.id: e for e in _EXERCISES}
 def _get(exercise: str) -> _Exercise:
     key = str(exercise)
     if key not in _BY_ID:
-        raise KeyError(f"no exercise {key!r}; exercises are {', '.join(_BY_ID)}.")
+        raise ParameterError(f"no exercise {key!r}; exercises are {', '.join(_BY_ID)}.", "exercise")
     return _BY_ID[key]
 
 
@@ -509,13 +511,13 @@ def solution(exercise: str) -> str:
     ex = _get(exercise)
     path = _NOTEBOOKS / ex.notebook
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing; solutions are read from the course's notebooks folder.")
+        raise MissingFileError(path, "is missing; solutions are read from the course's notebooks folder.")
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         meta = cell.get("metadata", {})
         if "solution" in meta.get("tags", []) and meta.get("exercise") == ex.id:
             return _Text(f"Solution of exercise {ex.id}:\n\n" + "".join(cell["source"]))
-    raise LookupError(f"no solution cell for exercise {ex.id} in {ex.notebook}.")
+    raise JourneyKitError(f"no solution cell for exercise {ex.id} in {ex.notebook}.")
 
 
 def named(name: str):

@@ -374,7 +374,11 @@ def plot_retention_curve(curve: pd.DataFrame, *, ax: plt.Axes | None = None, pal
     from journeykit.plotting import CHANNEL_COLORS, DEVICE_COLORS
 
     ax = ax if ax is not None else plt.gca()
-    segment = curve.columns[0] if curve.columns[0] != "period" else None
+    segment = curve.attrs.get("segment")
+    if segment is None or segment not in curve.columns:
+        others = [c for c in curve.columns if c not in ("period", "cohorts", "users", "retained", "retention",
+                                                         "churn_from_previous")]
+        segment = others[0] if len(others) == 1 else None
     colors = {**CHANNEL_COLORS, **DEVICE_COLORS, **(palette or {})}
     groups = curve.groupby(segment, sort=True) if segment else [(None, curve)]
     for name, rows in groups:

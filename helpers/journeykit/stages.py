@@ -21,7 +21,6 @@ the sample subscription app); :func:`stage_presets` lists them and
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from journeykit import params
-from journeykit.errors import ParameterError, SchemaError
+from journeykit.errors import ParameterError, SchemaError, did_you_mean
 from journeykit.ordering import sort_events
 from journeykit.schema import validate_events
 
@@ -235,7 +234,7 @@ def stage_model(name: str = "6-stage") -> StageModel:
         return name
     params.name(name, "model")
     if name not in _PRESETS:
-        close = difflib.get_close_matches(name, list(_PRESETS), n=2, cutoff=0.4)
+        close = did_you_mean(name, list(_PRESETS), n=2, cutoff=0.4)
         hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
         raise ParameterError(f"no stage preset called {name!r}.{hint} Presets: {', '.join(_PRESETS)}.", "model")
     return _PRESETS[name]
