@@ -16,17 +16,14 @@ def test_learner_copies_and_slides_build(tmp_path):
     for lesson in lessons:
         learner = nbformat.read(tmp_path / "learner" / lesson.name, as_version=4)
         full = nbformat.read(lesson, as_version=4)
-        solutions = [c for c in full.cells if "solution" in c.metadata.get("tags", [])]
-        assert solutions, f"{lesson.name} has no solution cells"
         assert not [c for c in learner.cells if "solution" in c.metadata.get("tags", [])]
-        assert len(learner.cells) == len(full.cells) - len(solutions) + 1  # plus the note on solutions
+        assert len(learner.cells) == len(full.cells) + 1  # plus the note on checks, hints and solutions
         deck = (tmp_path / "slides" / f"{lesson.stem}.slides.html").read_text()
         headings = sum(1 for c in full.cells if c.cell_type == "markdown"
                        and "".join(c.source).lstrip().startswith(("# ", "## ")))
         assert deck.count("<section") >= headings
         marked = slides_notebook(full)
-        assert all(c.metadata["slideshow"]["slide_type"] == "skip" for c in marked.cells
-                   if "solution" in c.metadata.get("tags", []))
+        assert marked.cells[0].metadata["slideshow"]["slide_type"] == "slide"
 
 
 def test_readme_images_are_drawn(tmp_path):

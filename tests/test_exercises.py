@@ -31,7 +31,9 @@ def test_each_typical_mistake_gets_its_own_message(exercise):
 
 @pytest.mark.parametrize("exercise", IDS)
 def test_unanswered_and_unrelated_answers(exercise):
-    assert jk.check(exercise, ...).message.startswith(f"Exercise {exercise}: not answered yet")
+    unanswered = jk.check(exercise, ...)
+    assert unanswered.message.startswith(f"Exercise {exercise}: not answered yet")
+    assert not unanswered.answered, "an unanswered exercise shows nothing in the notebook"
     wrong = jk.check(exercise, "certainly not the answer")
     assert not wrong and "Not quite" in wrong.message
 
@@ -68,3 +70,50 @@ def test_per_exercise_aliases():
     assert "jk.check(\"7.6\", answer)" in jk.solution_exercise_7_6()
     with pytest.raises(AttributeError, match="has no attribute 'check_exercise_9_9'"):
         jk.check_exercise_9_9
+
+
+LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_no_answer_is_visible_in_a_committed_lesson(lesson):
+    notebook = json.loads(lesson.read_text())
+    exercise_cells = [c for c in notebook["cells"] if "exercise" in c["metadata"].get("tags", [])]
+    for cell in exercise_cells:
+        assert cell["outputs"] == [], f"exercise {cell['metadata']['exercise']} shows output under its cell"
+        assert "".join(cell["source"]).startswith("answer = ...")
+    for cell in notebook["cells"]:
+        assert "solution" not in cell["metadata"].get("tags", []), "solutions live in notebooks/solutions/"
+        shown = json.dumps(cell.get("outputs", []))
+        assert "Correct!" not in shown, "a verdict is shown before the learner tried"
+    ids = {c["metadata"]["exercise"] for c in exercise_cells}
+    assert ids == {e for e in IDS if _get(e).notebook == lesson.name}
+
+
+@pytest.mark.parametrize("exercise", IDS)
+def test_a_hint_never_gives_the_solution_away(exercise):
+    hint = jk.hint(exercise).removeprefix(f"Hint for exercise {exercise}: ")
+    code = jk.solution(exercise).split("\n\n", 1)[1]
+    assert hint.strip() not in code and code.strip() not in hint
+    answer_lines = [line for line in code.splitlines() if line.startswith("answer =")]
+    assert all(line.removeprefix("answer =").strip() not in hint for line in answer_lines)
+
+
+@pytest.mark.parametrize("lesson", [p for p in LESSONS if (NOTEBOOKS / "solutions" / f"{p.stem}.md").exists()],
+                         ids=lambda p: p.stem)
+def test_every_solution_runs_in_its_lesson_and_is_judged_correct(lesson):
+    """Run the lesson with each exercise cell replaced by its solution, as a learner who solved it would."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(lesson, as_version=4)
+    solved = []
+    for cell in notebook.cells:
+        if "exercise" in cell.metadata.get("tags", []):
+            cell.source = jk.solution(cell.metadata["exercise"]).split("\n\n", 1)[1]
+            solved.append(cell)
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    for cell in solved:
+        printed = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
+        assert f"Correct! Exercise {cell.metadata['exercise']}" in printed, printed

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+import journeykit as jk
+
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 LOCAL_PATH = re.compile(r"(/work/|/tmp/|/root/|/home/[^/\s]+/|/Users/[^/\s]+/|C:\\\\Users)")
 
@@ -63,12 +65,13 @@ def test_has_the_parts_of_a_lesson(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_every_exercise_has_a_hidden_executed_solution(path):
-    solutions = [c for c in cells(path, "code") if "solution" in c.get("metadata", {}).get("tags", [])]
-    assert len(solutions) >= 2
-    for cell in solutions:
-        assert cell["metadata"].get("jupyter", {}).get("source_hidden"), "solutions stay collapsed until asked for"
-        assert cell["outputs"], f"solution {source(cell)[:50]!r} shows its result"
+def test_every_exercise_starts_empty_and_has_a_solution_outside_the_lesson(path):
+    exercises = [c for c in cells(path, "code") if "exercise" in c.get("metadata", {}).get("tags", [])]
+    assert len(exercises) >= 2
+    for cell in exercises:
+        assert source(cell).startswith("answer = ..."), "an exercise cell starts as a skeleton"
+        assert not cell["outputs"], "no output (and no verdict) under an exercise before the learner tries"
+        assert jk.solution(cell["metadata"]["exercise"]).startswith("Solution of exercise")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

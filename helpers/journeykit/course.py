@@ -1,10 +1,10 @@
 """Build what the course hands out from its one source, the lesson notebooks.
 
-- **Learner copies**: each lesson without its solution cells (learners ask for a
-  solution with ``jk.solution("3.1")`` when they want it).
+- **Learner copies**: each lesson with a note on how exercises work. Lessons hold
+  no solutions (they are in ``notebooks/solutions/``, shown by
+  ``jk.solution("3.1")`` when a learner asks), and exercise cells show no output.
 - **Slides**: one reveal.js deck per lesson, built with nbconvert from the same
-  notebook: every ``#`` or ``##`` heading starts a slide, ``###`` a sub-slide,
-  and solutions are skipped.
+  notebook: every ``#`` or ``##`` heading starts a slide, ``###`` a sub-slide.
 - **Images** for the README: the journey map and the funnel chart, drawn by the kit.
 
 Run ``python -m journeykit build --out build`` (and ``python -m journeykit images``).
@@ -27,14 +27,9 @@ def lesson_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
     return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
-def _is_solution(cell) -> bool:
-    return "solution" in cell.get("metadata", {}).get("tags", [])
-
-
 def learner_copy(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook without its solution cells; a note at the top says how to get a solution."""
+    """The lesson with a note at the top on checking answers, hints and solutions."""
     out = copy.deepcopy(notebook)
-    out.cells = [cell for cell in out.cells if not _is_solution(cell)]
     note = nbformat.v4.new_markdown_cell(
         "*Learner copy: the worked solutions are not in this notebook. Check an answer with `jk.check(\"…\", "
         "answer)`, ask for a hint with `jk.hint(\"…\")`, and show a solution with `jk.solution(\"…\")`.*")
@@ -44,13 +39,11 @@ def learner_copy(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def slides_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook with slideshow metadata: headings start slides, solutions are skipped."""
+    """The notebook with slideshow metadata: headings start slides, ``###`` headings sub-slides."""
     out = copy.deepcopy(notebook)
     for cell in out.cells:
         source = "".join(cell.source) if isinstance(cell.source, list) else cell.source
-        if _is_solution(cell):
-            kind = "skip"
-        elif cell.cell_type == "markdown" and source.lstrip().startswith(("# ", "## ")):
+        if cell.cell_type == "markdown" and source.lstrip().startswith(("# ", "## ")):
             kind = "slide"
         elif cell.cell_type == "markdown" and source.lstrip().startswith("### "):
             kind = "subslide"

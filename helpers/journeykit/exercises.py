@@ -16,8 +16,8 @@ population) are recognised and named.
 from __future__ import annotations
 
 import functools
-import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,16 +35,26 @@ _NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 @dataclass(frozen=True)
 class Feedback:
-    """The verdict on an answer. Shown as one line in a notebook; ``bool(feedback)`` is True when correct."""
+    """The verdict on an answer. Shown as one line in a notebook; ``bool(feedback)`` is True when correct.
+
+    An exercise cell that has not been answered yet (``answer = ...``) shows
+    nothing in the notebook, so a lesson run from top to bottom shows no
+    verdict under any exercise; :attr:`message` still says what to do.
+    """
 
     correct: bool
     message: str
+    answered: bool = True
 
     def __bool__(self) -> bool:
         return self.correct
 
     def __repr__(self) -> str:
         return self.message
+
+    def _ipython_display_(self) -> None:
+        if self.answered:
+            print(self.message)
 
 
 class _Text(str):
@@ -473,7 +483,7 @@ def check(exercise: str, answer: object) -> Feedback:
     ex = _get(exercise)
     if answer is Ellipsis or answer is None:
         return Feedback(False, f"Exercise {ex.id}: not answered yet. Replace ... with your answer "
-                               f"({ex.question}).")
+                               f"({ex.question}).", answered=False)
     expected = ex.expected()
     if _same(answer, expected, ex.tolerance):
         return Feedback(True, f"Correct! Exercise {ex.id}: {_show(expected)}.")
@@ -507,17 +517,20 @@ def hint(exercise: str) -> str:
 
 
 def solution(exercise: str) -> str:
-    """The worked solution of an exercise, read from the lesson notebook (its cell tagged ``solution``)."""
+    """The worked solution of an exercise, kept out of the lesson in ``notebooks/solutions/<lesson>.md``.
+
+    Each solution is the code block under the heading ``## Exercise <id>``; it
+    runs in the lesson's notebook after the cells above the exercise.
+    """
     ex = _get(exercise)
-    path = _NOTEBOOKS / ex.notebook
+    path = _NOTEBOOKS / "solutions" / ex.notebook.replace(".ipynb", ".md")
     if not path.exists():
-        raise MissingFileError(path, "is missing; solutions are read from the course's notebooks folder.")
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        meta = cell.get("metadata", {})
-        if "solution" in meta.get("tags", []) and meta.get("exercise") == ex.id:
-            return _Text(f"Solution of exercise {ex.id}:\n\n" + "".join(cell["source"]))
-    raise JourneyKitError(f"no solution cell for exercise {ex.id} in {ex.notebook}.")
+        raise MissingFileError(path, "is missing; solutions are read from the course's notebooks/solutions folder.")
+    match = re.search(rf"^## Exercise {re.escape(ex.id)}\n+```python\n(.*?)\n```", path.read_text(encoding="utf-8"),
+                      flags=re.MULTILINE | re.DOTALL)
+    if match is None:
+        raise JourneyKitError(f"no solution for exercise {ex.id} in {path}.")
+    return _Text(f"Solution of exercise {ex.id}:\n\n{match.group(1)}")
 
 
 def named(name: str):
@@ -528,8 +541,6 @@ def named(name: str):
     >>> named("hint_exercise_3_1")()
     Hint for exercise 3.1: jk.funnel(..., by='channel'); on the purchase rows, sort by conversion_from_start.
     """
-    import re
-
     match = re.fullmatch(r"(check|hint|solution)_exercise_(\d+)_(\d+)", name)
     if not match or f"{match.group(2)}.{match.group(3)}" not in _BY_ID:
         return None
