@@ -50,6 +50,47 @@ def test_hint_and_solution_come_from_one_source(exercise):
     assert len(learner_cells) == 1, "each exercise has one cell for the learner's answer"
 
 
+def _written_differently(value):
+    """The same answer as a learner might write it: rounded, as numpy types, lists for tuples, other case."""
+    import numpy as np
+
+    if isinstance(value, bool):
+        return [value]
+    if isinstance(value, float):
+        digits = max(3, 2 - int(np.floor(np.log10(abs(value))))) if value else 3
+        return [np.float64(value), float(f"{value:.{digits}g}") if abs(value) < 1e-3 else round(value, digits)]
+    if isinstance(value, int):
+        return [np.int64(value), float(value)]
+    if isinstance(value, str):
+        return [value.upper(), f"  {value.replace(' → ', '->')} "]
+    if isinstance(value, tuple):
+        return [list(value), tuple(_written_differently(v)[0] for v in value)]
+    if isinstance(value, dict):
+        return [{k.upper(): v for k, v in value.items()}, {k: _written_differently(v)[0] for k, v in value.items()}]
+    return [value]
+
+
+@pytest.mark.parametrize("exercise", IDS)
+def test_right_answers_written_differently_are_right(exercise):
+    for variant in _written_differently(_get(exercise).expected()):
+        assert jk.check(exercise, variant), f"{exercise}: {variant!r} is the right answer, written differently"
+
+
+@pytest.mark.parametrize("exercise, wrong, mistake", [
+    ("3.3", 1e-6, "Not quite"),                   # another tiny p-value is not this one
+    ("3.3", 0.049, "Not quite"),
+    ("4.1", "unweighted", "plain mean of the cohorts' rates"),
+    ("4.1", "visits only", "counted only visits"),
+])
+def test_checks_judge_the_number_not_its_rough_size(exercise, wrong, mistake):
+    from journeykit.exercises import _week_one
+
+    value = {"unweighted": lambda: _week_one(weighted=False),
+             "visits only": lambda: _week_one(return_event="visit")}.get(wrong, lambda: wrong)()
+    feedback = jk.check(exercise, value)
+    assert not feedback and mistake in feedback.message
+
+
 def test_numbers_accept_rounding_but_not_a_different_value():
     expected = _get("0.1").expected()
     assert jk.check("0.1", round(expected, 2))

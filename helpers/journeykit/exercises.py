@@ -74,6 +74,7 @@ class _Exercise:
     mistakes: list[tuple[Callable[[], object], str]] = field(default_factory=list)
     tolerance: float = 0.005  # absolute, for numbers
     explain: Callable[[object], str] | None = None
+    relative: float = 1e-3  # relative, for numbers; the looser of the two decides
 
 
 @functools.lru_cache(maxsize=None)
@@ -94,11 +95,21 @@ def _same(answer: object, expected: object, tolerance: float, relative: float = 
         return isinstance(answer, (tuple, list)) and len(answer) == len(expected) and all(
             _same(a, e, tolerance, relative) for a, e in zip(answer, expected))
     if isinstance(expected, dict):
-        return isinstance(answer, dict) and set(answer) == set(expected) and all(
-            _same(answer[k], v, tolerance, relative) for k, v in expected.items())
+        if not isinstance(answer, dict):
+            return False
+        keys = {_text(k): v for k, v in answer.items()}
+        return len(keys) == len(answer) and set(keys) == {_text(k) for k in expected} and all(
+            _same(keys[_text(k)], v, tolerance, relative) for k, v in expected.items())
     if isinstance(expected, str):
-        return isinstance(answer, str) and answer.strip().lower() == expected.lower()
+        return isinstance(answer, str) and _text(answer) == _text(expected)
     return answer == expected
+
+
+def _text(value: object) -> object:
+    """Text compared as a reader would: case, spacing and ASCII arrows (``->``) do not matter."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(value.replace("->", "→").replace("→", " → ").lower().split())
 
 
 # ---------------------------------------------------------------------------
@@ -203,10 +214,13 @@ def _referral_vs_search(field_name: str = "p_value") -> float:
     return float(compare_funnel_segments(result, "referral", "search")[field_name])
 
 
-def _week_one(unbounded: bool = False) -> float:
+def _week_one(unbounded: bool = False, return_event: str | None = None, weighted: bool = True) -> float:
     from journeykit.retention import cohort_retention, retention_curve
 
-    curve = retention_curve(cohort_retention(_data("shop_events"), period="W", unbounded=unbounded))
+    table = cohort_retention(_data("shop_events"), period="W", unbounded=unbounded, return_event=return_event)
+    if not weighted:  # the mistake: every cohort counts the same, whatever its size
+        return float(table.loc[table["complete"] & (table["period"] == 1), "retention"].mean())
+    curve = retention_curve(table)
     return float(curve.loc[curve["period"] == 1, "retention"].iloc[0])
 
 
@@ -384,13 +398,18 @@ _EXERCISES = [
                                          "conversion",
               _referral_vs_search, "jk.compare_funnel_segments(by_channel, 'referral', 'search')['p_value'].",
               [(lambda: _referral_vs_search("difference"), "That is the difference in conversion; the question "
-                                                           "asks for the p-value.")], tolerance=1e-4),
+                                                           "asks for the p-value.")], tolerance=0.0, relative=0.02),
     _Exercise("4.1", "04_retention_and_value.ipynb", "share of visitors who come back in the week after their first "
-                                                     "visit",
+                                                     "visit, any event counting as coming back",
               _week_one, "jk.retention_curve(jk.cohort_retention(events, period='W')), row period == 1.",
               [(lambda: _week_one(unbounded=True), "Close: that is 'on or after' retention (in week 1 or later); "
                                                    "the question asks about week 1 itself."),
-               (lambda: 100 * _week_one(), _PERCENT)]),
+               (lambda: _week_one(weighted=False), "Close: that is the plain mean of the cohorts' rates, where a "
+                                                   "cohort of 20 people counts as much as one of 2,000. Weight by "
+                                                   "cohort size: jk.retention_curve does."),
+               (lambda: _week_one(return_event="visit"), "Close: you counted only visits as coming back; this "
+                                                         "question counts any event (a delivery, an e-mail opened)."),
+               (lambda: 100 * _week_one(), _PERCENT)], tolerance=0.0005),
     _Exercise("4.2", "04_retention_and_value.ipynb", "delivery CSAT of ads and referral customers, as "
                                                      "{'ads': ..., 'referral': ...} in %",
               _delivery_csat, "Filter the surveys to the delivery touchpoint, add acquisition_channel from "
@@ -485,7 +504,7 @@ def check(exercise: str, answer: object) -> Feedback:
         return Feedback(False, f"Exercise {ex.id}: not answered yet. Replace ... with your answer "
                                f"({ex.question}).", answered=False)
     expected = ex.expected()
-    if _same(answer, expected, ex.tolerance):
+    if _same(answer, expected, ex.tolerance, ex.relative):
         return Feedback(True, f"Correct! Exercise {ex.id}: {_show(expected)}.")
     for wrong, message in ex.mistakes:
         if not message:
