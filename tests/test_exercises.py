@@ -40,7 +40,7 @@ def test_unanswered_and_unrelated_answers(exercise):
 
 @pytest.mark.parametrize("exercise", IDS)
 def test_hint_and_solution_come_from_one_source(exercise):
-    assert jk.hint(exercise).startswith(f"Hint for exercise {exercise}:")
+    assert jk.hint(exercise).startswith(f"Hint ") and f"for exercise {exercise}:" in jk.hint(exercise)
     solution = jk.solution(exercise)
     assert f'jk.check("{exercise}", answer)' in solution
     notebook = json.loads((NOTEBOOKS / _get(exercise).notebook).read_text())
@@ -107,7 +107,7 @@ def test_unknown_exercise():
 def test_per_exercise_aliases():
     expected = _get("3.1").expected()
     assert jk.check_exercise_3_1(expected).message == jk.check("3.1", expected).message
-    assert jk.hint_exercise_0_2() == jk.hint("0.2")
+    assert jk.hint_exercise_0_2(step=2) == jk.hint("0.2", step=2)
     assert "jk.check(\"7.6\", answer)" in jk.solution_exercise_7_6()
     with pytest.raises(AttributeError, match="has no attribute 'check_exercise_9_9'"):
         jk.check_exercise_9_9
@@ -132,12 +132,20 @@ def test_no_answer_is_visible_in_a_committed_lesson(lesson):
 
 
 @pytest.mark.parametrize("exercise", IDS)
-def test_a_hint_never_gives_the_solution_away(exercise):
-    hint = jk.hint(exercise).removeprefix(f"Hint for exercise {exercise}: ")
+def test_hints_come_in_three_steps_and_never_give_the_solution_away(exercise, monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("journeykit.exercises"), "_HINTS_GIVEN", {})
+    hints = [jk.hint(exercise) for _ in range(4)]
+    assert [h.split(" for exercise")[0] for h in hints] == ["Hint 1 of 3", "Hint 2 of 3", "Hint 3 of 3", "Hint 3 of 3"]
+    assert len({h.split(": ", 1)[1] for h in hints[:3]}) == 3, "each call says something new"
+    assert "jk.solution" in hints[3], "after the last hint, the way to the solution"
     code = jk.solution(exercise).split("\n\n", 1)[1]
-    assert hint.strip() not in code and code.strip() not in hint
-    answer_lines = [line for line in code.splitlines() if line.startswith("answer =")]
-    assert all(line.removeprefix("answer =").strip() not in hint for line in answer_lines)
+    for text in (h.split(": ", 1)[1] for h in hints[:3]):
+        assert text.strip() not in code and code.strip() not in text
+        for line in code.splitlines():
+            if line.startswith("answer ="):
+                assert line.removeprefix("answer =").strip() not in text, "a hint must not hold the answer line"
 
 
 @pytest.mark.parametrize("lesson", [p for p in LESSONS if (NOTEBOOKS / "solutions" / f"{p.stem}.md").exists()],

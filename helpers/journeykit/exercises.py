@@ -70,7 +70,6 @@ class _Exercise:
     notebook: str
     question: str
     expected: Callable[[], object]
-    hint: str
     mistakes: list[tuple[Callable[[], object], str]] = field(default_factory=list)
     tolerance: float = 0.005  # absolute, for numbers
     explain: Callable[[object], str] | None = None
@@ -334,7 +333,7 @@ _PERCENT = "Looks like a percentage; give a share between 0 and 1 (e.g. 0.25, no
 
 _EXERCISES = [
     _Exercise("0.1", "00_start_here.ipynb", "share of shop users who placed at least one order",
-              _buyer_share, "Count distinct user_id values in the orders table, then divide by the number of users.",
+              _buyer_share,
               [(lambda: 100 * _buyer_share(), _PERCENT),
                (lambda: float(_data("shop_orders")["user_id"].nunique()),
                 "That is the number of buyers; divide it by the number of users to get a share."),
@@ -342,66 +341,59 @@ _EXERCISES = [
                 "Close: you divided orders by users, but some customers ordered several times. Count distinct "
                 "customers (nunique).")]),
     _Exercise("0.2", "00_start_here.ipynb", "acquisition channel with most new people in December 2025",
-              _december, "New people are in the users table: filter first_seen to December 2025, then count "
-                         "acquisition_channel.",
+              _december,
               [(lambda: _december(by_visits=True), "That channel brought the most *visits* in December; the "
                                                    "question is about new people (the users table).")]),
     _Exercise("0.3", "00_start_here.ipynb", "hour of the day (UTC) at which most visits start",
-              _busiest_hour, "Filter events to event == 'visit', then value_counts() of timestamp.dt.hour.",
+              _busiest_hour,
               [(lambda: _busiest_hour(count=True), "That is the number of visits in the busiest hour; answer with "
                                                    "the hour itself (0 to 23).")]),
     _Exercise("1.1", "01_defining_stages.ipynb", "share of Intent users who reach Purchase (5-stage-intent)",
-              _intent_to_purchase, "In jk.stage_summary(events, '5-stage-intent'), the Purchase row's "
-                                   "share_of_previous is the share of the previous stage (Intent).",
+              _intent_to_purchase,
               [(lambda: _intent_to_purchase("users"), "That is the share of *all* users who purchase; divide by "
                                                       "the users who reached Intent (share_of_previous)."),
                (lambda: 100 * _intent_to_purchase(), _PERCENT)]),
     _Exercise("1.2", "01_defining_stages.ipynb", "second most common backtrack of the 4-stage model, as a tuple "
                                                  "(from_stage, to_stage)",
-              lambda: _backtrack(1), "jk.backtracks(events, '4-stage') is sorted by moves; take the second row "
-                                     "(.iloc[1]).",
+              lambda: _backtrack(1),
               [(lambda: _backtrack(0), "That is the most common backtrack; the question asks for the second."),
                (lambda: tuple(reversed(_backtrack(1))), "Close: the order is (from_stage, to_stage).")]),
     _Exercise("1.3", "01_defining_stages.ipynb", "number of events in the After stage of your three-stage model",
-              _three_stage_after, "Map each stage of the six-stage model onto Before, Buy or After, keep the "
-                                  "rule that sends second purchases to After, then count the After events of "
-                                  "jk.assign_stages.",
+              _three_stage_after,
               [(lambda: _three_stage_after(with_rule=False), "Close: without the rule, second purchases stay in "
                                                              "Buy. Add ('event == \"purchase\" and occurrence > 1', "
                                                              "'After') to the rules.")]),
     _Exercise("2.1", "02_journey_map.ipynb", "stage holding the largest drop-off in the 4-stage map",
-              lambda: _map_pain_stage("4-stage"), "Build jk.journey_map(..., '4-stage', ...) and look for the "
-                                                  "pain point that starts with 'Largest drop-off'.",
+              lambda: _map_pain_stage("4-stage"),
               [(lambda: _map_pain_stage("6-stage"), "That is the answer for the six-stage map; in four stages, "
                                                     "cart and checkout belong to another stage.")]),
     _Exercise("2.2", "02_journey_map.ipynb", "device with the highest bounce rate",
-              _bounce_device, "jk.web_analytics(events, by='device'), sorted by bounce_rate.",
+              _bounce_device,
               [(lambda: _bounce_device(rate=True), "That is the highest bounce rate; answer with the name of the "
                                                    "device that has it.")]),
     _Exercise("2.3", "02_journey_map.ipynb", "mean emotion of the Purchase stage for mobile users",
-              lambda: _purchase_emotion("mobile"), "Filter the surveys to mobile users (from the users table), "
-                                                   "then jk.emotion_scores and the mean for Purchase.",
+              lambda: _purchase_emotion("mobile"),
               [(lambda: _purchase_emotion(None), "That is the emotion of everyone; keep mobile users only.")],
               tolerance=0.05),
-    _Exercise("3.1", "03_funnels.ipynb", "channel with the highest view → cart → purchase conversion (1-day window)",
-              _best_channel, "jk.funnel(..., by='channel'); on the purchase rows, sort by conversion_from_start.",
+    _Exercise("3.1", "03_funnels.ipynb",
+              "channel with the highest view → cart → purchase conversion (1-day window)",
+              _best_channel,
               [(lambda: _best_channel("users"), "That channel has the most buyers, not the highest conversion: "
                                                 "compare conversion_from_start, not users.")]),
     _Exercise("3.2", "03_funnels.ipynb", "share of the users who began a checkout but did not pay within a day "
                                          "who were on mobile",
-              _mobile_dropped, "In `dropped` (jk.dropped_users), compare the device column with 'mobile' and take "
-                               "the mean.",
+              _mobile_dropped,
               [(lambda: _mobile_dropped(count=True), "That is the number of mobile users who dropped; divide by all "
                                                      "users who dropped to get a share."),
                (lambda: 100 * _mobile_dropped(), _PERCENT)]),
     _Exercise("3.3", "03_funnels.ipynb", "p-value of the referral vs search difference in visit-to-purchase "
                                          "conversion",
-              _referral_vs_search, "jk.compare_funnel_segments(by_channel, 'referral', 'search')['p_value'].",
+              _referral_vs_search,
               [(lambda: _referral_vs_search("difference"), "That is the difference in conversion; the question "
                                                            "asks for the p-value.")], tolerance=0.0, relative=0.02),
     _Exercise("4.1", "04_retention_and_value.ipynb", "share of visitors who come back in the week after their first "
                                                      "visit, any event counting as coming back",
-              _week_one, "jk.retention_curve(jk.cohort_retention(events, period='W')), row period == 1.",
+              _week_one,
               [(lambda: _week_one(unbounded=True), "Close: that is 'on or after' retention (in week 1 or later); "
                                                    "the question asks about week 1 itself."),
                (lambda: _week_one(weighted=False), "Close: that is the plain mean of the cohorts' rates, where a "
@@ -412,62 +404,139 @@ _EXERCISES = [
                (lambda: 100 * _week_one(), _PERCENT)], tolerance=0.0005),
     _Exercise("4.2", "04_retention_and_value.ipynb", "delivery CSAT of ads and referral customers, as "
                                                      "{'ads': ..., 'referral': ...} in %",
-              _delivery_csat, "Filter the surveys to the delivery touchpoint, add acquisition_channel from "
-                              "users, then jk.csat(..., by='acquisition_channel').",
+              _delivery_csat,
               [(lambda: _delivery_csat(None), "Close: those are CSATs over every touchpoint; keep delivery "
                                               "answers only.")], tolerance=0.1),
     _Exercise("4.3", "04_retention_and_value.ipynb", "(number of At risk customers, their share of all revenue)",
-              _at_risk, "segments[segments['segment'] == 'At risk']: count the rows, and divide their revenue by "
-                        "the total revenue.",
+              _at_risk,
               [(lambda: _at_risk(as_percent=True), "Close: give the revenue share between 0 and 1, not in %.")]),
     _Exercise("5.1", "05_buyer_vs_customer_journey.ipynb", "most common stage path after the first purchase, "
                                                            "loops collapsed",
-              _after_path, "jk.top_paths(events, part='after', level='stage', collapse='loops').",
+              _after_path,
               [(lambda: _after_path("repeats"), "That path has only repeats collapsed; use collapse='loops'.")]),
     _Exercise("5.2", "05_buyer_vs_customer_journey.ipynb", "first-touch share of content with a 7-day lookback",
-              _content_share, "jk.attribute(events, model='first_touch', touch_events=['visit'], lookback='7D').",
+              _content_share,
               [(lambda: _content_share(None), "That is the share without a lookback; pass lookback='7D'.")]),
     _Exercise("5.3", "05_buyer_vs_customer_journey.ipynb", "how much more a desktop customer is worth than a "
                                                            "mobile one: CLV difference in EUR",
-              _clv_gap, "jk.journey_comparison(..., by='device'), then the clv of desktop minus the clv of mobile.",
+              _clv_gap,
               [(lambda: _clv_gap(-1), "Close: that is mobile minus desktop; the question asks desktop minus "
                                       "mobile.")], tolerance=0.01),
     _Exercise("6.1", "06_your_own_data.ipynb", "share of buyers still buying one week after their first purchase "
                                                "(weekly, on or after)",
-              _weekly_buyers, "jk.cohort_retention(events, period='W', cohort_event='purchase', "
-                              "return_event='purchase', unbounded=True), then jk.retention_curve.",
+              _weekly_buyers,
               [(lambda: _weekly_buyers(unbounded=False), "Close: that is retention *in* week 1; the question asks "
                                                          "for 'on or after' (unbounded=True).")]),
     _Exercise("6.2", "06_your_own_data.ipynb", "subscription app: share of trialists who subscribe within 30 days",
-              _trial_conversion, "jk.funnel(app_events, ['start_trial', 'subscribe'], window='30D'): the last "
-                                 "conversion_from_start.",
+              _trial_conversion,
               [(lambda: _trial_conversion("visit"), "Close: that is the share of *visitors* who subscribe; start "
                                                     "the funnel at start_trial.")]),
     _Exercise("7.1", "07_capstone.ipynb", "share of activated users who go on to subscribe (subscription preset)",
-              _cap_stage_share, "jk.stage_summary(app_events, 'subscription'): share_of_previous of Subscription.",
+              _cap_stage_share,
               [(lambda: 100 * _cap_stage_share(), _PERCENT)]),
     _Exercise("7.2", "07_capstone.ipynb", "share of trialists who complete setup within 3 days",
-              _cap_setup, "jk.funnel(app_events, ['start_trial', 'complete_setup'], window='3D').",
+              _cap_setup,
               [(lambda: _cap_setup(None), "Close: that is setup at any time; count setups within 3 days of the "
                                           "trial start (window='3D').")]),
     _Exercise("7.3", "07_capstone.ipynb", "share of subscribers who renew in the month after subscribing or later",
-              _cap_month_one, "jk.cohort_retention(app_events, cohort_event='subscribe', return_event='renew', "
-                              "unbounded=True), then jk.retention_curve, period 1.",
+              _cap_month_one,
               [(lambda: _cap_month_one(renewals_only=False), "Close: with return_event=None any event counts, "
                                                          "including app use; count renewals only.")]),
     _Exercise("7.4", "07_capstone.ipynb", "revenue per subscriber over 180 days (historical CLV, EUR)",
-              _cap_clv, "jk.historical_clv(invoices, horizon='180D').",
+              _cap_clv,
               [(lambda: _cap_clv("365D"), "Close: that is the 365-day CLV; use horizon='180D'.")], tolerance=0.01),
     _Exercise("7.5", "07_capstone.ipynb", "NPS of the in-app survey",
-              _cap_nps, "jk.nps(surveys['nps']): only the in-app survey asks the NPS question.",
+              _cap_nps,
               [(lambda: 100 + _cap_nps(), "NPS is % promoters minus % detractors, between -100 and 100; did you "
                                           "add instead of subtract?")], tolerance=0.01),
     _Exercise("7.6", "07_capstone.ipynb", "acquisition channel ranked last in the customer journey",
-              _cap_worst_channel, "jk.journey_comparison(events, invoices, surveys, purchase_event='subscribe', "
-                                  "referral_event=None): the channel with the largest rank_customer_journey.",
+              _cap_worst_channel,
               [(lambda: _cap_worst_channel("buyer"), "That channel is last in the *buyer* journey (conversion); "
                                                      "the question asks about the customer journey (CLV).")]),
 ]
+# Three hints per exercise, given one per call of jk.hint: the idea, a concrete pointer, then the function to use.
+_HINTS: dict[str, tuple[str, str, str]] = {
+    "0.1": ("A share is a part divided by a whole: here, buyers divided by everyone.",
+            "Buyers are the distinct customers in the orders table; everyone is a row of the users table.",
+            "Count distinct user_id values in the orders table (nunique), then divide by the number of users."),
+    "0.2": ("'New people' means when someone was first seen, not when they visited.",
+            "The users table has one row per person with first_seen and acquisition_channel.",
+            "Filter users to first_seen in December 2025, then value_counts() of acquisition_channel."),
+    "0.3": ("A visit starts a session; other events happen during it.",
+            "Keep the visit events, then look at the hour of their timestamps.",
+            "Filter events to event == 'visit', then value_counts() of timestamp.dt.hour."),
+    "1.1": ("'Of the Intent users' means the denominator is the people who reached Intent, not everyone.",
+            "A stage summary lists, per stage, how many users reached it and their share of the previous stage.",
+            "jk.stage_summary with the '5-stage-intent' preset: the Purchase row's share_of_previous."),
+    "1.2": ("A backtrack is a move from a stage to an earlier one; some moves are more common than others.",
+            "The kit lists backtracks with their number of moves, most common first.",
+            "jk.backtracks with the '4-stage' model; the second row, as (from_stage, to_stage)."),
+    "1.3": ("Your three stages are a coarser cut of the six: decide where each of the six goes.",
+            "Keep the preset's rule that sends second purchases to the stage after buying.",
+            "Build a jk.StageModel with your mapping and rule, then count the After events of jk.assign_stages."),
+    "2.1": ("The map marks pain points; one kind is where the most people are lost.",
+            "Build the 4-stage map and read its pain-point lane.",
+            "jk.journey_map with the '4-stage' model: the pain point that starts with 'Largest drop-off'."),
+    "2.2": ("Bounce rate is the share of sessions with a single interaction; compare it across devices.",
+            "Sessions belong to the device of their first event.",
+            "jk.web_analytics split by device, then sort by bounce_rate."),
+    "2.3": ("Emotion comes from survey answers, placed in stages; keep only the people the question is about.",
+            "Which users are on mobile is in the users table; join it to the surveys first.",
+            "Filter the surveys to mobile users, then jk.emotion_scores and the mean emotion of Purchase."),
+    "3.1": ("Compare channels by their conversion, not by how many buyers they bring.",
+            "Segment the funnel by channel and look at the last step's conversion from the start.",
+            "jk.funnel with by='channel'; on the purchase rows, sort by conversion_from_start."),
+    "3.2": ("A share of the dropped users: the denominator is everyone in `dropped`.",
+            "Each dropped user has a device; count the mobile ones relative to all of them.",
+            "In `dropped`, compare the device column with 'mobile' and take the mean."),
+    "3.3": ("A difference between two rates can be noise; a test says how surprising it would be if there were none.",
+            "The kit compares two segments of a funnel result and returns a verdict with a p-value.",
+            "jk.compare_funnel_segments on by_channel, for 'referral' and 'search'; read its p_value."),
+    "4.1": ("Retention at week 1 averages the cohorts, and big cohorts should count more than small ones.",
+            "Build weekly cohorts, then average them into one curve over complete weeks only.",
+            "jk.cohort_retention with period='W', then jk.retention_curve; the row with period 1."),
+    "4.2": ("CSAT of one touchpoint for two groups: filter to the touchpoint, then split by group.",
+            "The acquisition channel is in the users table; join it to the surveys.",
+            "Filter to the delivery touchpoint, add acquisition_channel, then jk.csat with by='acquisition_channel'."),
+    "4.3": ("A segment's weight is both how many customers it has and how much they spend.",
+            "The RFM table has one row per customer with a segment and their revenue.",
+            "Count the rows whose segment is 'At risk', and divide their revenue by the total revenue."),
+    "5.1": ("After the first purchase, people loop between stages; collapsing loops keeps the first visit of each.",
+            "Paths can be counted per part of the journey, at event or stage level.",
+            "jk.top_paths for the part after the first purchase, at stage level, with loops collapsed."),
+    "5.2": ("First touch credits the channel of the first visit, but only visits close enough to the purchase count.",
+            "A lookback limits how far before the purchase a touch may be.",
+            "jk.attribute with the first-touch model, visits as touches and a 7-day lookback; content's share."),
+    "5.3": ("Worth is lifetime value, and the question compares two devices.",
+            "The journey comparison table has one row per segment with its CLV.",
+            "jk.journey_comparison split by device; desktop's clv minus mobile's."),
+    "6.1": ("'Still buying one week after' includes anyone who buys in week 1 or later: on-or-after retention.",
+            "Cohorts start at the first purchase and only purchases count as coming back.",
+            "jk.cohort_retention weekly, purchase as cohort and return event, unbounded; then jk.retention_curve."),
+    "6.2": ("Trialists are the people who start a trial; the question gives them 30 days to subscribe.",
+            "A two-step funnel with a window answers 'within N days'.",
+            "jk.funnel on the app's events from start_trial to subscribe, with a 30-day window."),
+    "7.1": ("'Of the activated users' sets the denominator: people who reached Activation.",
+            "The subscription preset maps the app's events onto stages; a stage summary gives shares.",
+            "jk.stage_summary with the 'subscription' preset: share_of_previous of Subscription."),
+    "7.2": ("'Within 3 days' is a window measured from the first step.",
+            "A two-step funnel from the trial start to the setup answers it.",
+            "jk.funnel from start_trial to complete_setup with a 3-day window."),
+    "7.3": ("Renewing in the month after or later is on-or-after retention of subscribers.",
+            "Cohorts start at subscribe; only renewals count as coming back.",
+            "jk.cohort_retention with subscribe and renew, unbounded; jk.retention_curve, period 1."),
+    "7.4": ("Historical CLV is revenue per customer over a fixed horizon after their first payment.",
+            "Only customers observed for the whole horizon can be counted fairly.",
+            "jk.historical_clv on the invoices with a 180-day horizon."),
+    "7.5": ("NPS is promoters minus detractors, in points.",
+            "Only one survey in the app asks the recommend question.",
+            "jk.nps on the surveys' nps column."),
+    "7.6": ("Judge channels by what their customers are worth after buying, not by how many buy.",
+            "The journey comparison ranks segments both ways; subscriptions are the purchase here.",
+            "jk.journey_comparison with purchase_event='subscribe': the largest rank_customer_journey."),
+}
+
+
 _BY_ID = {e.id: e for e in _EXERCISES}
 
 
@@ -529,10 +598,45 @@ def _show(value: object) -> str:
     return repr(value)
 
 
-def hint(exercise: str) -> str:
-    """A nudge towards the answer of an exercise, without giving it away."""
+_HINTS_GIVEN: dict[str, int] = {}
+
+
+def hint(exercise: str, step: int | None = None) -> str:
+    """A nudge towards the answer, one step more concrete at each call, never the solution.
+
+    The first call gives the idea behind the exercise, the second a concrete
+    pointer, the third the function to use; later calls repeat the third and
+    point to :func:`solution`.
+
+    Parameters
+    ----------
+    exercise : str
+        The exercise number, e.g. ``"3.1"``.
+    step : {1, 2, 3}, optional
+        Ask for one step directly instead of the next one.
+
+    Examples
+    --------
+    >>> hint("0.1", step=1)
+    Hint 1 of 3 for exercise 0.1: A share is a part divided by a whole: here, buyers divided by everyone.
+    >>> hint("0.1", step=3)  # doctest: +ELLIPSIS
+    Hint 3 of 3 for exercise 0.1: Count distinct user_id values in the orders table (nunique), ...
+    """
+    from journeykit import params
+
     ex = _get(exercise)
-    return _Text(f"Hint for exercise {ex.id}: {ex.hint}")
+    steps = _HINTS[ex.id]
+    if step is not None:
+        given = params.integer(step, "step", minimum=1) - 1
+        if given >= len(steps):
+            raise ParameterError(f"step must be between 1 and {len(steps)}, got {step}.", "step")
+    else:
+        given = _HINTS_GIVEN.get(ex.id, 0)
+        _HINTS_GIVEN[ex.id] = given + 1
+    if given >= len(steps):
+        return _Text(f"Hint {len(steps)} of {len(steps)} for exercise {ex.id}: {steps[-1]} Still stuck? "
+                     f"jk.solution({ex.id!r}) shows a worked solution.")
+    return _Text(f"Hint {given + 1} of {len(steps)} for exercise {ex.id}: {steps[given]}")
 
 
 def solution(exercise: str) -> str:
@@ -557,8 +661,8 @@ def named(name: str):
 
     Examples
     --------
-    >>> named("hint_exercise_3_1")()
-    Hint for exercise 3.1: jk.funnel(..., by='channel'); on the purchase rows, sort by conversion_from_start.
+    >>> named("hint_exercise_3_1")(step=1)
+    Hint 1 of 3 for exercise 3.1: Compare channels by their conversion, not by how many buyers they bring.
     """
     match = re.fullmatch(r"(check|hint|solution)_exercise_(\d+)_(\d+)", name)
     if not match or f"{match.group(2)}.{match.group(3)}" not in _BY_ID:
