@@ -1,6 +1,7 @@
 """Learner copies, slides and README images build from the current notebooks."""
 
 import json
+import re
 
 import nbformat
 
@@ -22,6 +23,8 @@ def test_learner_copies_and_slides_build(tmp_path):
         headings = sum(1 for c in full.cells if c.cell_type == "markdown"
                        and "".join(c.source).lstrip().startswith(("# ", "## ")))
         assert deck.count("<section") >= headings
+        assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", deck), "a deck loads nothing from the network"
+        assert "data:image/png;base64" in deck or "<img" not in deck, "figures are embedded"
         marked = slides_notebook(full)
         assert marked.cells[0].metadata["slideshow"]["slide_type"] == "slide"
 

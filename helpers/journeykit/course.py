@@ -3,8 +3,9 @@
 - **Learner copies**: each lesson with a note on how exercises work. Lessons hold
   no solutions (they are in ``notebooks/solutions/``, shown by
   ``jk.solution("3.1")`` when a learner asks), and exercise cells show no output.
-- **Slides**: one reveal.js deck per lesson, built with nbconvert from the same
-  notebook: every ``#`` or ``##`` heading starts a slide, ``###`` a sub-slide.
+- **Slides**: one self-contained HTML deck per lesson, built from the same
+  notebook: every ``#``, ``##`` or ``###`` heading starts a slide; arrow keys
+  move; nothing is loaded from the network, so decks work offline.
 - **Images** for the README: the journey map and the funnel chart, drawn by the kit.
 
 Run ``python -m journeykit build --out build`` (and ``python -m journeykit images``).
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["lesson_notebooks", "learner_copy", "slides_notebook", "build", "draw_readme_images"]
+__all__ = ["lesson_notebooks", "learner_copy", "slides_notebook", "slides_html", "build", "draw_readme_images"]
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -53,30 +54,92 @@ def slides_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return out
 
 
+_DECK_STYLE = """
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; background: #fff; }
+section { box-sizing: border-box; height: 100vh; overflow-y: auto; padding: 3vh 6vw; font-size: 1.35rem; }
+section[hidden] { display: none; }
+h1 { font-size: 2.2em; } h2 { font-size: 1.7em; } h3 { font-size: 1.3em; }
+pre { background: #f6f8fa; padding: .6em .8em; border-radius: 4px; overflow-x: auto; font-size: .8em; }
+img { max-width: 100%; height: auto; }
+table { border-collapse: collapse; font-size: .75em; } td, th { padding: .2em .6em; border-bottom: 1px solid #ddd; }
+.jp-OutputArea-output pre { background: none; padding: 0; }
+.deck-nav { position: fixed; right: 1.5vw; bottom: 1vh; font-size: .9rem; color: #777; }
+@media print { section, section[hidden] { display: block; height: auto; page-break-after: always; }
+               .deck-nav { display: none; } }
+"""
+
+_DECK_SCRIPT = """
+const slides = Array.from(document.querySelectorAll("section"));
+const nav = document.querySelector(".deck-nav");
+let current = 0;
+function show(k) {
+  current = Math.max(0, Math.min(slides.length - 1, k));
+  slides.forEach((s, j) => { s.hidden = j !== current; });
+  nav.textContent = (current + 1) + " / " + slides.length + "  (arrow keys)";
+  history.replaceState(null, "", "#" + (current + 1));
+}
+document.addEventListener("keydown", (e) => {
+  if (["ArrowRight", "ArrowDown", "PageDown", " "].includes(e.key)) { show(current + 1); e.preventDefault(); }
+  if (["ArrowLeft", "ArrowUp", "PageUp"].includes(e.key)) { show(current - 1); e.preventDefault(); }
+  if (e.key === "Home") show(0);
+  if (e.key === "End") show(slides.length - 1);
+});
+show((parseInt(location.hash.slice(1), 10) || 1) - 1);
+"""
+
+
+_SLIDE_BREAK = "journeykit-slide-break"
+
+
+def slides_html(notebook: nbformat.NotebookNode, title: str) -> str:
+    """One lesson as a self-contained slide deck: one HTML file, no script, style or font from the network.
+
+    Slides start at ``#`` and ``##`` headings (and ``###`` ones), as marked by
+    :func:`slides_notebook`; figures are embedded. Arrow keys move between
+    slides, and printing gives one slide per page, so the deck works in a room
+    without internet.
+    """
+    import html
+
+    from nbconvert import HTMLExporter
+    from pygments.formatters import HtmlFormatter
+
+    marked = slides_notebook(notebook)
+    cells = []
+    for i, cell in enumerate(marked.cells):
+        if i > 0 and cell.metadata["slideshow"]["slide_type"] in ("slide", "subslide"):
+            cells.append(nbformat.v4.new_raw_cell(_SLIDE_BREAK, metadata={"raw_mimetype": "text/html"}))
+        cells.append(cell)
+    marked.cells = cells
+    exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(marked)
+    body = body.replace(_SLIDE_BREAK, "</section>\n<section>")  # raw cells come out escaped; swap the marker
+    style = _DECK_STYLE + HtmlFormatter().get_style_defs(".highlight")
+    return (f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{html.escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
+            f"<section>\n{body}\n</section>\n<div class=\"deck-nav\"></div>\n<script>{_DECK_SCRIPT}</script>\n"
+            "</body>\n</html>\n")
+
+
 def build(out: str | Path, notebooks: list[Path] | None = None) -> dict[str, list[Path]]:
-    """Write learner copies to ``out/learner`` and slide decks to ``out/slides``.
+    """Write learner copies to ``out/learner`` and self-contained slide decks to ``out/slides``.
 
     Returns
     -------
     dict
         ``{"learner": [...], "slides": [...]}``, the files written.
     """
-    from nbconvert import SlidesExporter
-
     out = Path(out)
     (out / "learner").mkdir(parents=True, exist_ok=True)
     (out / "slides").mkdir(parents=True, exist_ok=True)
-    exporter = SlidesExporter()
-    exporter.reveal_scroll = True  # long slides scroll instead of overflowing
     written: dict[str, list[Path]] = {"learner": [], "slides": []}
     for path in notebooks or lesson_notebooks():
         notebook = nbformat.read(path, as_version=4)
         learner = out / "learner" / path.name
         nbformat.write(learner_copy(notebook), learner)
         written["learner"].append(learner)
-        html, _ = exporter.from_notebook_node(slides_notebook(notebook))
         deck = out / "slides" / f"{path.stem}.slides.html"
-        deck.write_text(html, encoding="utf-8")
+        deck.write_text(slides_html(notebook, path.stem.replace("_", " ")), encoding="utf-8")
         written["slides"].append(deck)
     return written
 
