@@ -63,6 +63,7 @@ pre { background: #f6f8fa; padding: .6em .8em; border-radius: 4px; overflow-x: a
 img { max-width: 100%; height: auto; }
 table { border-collapse: collapse; font-size: .75em; } td, th { padding: .2em .6em; border-bottom: 1px solid #ddd; }
 .jp-OutputArea-output pre { background: none; padding: 0; }
+a.anchor-link { display: none; }
 .deck-nav { position: fixed; right: 1.5vw; bottom: 1vh; font-size: .9rem; color: #777; }
 @media print { section, section[hidden] { display: block; height: auto; page-break-after: always; }
                .deck-nav { display: none; } }
