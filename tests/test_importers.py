@@ -160,9 +160,75 @@ def test_online_retail_builds_one_row_per_invoice_and_reports_drops(tmp_path):
     assert table.loc["536401", "timestamp"] == pd.Timestamp("2010-12-02 10:00")  # month first
     assert "Description" not in orders.columns
     report = jk.import_report(orders).set_index("reason")["rows"]
-    assert report["cancelled invoice lines (InvoiceNo starts with 'C')"] == 1
+    # the cancellation of customer 14527, who bought nothing in the file, has nothing to be netted against
+    assert report["cancellation lines of customers with no sale in the file (nothing to net them against)"] == 1
     assert report["lines without CustomerID"] == 1
-    assert report["invoices with a total of zero or less"] == 1
+    assert report["invoices with a net value of zero or less (free, or cancelled in full)"] == 1
+    assert orders.attrs["cancellations"] == {"lines": 1, "netted_lines": 0, "value": 27.5, "unnetted_lines": 1,
+                                             "unnetted_value": 27.5}
+
+
+# c1: two invoices; one lantern (A) cancelled from the later one, which it empties, the sign (B) from the first.
+# c2: a cancellation of an item not on any invoice is netted from the latest invoice before it, and what it
+#     takes beyond that invoice's value from c2's next invoice.
+# c3: a cancellation dated before c3's first sale is netted from that sale; a negative quantity on an invoice
+#     not numbered "C..." is a cancellation too.
+# 1006 names two customers.
+NETTING = """
+InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID
+1001,A,2,2011-01-03 10:00,10.00,c1
+1001,B,1,2011-01-03 10:00,5.00,c1
+1002,A,1,2011-01-10 10:00,10.00,c1
+C2001,A,-1,2011-01-12 10:00,10.00,c1
+C2002,B,-1,2011-01-12 11:00,5.00,c1
+1003,X,1,2011-01-20 10:00,4.00,c2
+C2003,Z,-3,2011-01-21 10:00,4.00,c2
+1004,X,5,2011-01-25 10:00,4.00,c2
+C2004,A,-2,2010-12-01 10:00,3.00,c3
+1005,Y,2,2011-02-01 10:00,5.00,c3
+1007,A,-1,2011-02-03 10:00,2.00,c3
+1006,Y,1,2011-02-02 10:00,5.00,c4
+1006,Z,1,2011-02-02 10:00,5.00,c5
+"""
+
+
+def test_online_retail_nets_cancellations_against_the_customers_revenue(tmp_path):
+    path = write(tmp_path, "netting.csv", NETTING)
+    with pytest.raises(jk.SchemaError, match=r"names more than one customer on 1 invoice: '1006' \('c4', 'c5'\)"
+                                             r".*drop_shared_invoices=True"):
+        jk.read_online_retail(path)
+    orders = jk.read_online_retail(path, drop_shared_invoices=True)
+    assert orders.set_index("order_id")["revenue"].to_dict() == {"1001": 20.0, "1004": 12.0, "1005": 2.0}
+    # sales 69 (without the shared invoice) minus cancellations 35
+    assert orders["revenue"].sum() == pytest.approx(34.0)
+    report = jk.import_report(orders).set_index("reason")["rows"].to_dict()
+    assert report == {"lines of invoices naming more than one customer": 2,
+                      "invoices with a net value of zero or less (free, or cancelled in full)": 2}
+    assert orders.attrs["cancellations"] == {"lines": 5, "netted_lines": 5, "value": 35.0, "unnetted_lines": 0,
+                                             "unnetted_value": 0.0}
+    # without StockCode, a cancellation is netted from the customer's latest invoice before it: both of c1's
+    # go to 1002, and the 5 they take beyond its value comes from 1001
+    plain = write(tmp_path, "plain.csv", "\n".join(",".join(line.split(",")[:1] + line.split(",")[2:])
+                                                   for line in NETTING.strip().splitlines()))
+    orders = jk.read_online_retail(plain, drop_shared_invoices=True)
+    assert orders.set_index("order_id")["revenue"].to_dict() == {"1001": 20.0, "1004": 12.0, "1005": 2.0}
+    with pytest.raises(jk.errors.ParameterError, match="drop_shared_invoices must be True or False"):
+        jk.read_online_retail(path, drop_shared_invoices="yes")
+
+
+def test_online_retail_takes_a_column_mapping(tmp_path):
+    path = write(tmp_path, "renamed.csv", NETTING.replace("CustomerID", "Customer").replace("UnitPrice", "Price")
+                 .replace("InvoiceNo", "Invoice"))
+    orders = jk.read_online_retail(path, columns={"Customer": "user_id", "Price": "UnitPrice", "Invoice": "order_id"},
+                                   drop_shared_invoices=True)
+    assert orders["revenue"].sum() == pytest.approx(34.0)
+    with pytest.raises(jk.SchemaError, match="column 'Price' has 1 values that are not numbers"):
+        jk.read_online_retail(write(tmp_path, "bad.csv", NETTING.replace("UnitPrice", "Price").replace("5.00,c4", "x,c4")),
+                              columns={"Price": "UnitPrice"})
+    with pytest.raises(jk.SchemaError, match=r"'Prise' is not in renamed.csv \(did you mean 'Price'\?\)"):
+        jk.read_online_retail(path, columns={"Prise": "UnitPrice"})
+    with pytest.raises(jk.SchemaError, match=r"'user' \(did you mean 'user_id'\?\), which is not a column"):
+        jk.read_online_retail(path, columns={"Customer": "user"})
 
 
 def test_online_retail_malformed(tmp_path):
