@@ -2,12 +2,15 @@
 
 ``python -m journeykit generate --out datasets``
     Regenerate every sample table from its seed, bit for bit.
-``python -m journeykit report --events FILE [--orders FILE] [--surveys FILE] --out FOLDER``
-    Run the lesson-06 template on your data and write ``report.ipynb`` and a
-    standalone ``report.html`` (figures embedded) into FOLDER. Every argument
-    and input file is checked before the analysis starts; the report is
-    written into a temporary folder next to FOLDER and moved into place only
-    when it is complete, so a failed run leaves FOLDER as it was.
+``python -m journeykit report [--events FILE] [--orders FILE] [--surveys FILE] --out FOLDER``
+    A report on your own data, from any of the three inputs (at least one):
+    ``report.html`` (one self-contained page, no code), ``report.ipynb``,
+    ``tables/`` (one CSV per table shown) and ``summary.json`` in FOLDER.
+    Every argument and input file is checked, and every file read once,
+    before the analysis starts; the validated tables are handed to the
+    report template (shipped in :mod:`journeykit.report`) in a temporary
+    folder next to FOLDER, where the report is written and from which it is
+    moved into place only when complete, so a failed run leaves FOLDER as it was.
 ``python -m journeykit build --out build``
     Learner copies (no solutions) and slide decks of every lesson.
 ``python -m journeykit images --out docs/images``
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import gc
 import json
 import os
 import shutil
@@ -33,18 +37,33 @@ from pathlib import Path
 import pandas as pd
 
 from journeykit.errors import JourneyKitError, ParameterError, SchemaError, did_you_mean
+from journeykit.report import template_path
 from journeykit.simulate import write_datasets
 
-_ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = _ROOT / "notebooks" / "06_your_own_data.ipynb"
+TEMPLATE = template_path()
+"""The report template: a notebook inside the installed package."""
 _EVENT_FORMATS = ("contract", "ga4", "product_analytics")
 _ORDER_FORMATS = ("contract", "online_retail", "shopify")
 _PERIODS = ("D", "W", "M")
-_REPORT_FILES = ("report.ipynb", "report.html")
+_REPORT_FILES = ("report.ipynb", "report.html", "summary.json")
+_REPORT_FOLDERS = ("tables",)
 _INPUTS = ("events", "orders", "surveys")
+_INTERNAL = ("data_dir", "out_dir")  # template parameters the command sets itself
 # formats whose files hold text timestamps, read with --time-format, --dayfirst and --input-tz
 _TIMED_FORMATS = {"events": {"contract"}, "orders": {"contract", "online_retail"}, "surveys": {"contract"}}
 _TIME_FLAGS = {"time_format": "--time-format", "dayfirst": "--dayfirst"}
+# the contract's columns, per input (what --columns may map onto)
+_CONTRACT = {"events": ("user_id", "timestamp", "event", "channel", "device", "session_id", "revenue"),
+             "orders": ("order_id", "user_id", "timestamp", "revenue", "items", "channel"),
+             "surveys": ("user_id", "timestamp", "touchpoint", "stage", "nps", "csat", "comment")}
+_COLUMN_KEYS = ("user_id", "timestamp", "event", "order_id", "revenue", "touchpoint", "stage", "nps", "csat",
+                "comment", "channel", "device", "session_id")
+# formats whose files take a column mapping, and the contract names each can take
+_MAPPABLE = {("events", "contract"): _CONTRACT["events"], ("orders", "contract"): _CONTRACT["orders"],
+             ("orders", "online_retail"): ("order_id", "user_id", "timestamp"),
+             ("surveys", "contract"): _CONTRACT["surveys"]}
+# options that act on the event log only: refused when no event log is given
+_EVENT_OPTIONS = ("funnel_steps", "segment", "purchase_event")
 
 
 class ReportError(Exception):
@@ -86,10 +105,9 @@ def _one_line(error: BaseException) -> str:
 def _template_parameters() -> set[str]:
     """Names assigned in the template's cell tagged ``parameters``."""
     try:
-        notebook = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+        notebook = json.loads(Path(TEMPLATE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ReportError(f"the report template {TEMPLATE} cannot be read ({error}); run the command from a "
-                          "complete copy of the course repository.") from None
+        raise ReportError(f"the report template {TEMPLATE} cannot be read ({error}); reinstall journeykit.") from None
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
             source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
@@ -124,6 +142,8 @@ def _parameters(args: argparse.Namespace, known: set[str]) -> tuple[dict, dict]:
         value = getattr(args, attr)
         if value is not None:
             params[key], origin[key] = value, flag
+    if args.drop_shared_invoices:
+        params["drop_shared_invoices"], origin["drop_shared_invoices"] = True, "--drop-shared-invoices"
     if args.funnel_steps is not None:
         steps = [step.strip() for step in args.funnel_steps.split(",")]
         empty = [i for i, step in enumerate(steps, start=1) if not step]
@@ -137,11 +157,14 @@ def _parameters(args: argparse.Namespace, known: set[str]) -> tuple[dict, dict]:
         if not sep or not key:
             raise ReportError(f"--param {item!r} should look like KEY=VALUE (VALUE as JSON, e.g. "
                               "'events_columns={\"customer\": \"user_id\"}').")
+        if key in _INTERNAL:
+            raise ReportError(f"--param {key}: the command sets {key} itself; leave it out.")
         if key not in known:
-            close = did_you_mean(key, sorted(known))
+            choices = sorted(known - set(_INTERNAL))
+            close = did_you_mean(key, choices)
             hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
             raise ReportError(f"--param {key}: the template has no parameter {key!r}{hint}; its parameters are "
-                              f"{', '.join(sorted(known))}.")
+                              f"{', '.join(choices)}.")
         try:
             params[key] = json.loads(raw)
         except json.JSONDecodeError:
@@ -150,14 +173,40 @@ def _parameters(args: argparse.Namespace, known: set[str]) -> tuple[dict, dict]:
     return params, origin
 
 
+def _columns(text: str | None) -> dict[str, str]:
+    """``--columns user_id=CustomerID,timestamp=InvoiceDate`` as ``{contract name: your column}``."""
+    if text is None:
+        return {}
+    mapping: dict[str, str] = {}
+    for item in text.split(","):
+        key, sep, name = (part.strip() for part in item.partition("="))
+        if not sep or not key or not name:
+            raise ReportError(f"--columns {text!r}: {item.strip()!r} should look like KEY=NAME, the contract's "
+                              "name then yours, e.g. --columns user_id=CustomerID,timestamp=InvoiceDate.")
+        if key not in _COLUMN_KEYS:
+            close = did_you_mean(key, _COLUMN_KEYS)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ReportError(f"--columns: {key!r}{hint} is not a column of the data contract; the keys are "
+                              f"{', '.join(_COLUMN_KEYS)}.")
+        if key in mapping:
+            raise ReportError(f"--columns: {key!r} is given twice ({mapping[key]!r} and {name!r}); map each "
+                              "contract column once.")
+        if name in mapping.values():
+            other = next(k for k, v in mapping.items() if v == name)
+            raise ReportError(f"--columns: your column {name!r} is mapped onto both {other!r} and {key!r}; "
+                              "one column plays one part.")
+        mapping[key] = name
+    return mapping
+
+
 # ---------------------------------------------------------------------------
 # Checks, all before any work
 # ---------------------------------------------------------------------------
 
 
 def _check_paths(params: dict, origin: dict) -> None:
-    if not params.get("events_path") and not params.get("orders_path"):
-        raise ReportError("give at least --events or --orders.")
+    if not any(params.get(f"{name}_path") for name in _INPUTS):
+        raise ReportError("give at least one of --events, --orders or --surveys.")
     for name in _INPUTS:
         key = f"{name}_path"
         value = params.get(key)
@@ -187,20 +236,23 @@ def _check_out(args: argparse.Namespace) -> Path:
         raise ReportError(f"--out {args.out} is a symbolic link (to {os.readlink(given)}); the report is never "
                           "written through a link. Give the real folder, or another one.")
     out = given.resolve()
-    for protected in {(_ROOT / "datasets").resolve(), datasets.data_dir().resolve()}:
-        if out == protected or protected in out.parents:
-            raise ReportError(f"--out {out} is inside datasets/ ({protected}), which holds the course's sample data; "
-                              "choose another folder, e.g. reports/my_report.")
+    protected = datasets.data_dir().resolve()
+    if out == protected or protected in out.parents:
+        raise ReportError(f"--out {out} is inside datasets/ ({protected}), which holds the course's sample data; "
+                          "choose another folder, e.g. reports/my_report.")
     if out.exists() and not out.is_dir():
         raise ReportError(f"--out {out} is a file, not a folder; choose a folder for the report.")
-    for name in _REPORT_FILES:
+    for name in (*_REPORT_FILES, *_REPORT_FOLDERS):
         target = out / name
         if target.is_symlink():
             raise ReportError(f"--out: {target} is a symbolic link; the report is never written through a link. "
                               "Remove the link or choose another --out.")
-        if target.is_dir():
+        if name in _REPORT_FILES and target.is_dir():
             raise ReportError(f"--out: {target} is a folder; remove it or choose another --out.")
-    existing = [name for name in _REPORT_FILES if (out / name).exists()]
+        if name in _REPORT_FOLDERS and target.exists() and not target.is_dir():
+            raise ReportError(f"--out: {target} is a file where the report puts a folder; remove it or choose "
+                              "another --out.")
+    existing = [name for name in (*_REPORT_FILES, *_REPORT_FOLDERS) if (out / name).exists()]
     if existing and not args.force:
         raise ReportError(f"--out {out} already holds {', '.join(existing)}; pass --force to overwrite it, "
                           "or choose another --out.")
@@ -232,19 +284,26 @@ def _check_values(params: dict, origin: dict) -> None:
             model = None
         if "funnel_window" in params:
             check.duration(params["funnel_window"], label("funnel_window"))
-        if "funnel_steps" in params:
+        if "funnel_steps" in params and params["funnel_steps"] is not None:
             steps = check.names(params["funnel_steps"], label("funnel_steps"))
             repeated = sorted({s for s in steps if steps.count(s) > 1})
             if repeated:
                 raise ReportError(f"{label('funnel_steps')}: {', '.join(map(repr, repeated))} appears more than "
                                   "once; each funnel step is a different event.")
+            if len(steps) < 2:
+                raise ReportError(f"{label('funnel_steps')}: a funnel needs at least two steps, got {steps}.")
         if "period" in params:
             check.choice(params["period"], label("period"), list(_PERIODS))
-        for key in ("title", "segment", "purchase_event", "currency"):
+        for key in ("title", "purchase_event"):
             if key in params:
                 check.name(params[key], label(key))
-        if "keep_unmapped" in params:
-            check.name(params["keep_unmapped"], label("keep_unmapped"), allow_none=True)
+        for key in ("segment", "currency", "keep_unmapped", "time_format"):
+            if key in params:
+                check.name(params[key], label(key), allow_none=True)
+        if "drop_shared_invoices" in params:
+            check.flag(params["drop_shared_invoices"], label("drop_shared_invoices"))
+        if "dayfirst" in params and params["dayfirst"] is not None:
+            check.flag(params["dayfirst"], label("dayfirst"))
         if "time_zone" in params and params["time_zone"] is not None:
             try:
                 TimeOptions(input_tz=params["time_zone"])
@@ -267,11 +326,26 @@ def _check_values(params: dict, origin: dict) -> None:
         raise ReportError(str(error)) from None
 
 
-def _check_time(args: argparse.Namespace, params: dict, origin: dict, known: set[str]) -> tuple[dict, dict]:
-    """The reader time options given, and those the template cannot take (its parameters lack them)."""
+def _check_applicable(params: dict, origin: dict) -> None:
+    """Options that act on an input not given are refused: they would silently do nothing."""
+    if not params.get("events_path"):
+        given = [origin[key] for key in _EVENT_OPTIONS if key in origin]
+        if given:
+            raise ReportError(f"{', '.join(given)}: {'this option acts' if len(given) == 1 else 'these options act'}"
+                              " on an event log, and no --events was given; add --events or leave "
+                              f"{'it' if len(given) == 1 else 'them'} out.")
+    if params.get("drop_shared_invoices") and not (params.get("orders_path")
+                                                   and params.get("orders_format") == "online_retail"):
+        raise ReportError(f"{origin.get('drop_shared_invoices', '--drop-shared-invoices')}: applies to invoice "
+                          "lines read with --orders-format online_retail; leave it out.")
+
+
+def _check_time(args: argparse.Namespace, params: dict, origin: dict) -> dict:
+    """The reader time options given; refused when no file given has text timestamps for them to apply to."""
     from journeykit.timestamps import TimeOptions
 
     given = {key: getattr(args, key) for key in _TIME_FLAGS if getattr(args, key) is not None}
+    given.update({key: params[key] for key in _TIME_FLAGS if key not in given and params.get(key) is not None})
     try:
         TimeOptions(**given)
     except ParameterError as error:
@@ -286,25 +360,86 @@ def _check_time(args: argparse.Namespace, params: dict, origin: dict, known: set
         raise ReportError(f"{flags}: none of the files given has text timestamps for this to apply to (GA4, product "
                           "analytics and Shopify exports carry their own time format); leave it out.")
     for key, value in given.items():
-        if key in known:
-            params[key] = value
-    return given, {key: value for key, value in given.items() if key not in known}
+        params[key] = value
+        origin.setdefault(key, "--monthfirst" if key == "dayfirst" and not value else _TIME_FLAGS[key])
+    return given
 
 
-def _check_inputs(params: dict, origin: dict, time: dict, unsupported: dict) -> dict[str, pd.DataFrame]:
-    """Read every input once with the readers the template uses; fail fast with a one-line reason."""
+def _file_columns(path: str) -> list[str] | None:
+    """The column names in a CSV or Parquet file's header (None when they cannot be read)."""
+    from journeykit.importers import _Source
+
+    try:
+        return list(_Source(path).header)
+    except JourneyKitError:
+        return None  # the reader says what is wrong with the file, naming it
+
+
+def _mappings(params: dict, origin: dict, columns: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Per input, the column mapping its reader gets (your column → contract column).
+
+    ``--columns`` applies to every input file that has the named column and
+    whose table has that contract column; a name found in no file is refused.
+    ``--param <input>_columns`` entries are added (and win).
+    """
+    out: dict[str, dict[str, str]] = {}
+    used: set[str] = set()
+    headers: dict[str, list[str]] = {}
+    for name in _INPUTS:
+        path = params.get(f"{name}_path")
+        if not path:
+            continue
+        fmt = params.get(f"{name}_format", "contract")
+        accepted = _MAPPABLE.get((name, fmt))
+        mapping: dict[str, str] = {}
+        if columns and accepted is not None:
+            header = _file_columns(path)
+            headers[name] = header or []
+            for key, column in columns.items():
+                if header is not None and column in header and key in accepted and column != key:
+                    mapping[column] = key
+                    used.add(key)
+                elif header is not None and column in header and key in accepted:
+                    used.add(key)
+        mapping.update(params.get(f"{name}_columns") or {})
+        out[name] = mapping
+    unused = {key: column for key, column in columns.items() if key not in used}
+    if unused:
+        key, column = next(iter(unused.items()))
+        seen = sorted({c for header in headers.values() for c in header})
+        close = did_you_mean(column, seen)
+        hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+        kinds = [n for n in headers if key in _MAPPABLE.get((n, params.get(f"{n}_format", "contract")), ())]
+        if kinds:
+            raise ReportError(f"--columns {key}={column}: no {' or '.join(kinds)} file given has a column "
+                              f"{column!r}{hint}; the columns of the files are "
+                              f"{', '.join(map(repr, seen[:20])) or '(none readable)'}.")
+        fixed = [f"--{n}-format {params[f'{n}_format']}" for n in ("events", "orders") if params.get(f"{n}_path")
+                 and (n, params.get(f"{n}_format", "contract")) not in _MAPPABLE]
+        reason = (f"{' and '.join(fixed)} {'reads its' if len(fixed) == 1 else 'read their'} own column names"
+                  if fixed else "no input given has that column")
+        raise ReportError(f"--columns {key}={column}: {reason}; --columns maps columns of files read as contract "
+                          "tables (and the customer, invoice and date of online_retail invoice lines).")
+    return out
+
+
+def _check_inputs(params: dict, origin: dict, time: dict, mappings: dict[str, dict[str, str]]
+                  ) -> dict[str, pd.DataFrame]:
+    """Read every input once, with the readers the report uses; fail fast with a one-line reason."""
     import journeykit as jk
     from journeykit.errors import unknown_names
 
     zone = {"input_tz": params.get("time_zone")}
+    shared = {"drop_shared_invoices": True} if params.get("drop_shared_invoices") else {}
     readers = {
-        "events": {"contract": lambda p, t: jk.read_events(p, columns=params.get("events_columns") or None, **t),
+        "events": {"contract": lambda p, t: jk.read_events(p, columns=mappings["events"] or None, **t),
                    "ga4": lambda p, t: jk.read_ga4(p),
                    "product_analytics": lambda p, t: jk.read_product_analytics(p)}[params["events_format"]],
-        "orders": {"contract": lambda p, t: jk.read_orders(p, columns=params.get("orders_columns") or None, **t),
-                   "online_retail": lambda p, t: jk.read_online_retail(p, **t),
+        "orders": {"contract": lambda p, t: jk.read_orders(p, columns=mappings["orders"] or None, **t),
+                   "online_retail": lambda p, t: jk.read_online_retail(p, columns=mappings["orders"] or None,
+                                                                       **shared, **t),
                    "shopify": lambda p, t: jk.read_shopify_orders(p)}[params["orders_format"]],
-        "surveys": lambda p, t: jk.read_surveys(p, columns=params.get("surveys_columns") or None, **t),
+        "surveys": lambda p, t: jk.read_surveys(p, columns=mappings["surveys"] or None, **t),
     }
     tables: dict[str, pd.DataFrame] = {}
     for name, reader in readers.items():
@@ -319,19 +454,19 @@ def _check_inputs(params: dict, origin: dict, time: dict, unsupported: dict) -> 
         except Exception as error:  # noqa: BLE001 - a one-line reason, never a traceback
             raise ReportError(f"{origin[f'{name}_path']}: {path} could not be read ({type(error).__name__}: "
                               f"{_one_line(error)}).") from None
-        if takes_time and unsupported:
-            _check_template_reads_alike(name, path, reader, tables[name], zone, time, unsupported)
     events = tables.get("events")
-    names = set(events["event"]) if events is not None else {params.get("purchase_event", "purchase")}
-    columns = list(events.columns) if events is not None else ["user_id", "timestamp", "event"]
+    if events is None:
+        return tables
+    names = set(events["event"].unique())
     try:
-        if "funnel_steps" in origin:
-            unknown_names(params["funnel_steps"], names, origin["funnel_steps"])
-        if "purchase_event" in origin and events is not None:
+        if params.get("funnel_steps") is not None:
+            unknown_names(params["funnel_steps"], names, origin.get("funnel_steps", "--param funnel_steps"))
+        if "purchase_event" in origin:
             unknown_names([params["purchase_event"]], names, origin["purchase_event"])
     except ParameterError as error:
         raise ReportError(str(error)) from None
-    if "segment" in origin and params["segment"] not in columns:
+    columns = list(events.columns)
+    if "segment" in origin and params["segment"] is not None and params["segment"] not in columns:
         close = did_you_mean(params["segment"], columns)
         hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
         raise ReportError(f"{origin['segment']}: the events have no column {params['segment']!r}{hint}; their "
@@ -339,36 +474,32 @@ def _check_inputs(params: dict, origin: dict, time: dict, unsupported: dict) -> 
     return tables
 
 
-def _check_template_reads_alike(name: str, path: str, reader, table: pd.DataFrame, zone: dict, time: dict,
-                                unsupported: dict) -> None:
-    """The template reads without the options it has no parameter for: refuse if that would change the data."""
-    flags = " and ".join(_TIME_FLAGS[key] for key in unsupported)
-    missing = " and ".join(repr(key) for key in unsupported)
-    fix = ("write the timestamps as ISO 8601 (2025-03-31 14:30:00) in the file, or run the notebook yourself with "
-           "the option added to its readers.")
-    try:
-        plain = reader(path, {**zone, **{k: v for k, v in time.items() if k not in unsupported}})
-    except JourneyKitError as error:
-        raise ReportError(f"{flags}: the report template ({TEMPLATE.name}) has no {missing} parameter and cannot "
-                          f"read --{name} without it ({_one_line(error)}); {fix}") from None
-    if not plain["timestamp"].equals(table["timestamp"]):
-        raise ReportError(f"{flags}: the report template ({TEMPLATE.name}) has no {missing} parameter, and without "
-                          f"it the timestamps of --{name} read differently; {fix}")
+def _prepare(args: argparse.Namespace) -> tuple[Path, dict, tuple[dict, dict]]:
+    """Check every argument and read every input once.
 
-
-def _prepare(args: argparse.Namespace) -> tuple[Path, dict]:
-    """Check every argument and input; the output folder and the template's parameters."""
+    Returns the output folder, the template's parameters, and the validated
+    tables with what to say about their files.
+    """
     known = _template_parameters()
     params, origin = _parameters(args, known)
+    columns = _columns(args.columns)
     _check_paths(params, origin)
     out = _check_out(args)
     _check_values(params, origin)
-    time, unsupported = _check_time(args, params, origin, known)
-    _check_inputs(params, origin, time, unsupported)
-    for name in _INPUTS:  # absolute paths: the template runs in its own folder
+    _check_applicable(params, origin)
+    time = _check_time(args, params, origin)
+    mappings = _mappings(params, origin, columns)
+    tables = _check_inputs(params, origin, time, mappings)
+    sources = {}
+    for name in _INPUTS:
         if params.get(f"{name}_path"):
-            params[f"{name}_path"] = str(Path(params[f"{name}_path"]).expanduser().resolve())
-    return out, params
+            resolved = Path(params[f"{name}_path"]).expanduser().resolve()
+            params[f"{name}_path"] = str(resolved)
+            sources[name] = {"file": resolved.name, "format": params.get(f"{name}_format", "contract"),
+                             "columns": mappings.get(name) or {}}
+            if mappings.get(name) and f"{name}_columns" in known:
+                params[f"{name}_columns"] = mappings[name]
+    return out, params, (tables, sources)
 
 
 # ---------------------------------------------------------------------------
@@ -392,16 +523,28 @@ def _remove_folders(created: list[Path]) -> None:
             pass
 
 
+def _move_into_place(staging: Path, out: Path) -> None:
+    """Move the finished report from ``staging`` into ``out``, each file and folder by one rename."""
+    out.mkdir(exist_ok=True)
+    for name in _REPORT_FOLDERS:  # a folder cannot be renamed over a full one: the old one is moved aside first
+        if (out / name).is_dir():
+            os.replace(out / name, staging / f"previous-{name}")
+        os.replace(staging / name, out / name)
+    for name in _REPORT_FILES:
+        os.replace(staging / name, out / name)
+
+
 def report(args: argparse.Namespace) -> int:
-    """Run the template with papermill, then export HTML. Returns the exit status."""
+    """Check everything, read every input once, run the template with papermill, export the page. Exit status."""
     try:
-        out, params = _prepare(args)
+        out, params, (tables, sources) = _prepare(args)
     except ReportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     import nbformat
     import papermill
-    from nbconvert import HTMLExporter
+
+    from journeykit.report import notebook_to_html, save_inputs
 
     try:
         created = _make_folder(out.parent)
@@ -411,27 +554,37 @@ def report(args: argparse.Namespace) -> int:
         return 2
     done = False
     nothing = f"nothing was written to {out}"
+    quiet = args.quiet
     try:
+        inputs = save_inputs(staging / "inputs", tables, sources)
+        del tables  # the kernel reads the saved copies; free the memory while it runs
+        gc.collect()
+        known = _template_parameters()
+        values = {key: value for key, value in params.items() if key in known}
+        values.update(data_dir=str(inputs), out_dir=str(staging))
         notebook = staging / "report.ipynb"
-        print(f"running the analysis ({TEMPLATE.name}) on your data...", file=sys.stderr)
+        if not quiet:
+            print("running the analysis on your data...", file=sys.stderr)
         try:
-            papermill.execute_notebook(str(TEMPLATE), str(notebook), parameters=params, cwd=str(TEMPLATE.parent),
-                                       progress_bar=not args.quiet, kernel_name="python3")
+            papermill.execute_notebook(str(TEMPLATE), str(notebook), parameters=values, cwd=str(staging),
+                                       progress_bar=not quiet and sys.stderr.isatty(), kernel_name="python3",
+                                       extra_arguments=["--IPKernelApp.log_level=ERROR"])
         except papermill.PapermillExecutionError as error:
             reason = f"{error.ename}: {_first_line(error.evalue or '')}".rstrip(": ")
             print(f"error: the analysis stopped at cell {error.exec_count}: {reason} ({nothing})", file=sys.stderr)
             return 1
         executed = nbformat.read(notebook, as_version=4)
-        html, _ = HTMLExporter(template_name="lab").from_notebook_node(executed)
-        (staging / "report.html").write_text(html, encoding="utf-8")
-        for name in _REPORT_FILES:  # checked before the run; checked again, as the folder may have changed
+        (staging / "report.html").write_text(notebook_to_html(executed), encoding="utf-8")
+        missing = [name for name in (*_REPORT_FILES, *_REPORT_FOLDERS) if not (staging / name).exists()]
+        if missing:
+            print(f"error: the report template did not write {', '.join(missing)}; {nothing}.", file=sys.stderr)
+            return 1
+        for name in (*_REPORT_FILES, *_REPORT_FOLDERS):  # checked before the run; again, as the folder may change
             if (out / name).is_symlink():
                 print(f"error: --out: {out / name} became a symbolic link during the run; {nothing}.",
                       file=sys.stderr)
                 return 2
-        out.mkdir(exist_ok=True)
-        for name in _REPORT_FILES:
-            os.replace(staging / name, out / name)
+        _move_into_place(staging, out)
         done = True
     except KeyboardInterrupt:
         print(f"error: interrupted; {nothing}.", file=sys.stderr)
@@ -444,7 +597,7 @@ def report(args: argparse.Namespace) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         if not done:
             _remove_folders(created)
-    print(f"wrote {out / 'report.ipynb'}\nwrote {out / 'report.html'}")
+    print("\n".join(f"wrote {out / name}" for name in ("report.html", "report.ipynb", "summary.json", "tables")))
     return 0
 
 
@@ -471,26 +624,38 @@ def _parser() -> argparse.ArgumentParser:
     generate = commands.add_parser("generate", help="regenerate the sample datasets from their seeds")
     generate.add_argument("--out", default="datasets", help="folder to write the CSV files to (default: datasets)")
 
-    rep = commands.add_parser("report", help="run the whole analysis on your data and write a notebook and HTML",
-                              description="Run the lesson-06 template on your files and write report.ipynb and "
-                                          "report.html into --out. Everything is checked before the analysis "
+    rep = commands.add_parser("report", help="a report on your data: a web page to hand on, tables and a summary",
+                              description="Write a report on your events, orders and/or survey answers (at least "
+                                          "one) into --out: report.html (one self-contained page, no code), "
+                                          "report.ipynb, tables/ (one CSV per table shown) and summary.json. "
+                                          "Sections your inputs cannot support are left out with the reason. "
+                                          "Everything is checked, and every file read once, before the analysis "
                                           "starts; a failed run leaves --out as it was.")
     rep.add_argument("--events", help="event log (CSV or Parquet; JSON lines for product_analytics)")
     rep.add_argument("--events-format", default="contract", help=f"one of {', '.join(_EVENT_FORMATS)}")
-    rep.add_argument("--orders", help="order table (CSV or Parquet)")
+    rep.add_argument("--orders", help="order table (CSV or Parquet); invoice lines with --orders-format "
+                                      "online_retail")
     rep.add_argument("--orders-format", default="contract", help=f"one of {', '.join(_ORDER_FORMATS)}")
     rep.add_argument("--surveys", help="survey answers (CSV or Parquet)")
-    rep.add_argument("--out", required=True, help="folder for report.ipynb and report.html (not a link, not in "
-                                                  "datasets/)")
+    rep.add_argument("--out", required=True, help="folder for the report (not a link, not in datasets/)")
     rep.add_argument("--force", action="store_true", help="overwrite an existing report in --out")
+    rep.add_argument("--columns", metavar="KEY=NAME,...",
+                     help="your column names for the contract's, e.g. user_id=CustomerID,timestamp=InvoiceDate,"
+                          f"revenue=amount; applied to every input file that has the column. Keys: "
+                          f"{', '.join(_COLUMN_KEYS)}")
     rep.add_argument("--title", help="title of the report")
+    rep.add_argument("--currency", help="currency of revenue, a symbol (£) or a code (EUR); without it, amounts "
+                                        "are plain numbers")
     rep.add_argument("--stage-model", help="stage preset, e.g. 6-stage or subscription (see jk.stage_presets())")
     rep.add_argument("--funnel-steps", help="comma-separated event names, e.g. visit,add_to_cart,purchase")
     rep.add_argument("--window", help="funnel window with its unit, e.g. 7D, 24h or 30min")
-    rep.add_argument("--segment", help="column to compare segments by (default: channel)")
-    rep.add_argument("--period", metavar="{D,W,M}", help="cohort period: D, W or M")
+    rep.add_argument("--segment", help="column of the events to compare funnel conversion by (default: channel)")
+    rep.add_argument("--period", metavar="{D,W,M}", help="period of cohorts and trends: D, W or M (default M)")
     rep.add_argument("--purchase-event", help="event name of a purchase (default: purchase)")
-    rep.add_argument("--keep-unmapped", help="label for events no stage takes, instead of an error")
+    rep.add_argument("--keep-unmapped", help="label for events no stage takes (they are left out of the stages)")
+    rep.add_argument("--drop-shared-invoices", action="store_true",
+                     help="with --orders-format online_retail: drop (and count) invoices that name more than one "
+                          "customer instead of stopping")
     rep.add_argument("--input-tz", "--tz", dest="input_tz", metavar="ZONE",
                      help="zone of naive timestamps in your files, e.g. Europe/London (--tz is the old name)")
     rep.add_argument("--time-format", help="strftime format of text timestamps that are not ISO 8601, "
@@ -500,10 +665,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="dates like 03/04/2025 are day/month/year")
     order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False,
                        help="dates like 03/04/2025 are month/day/year")
-    rep.add_argument("--currency", help="currency label of revenue")
     rep.add_argument("--param", action="append", metavar="KEY=VALUE",
                      help="any other template parameter, VALUE as JSON (repeatable)")
-    rep.add_argument("--quiet", action="store_true", help="no progress bar")
+    rep.add_argument("--quiet", action="store_true", help="no progress bar and no messages but the files written")
     build = commands.add_parser("build", help="learner copies and slide decks of every lesson")
     build.add_argument("--out", default="build", help="folder to write into (default: build)")
     images = commands.add_parser("images", help="redraw the README's pictures")
