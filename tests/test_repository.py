@@ -21,7 +21,8 @@ def test_ci_runs_the_readme_test_command_verbatim():
 def test_readme_install_and_test_commands_share_the_install_step():
     open_cmd = next(b.strip() for b in bash_blocks(README) if "jupyter lab" in b)
     test_cmd = next(b.strip() for b in bash_blocks(README) if b.strip().endswith("-m pytest"))
-    assert open_cmd.rsplit("&&", 1)[0] == test_cmd.rsplit("&&", 1)[0]
+    # the tests install the course's requirements and, on top, the test-only ones
+    assert test_cmd.rsplit("&&", 1)[0] == open_cmd.rsplit("&&", 1)[0] + "-r requirements-test.txt "
 
 
 def test_relative_links_resolve_in_every_markdown_file():
@@ -42,8 +43,15 @@ def test_requirements_are_pinned():
     for line in lines:
         if line != "-e .":
             assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*", line), line
-    for name in ("jupyterlab", "pandas", "matplotlib", "seaborn", "nbval", "pytest"):
+    for name in ("jupyterlab", "pandas", "matplotlib", "seaborn", "pyarrow", "duckdb", "papermill"):
         assert any(line.startswith(f"{name}==") for line in lines), name
+    test_lines = [line.strip() for line in (ROOT / "requirements-test.txt").read_text().splitlines()
+                  if line.strip() and not line.startswith("#")]
+    for line in test_lines:
+        assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*", line), line
+    for name in ("pytest", "hypothesis", "nbval", "playwright"):
+        assert any(line.startswith(f"{name}==") for line in test_lines), name
+        assert not any(line.startswith(f"{name}==") for line in lines), f"{name} is for tests only"
 
 
 def test_lesson_table_links_every_notebook():
