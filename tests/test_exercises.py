@@ -40,7 +40,7 @@ def test_unanswered_and_unrelated_answers(exercise):
 
 @pytest.mark.parametrize("exercise", IDS)
 def test_hint_and_solution_come_from_one_source(exercise):
-    assert jk.hint(exercise).startswith(f"Hint ") and f"for exercise {exercise}:" in jk.hint(exercise)
+    assert jk.hint(exercise).startswith("Hint ") and f"for exercise {exercise}:" in jk.hint(exercise)
     solution = jk.solution(exercise)
     assert f'jk.check("{exercise}", answer)' in solution
     notebook = json.loads((NOTEBOOKS / _get(exercise).notebook).read_text())

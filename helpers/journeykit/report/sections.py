@@ -783,14 +783,14 @@ class Report:
             figs.percent_axis(ax.yaxis)
             ax.set(xlabel=f"{name}s since the cohort’s first {name}", ylabel=f"share of {who}", ylim=(0, None))
             ax.legend(fontsize="small")
-            ax.set_title(f"Average over complete cohorts, weighted by size")
+            ax.set_title("Average over complete cohorts, weighted by size")
         section.parts.append(Figure(fig, f"Line chart of average retention per {name} since the first."))
         section.parts.append(fmt.table(curve, {"period": "int", "cohorts": "int", "users": "int",
                                                "retention_in_period": "pct", "retention_on_or_after": "pct"},
                                        labels={"period": f"{name}s since first", "cohorts": "complete cohorts",
                                                "users": f"{who} (people)",
                                                "retention_in_period": f"came back in that {name}",
-                                               "retention_on_or_after": f"came back then or later"},
+                                               "retention_on_or_after": "came back then or later"},
                                        name="retention_curve", caption="Average retention", max_rows=25))
         section.parts.append(_p(f"Every cohort and {name} of the heatmaps is in <span class=\"file\">tables/"
                                 f"retention.csv</span> (column <em>complete</em> is false for the {name} still in "
