@@ -240,7 +240,7 @@ def _numeric_format(source: pd.Series, first: str, match: re.Match, column: str,
             return None, [f"column {column!r} has dates like {_examples(unclear, 2)} that read either day first "
                           f"or month first, and no value in the column settles it (no number above 12). Pass "
                           "dayfirst=True for day/month/year or dayfirst=False for month/day/year (on the command "
-                          "line --dayfirst or --time-format), or time_format= such as '%d/%m/%Y %H:%M'."]
+                          "line --dayfirst, --monthfirst or --time-format), or time_format= such as '%d/%m/%Y %H:%M'."]
     else:
         dayfirst = options.dayfirst
     date = f"%d{sep}%m" if dayfirst else f"%m{sep}%d"
