@@ -24,8 +24,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 __all__ = ["JourneyKitError", "SchemaError", "ParameterError", "ReadError", "MissingFileError", "did_you_mean",
-           "unknown_names"]
+           "unknown_names", "examples"]
 
 
 class JourneyKitError(Exception):
@@ -151,6 +153,25 @@ def did_you_mean(name: object, candidates: Iterable[object], n: int = 3, cutoff:
     close += [c.lower() for c in pool if len(text) >= 3 and (text in c.lower() or c.lower() in text)]
     out = [c for key in dict.fromkeys(close) for c in lowered[key]]
     return out[:n]
+
+
+def examples(values, n: int = 3) -> str:
+    """A few offending values with their row labels, the way every message shows them.
+
+    Whole numbers are written without a decimal part, text in quotes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> examples(pd.Series(["x", 17850.0, 2.5], index=[3, 7, 9]))
+    "'x' in row 3, 17850 in row 7, 2.5 in row 9"
+    """
+    def shown(value: object) -> str:
+        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+            return str(int(value)) if np.isfinite(value) and float(value).is_integer() else str(value)
+        return repr(value)
+
+    return ", ".join(f"{shown(v)} in row {i}" for i, v in values.head(n).items())
 
 
 def _shown(values: Sequence[object], limit: int = 12) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from journeykit import params
 from journeykit.errors import JourneyKitError, MissingFileError, ParameterError
 
 __all__ = ["check", "hint", "solution", "exercises", "Feedback"]
@@ -622,8 +623,6 @@ def hint(exercise: str, step: int | None = None) -> str:
     >>> hint("0.1", step=3)  # doctest: +ELLIPSIS
     Hint 3 of 3 for exercise 0.1: Count distinct user_id values in the orders table (nunique), ...
     """
-    from journeykit import params
-
     ex = _get(exercise)
     steps = _HINTS[ex.id]
     if step is not None:

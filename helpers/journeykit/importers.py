@@ -59,6 +59,7 @@ import pandas as pd
 
 from journeykit import params
 from journeykit.errors import MissingFileError, ParameterError, ReadError, SchemaError, did_you_mean
+from journeykit.errors import examples as _examples
 from journeykit.schema import DEFAULT_TZ, validate_events, validate_orders, validate_surveys
 from journeykit.timestamps import TimeOptions, parse_timestamps
 
@@ -170,10 +171,6 @@ def _check_encoding(encoding: object) -> str:
 def _shown_columns(columns: Sequence[object], limit: int = 12) -> str:
     columns = [str(c) for c in columns]
     return ", ".join(map(repr, columns[:limit])) + (", ..." if len(columns) > limit else "") or "(none)"
-
-
-def _examples(values: pd.Series, n: int = _EXAMPLES) -> str:
-    return ", ".join(f"{v!r} in row {i}" for i, v in values.head(n).items())
 
 
 class _Source:

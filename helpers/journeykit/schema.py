@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from journeykit.errors import SchemaError, did_you_mean
+from journeykit.errors import examples as _examples
 from journeykit.timestamps import TimeOptions, parse_timestamps
 
 __all__ = [
@@ -459,17 +460,6 @@ def _missing_one_of(df: pd.DataFrame, first: tuple[str, str], second: tuple[str,
     hint = f" Closest columns: {', '.join(map(repr, dict.fromkeys(close)))}." if close else ""
     return (f"neither {a!r} nor {b!r} found; survey answers need {what}. "
             f"Pass {pa}= or {pb}= to name your column.{hint}")
-
-
-def _examples(values: pd.Series, n: int = _EXAMPLES) -> str:
-    """A few offending values with their row labels, e.g. "'x' in row 3, 'y' in row 7"."""
-    shown = values.head(n)
-    return ", ".join(f"{v!r} in row {i}" if not isinstance(v, (int, np.integer, float, np.floating)) or isinstance(v, bool)
-                     else f"{_fmt_number(v)} in row {i}" for i, v in shown.items())
-
-
-def _fmt_number(v: float) -> str:
-    return str(int(v)) if np.isfinite(v) and float(v).is_integer() else str(v)
 
 
 def _check_no_nulls(df: pd.DataFrame, column: str, original: str, what: str) -> list[str]:

@@ -36,6 +36,7 @@ import pandas as pd
 from pandas.tseries.api import guess_datetime_format
 
 from journeykit.errors import ParameterError
+from journeykit.errors import examples as _examples
 from journeykit.params import choice, flag
 
 __all__ = ["TimeOptions", "parse_timestamps", "AMBIGUOUS", "NONEXISTENT"]
@@ -103,10 +104,6 @@ def _check_zone(zone: object, param: str, allow_none: bool) -> None:
     except Exception:  # noqa: BLE001 - any failure means the zone is unusable
         raise ParameterError(f"{param}={zone!r} is not a time zone; use an IANA name such as 'Europe/London', "
                              "'America/New_York' or 'UTC'.", param) from None
-
-
-def _examples(values: pd.Series, n: int = _EXAMPLES) -> str:
-    return ", ".join(f"{v!r} in row {i}" for i, v in values.head(n).items())
 
 
 def parse_timestamps(values: pd.Series, column: str, options: TimeOptions = TimeOptions()
