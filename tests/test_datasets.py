@@ -10,14 +10,56 @@ def test_every_catalogued_table_loads_with_parsed_timestamps():
     for name in jk.datasets.names():
         df = jk.datasets.load(name)
         assert len(df) > 0, name
+        if name == "shop_export":  # the raw export comes back as written: text, nothing parsed
+            assert (df.dtypes == object).all() or all(str(t) == "str" for t in df.dtypes), df.dtypes
+            continue
         time_col = "first_seen" if name.endswith("_users") else "timestamp"
         assert df[time_col].dtype == "datetime64[ns]", name
+
+
+def test_the_raw_export_reads_back_to_the_shops_orders():
+    """Read as lesson 06 reads it, the export gives each of its customers exactly the shop's orders and revenue."""
+    orders = jk.read_online_retail(jk.datasets.path("shop_export"), drop_shared_invoices=True,
+                                   columns={"Invoice": "InvoiceNo", "Customer ID": "CustomerID", "Price": "UnitPrice"})
+    shop = jk.datasets.load("shop_orders")
+    shop = shop.assign(user_id=shop["user_id"].str.removeprefix("U"))
+    shop = shop[shop["user_id"].isin(set(orders["user_id"]))]
+    ours = orders.groupby("user_id").agg(orders=("order_id", "size"), revenue=("revenue", "sum"))
+    theirs = shop.groupby("user_id").agg(orders=("order_id", "size"), revenue=("revenue", "sum"))
+    pd.testing.assert_frame_equal(ours.round(2), theirs.round(2))
+    assert ours.index.str.startswith("0").mean() > 0.3  # leading zeros kept
+    assert int(shop["user_id"].astype(int).mod(5).max()) == 0 and len(ours) > 900
+    report = jk.import_report(orders).set_index("reason")["rows"]
+    assert report["lines of invoices naming more than one customer"] == 2
+    assert report["lines without Customer ID"] > 20
+    assert report["invoices with a net value of zero or less (free, or cancelled in full)"] > 10
+    assert orders.attrs["cancellations"]["netted_lines"] > 100 and orders.attrs["cancellations"]["unnetted_lines"] == 0
+    raw = jk.datasets.load("shop_export")
+    assert raw["InvoiceDate"].str.match(r"\d\d/\d\d/\d{4} \d\d:\d\d$").all()
+    assert (raw["InvoiceDate"].str[:2].astype(int) > 12).any()  # the column itself settles the day order
+
+
+def test_course_folder_is_found_from_the_working_folder_or_the_environment(tmp_path, monkeypatch):
+    root = jk.datasets.course_dir()
+    monkeypatch.chdir(root / "notebooks")
+    assert jk.datasets.course_dir() == root
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(jk.MissingFileError, match="JOURNEYKIT_COURSE"):
+        jk.datasets.load("shop_orders")
+    with pytest.raises(jk.MissingFileError, match="JOURNEYKIT_COURSE"):
+        jk.solution("3.1")
+    monkeypatch.setenv("JOURNEYKIT_COURSE", str(root))
+    assert len(jk.datasets.load("shop_orders")) > 0 and "Solution of exercise 3.1" in jk.solution("3.1")
+    monkeypatch.setenv("JOURNEYKIT_COURSE", str(tmp_path))
+    with pytest.raises(jk.MissingFileError, match="is not the course folder"):
+        jk.datasets.course_dir()
 
 
 def test_describe_lists_every_table_once():
     table = jk.datasets.describe()
     assert table["name"].tolist() == jk.datasets.names()
     assert set(table["business"]) == {"shop", "subscription"}
+    assert table.set_index("name").loc["shop_export", "kind"] == "export"
 
 
 def test_each_load_is_a_fresh_copy():

@@ -10,11 +10,17 @@ from journeykit.exercises import _BY_ID, _get
 
 NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
 IDS = jk.exercises()["id"].tolist()
+REASON = "nothing in the file says which customer is right, and the invoice is tiny"
+
+
+def as_answer(exercise, value):
+    """The answer as the learner gives it: a decision exercise takes the decision with a reason."""
+    return {"decision": value, "reason": REASON} if _get(exercise).rubric else value
 
 
 @pytest.mark.parametrize("exercise", IDS)
 def test_the_expected_answer_is_correct(exercise):
-    feedback = jk.check(exercise, _get(exercise).expected())
+    feedback = jk.check(exercise, as_answer(exercise, _get(exercise).expected()))
     assert feedback and feedback.message.startswith("Correct!")
 
 
@@ -23,7 +29,7 @@ def test_each_typical_mistake_gets_its_own_message(exercise):
     ex = _get(exercise)
     assert ex.mistakes, f"exercise {exercise} recognises no typical mistake"
     for wrong, message in ex.mistakes:
-        value = wrong()
+        value = as_answer(exercise, wrong())
         feedback = jk.check(exercise, value)
         assert not feedback, f"{exercise}: the mistake {value!r} is accepted as correct"
         assert message in feedback.message
@@ -72,7 +78,7 @@ def _written_differently(value):
 
 @pytest.mark.parametrize("exercise", IDS)
 def test_right_answers_written_differently_are_right(exercise):
-    for variant in _written_differently(_get(exercise).expected()):
+    for variant in _written_differently(as_answer(exercise, _get(exercise).expected())):
         assert jk.check(exercise, variant), f"{exercise}: {variant!r} is the right answer, written differently"
 
 
@@ -89,6 +95,31 @@ def test_checks_judge_the_number_not_its_rough_size(exercise, wrong, mistake):
              "visits only": lambda: _week_one(return_event="visit")}.get(wrong, lambda: wrong)()
     feedback = jk.check(exercise, value)
     assert not feedback and mistake in feedback.message
+
+
+def test_a_decision_needs_its_reason_and_is_shown_the_rubric_either_way():
+    decision = [e for e in IDS if _get(e).rubric]
+    assert decision, "at least one exercise asks for a decision and its reason"
+    for exercise in decision:
+        expected = _get(exercise).expected()
+        assert "Not quite: answer with a dict" in jk.check(exercise, expected).message  # no reason given
+        assert "give your reason" in jk.check(exercise, {"decision": expected, "reason": "because"}).message
+        for value in [expected, *(wrong() for wrong, _ in _get(exercise).mistakes)]:
+            feedback = jk.check(exercise, {"Decision": value.upper(), "REASON": REASON})
+            assert "\nRubric: " in feedback.message and bool(feedback) == (value == expected)
+        assert "the decision is one of" in jk.check(exercise, {"decision": "ignore", "reason": REASON}).message
+
+
+def test_by_hand_and_predict_exercises_are_computed_by_the_kit():
+    from journeykit.exercises import _first_week_reading, _tiny_orders
+
+    assert _tiny_orders() == (2, 44.0)  # worked out by hand in the solution of 6.1
+    assert jk.check("6.1", [2, 44]) and not jk.check("6.1", (2, 48.0)) and not jk.check("6.1", (3, 44.0))
+    assert _first_week_reading() == "refuse"
+    table = jk.exercise_data("6.1")
+    assert table["Customer ID"].tolist() == ["007", "007", "", "042", "007", "042"]  # ids as written
+    with pytest.raises(jk.ParameterError, match="only exercise 6.1"):
+        jk.exercise_data("3.1")
 
 
 def test_numbers_accept_rounding_but_not_a_different_value():

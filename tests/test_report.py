@@ -227,9 +227,22 @@ def test_works_installed_without_the_repository(retail_report):
     assert template.is_file() and site in template.parents  # the template ships inside the package
     notebook = nbformat.read(out / "report.ipynb", as_version=4)
     assert not any("06_your_own_data" in "".join(c.source) for c in notebook.cells)
-    for path in [*(ROOT / "helpers" / "journeykit" / "report").glob("*.py"), ROOT / "helpers/journeykit/__main__.py"]:
+    for path in (ROOT / "helpers" / "journeykit").rglob("*.py"):  # nothing assumes the repository around it
         text = path.read_text()
-        assert "parents[" not in text and "06_your_own_data" not in text, path
+        assert "parents[" not in text and "__file__" not in text, path
+        if "course" not in path.stem and "exercises" not in path.stem:
+            assert "06_your_own_data" not in text, path
+    # the analysis works from the installed copy, outside any course folder; the course's data says where it is
+    code = ("import pandas as pd, journeykit as jk\n"
+            "events = pd.DataFrame({'user_id': ['a', 'a', 'b'], 'event': ['visit', 'purchase', 'visit'],\n"
+            "                       'timestamp': pd.to_datetime(['2025-01-01', '2025-01-02', '2025-01-03'])})\n"
+            "print(jk.funnel(events, ['visit', 'purchase'], window='7D')['users'].tolist())\n"
+            "try:\n    jk.datasets.load('shop_orders')\nexcept jk.MissingFileError as error:\n    print(error)\n")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("JOURNEYKIT_")}
+    run = subprocess.run([sys.executable, "-c", code], cwd=site, env={**env, "PYTHONPATH": str(site)},
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == "[2, 1]" and "JOURNEYKIT_COURSE" in run.stdout, run.stdout
 
 
 # --- events only, with your column names ---------------------------------------------------------------------
@@ -503,6 +516,19 @@ def test_columns_apply_to_every_file_that_has_them(tmp_path):
     assert params["events_columns"] == {"CustomerID": "user_id", "InvoiceDate": "timestamp"}
 
 
+def test_columns_map_every_column_of_invoice_lines(tmp_path, capsys):
+    """Online Retail II names (Invoice, Price, Customer ID) mapped from the command line, as lesson 06 does."""
+    renamed = RETAIL.replace("InvoiceNo,", "Invoice,").replace("UnitPrice", "Price").replace("CustomerID", "Customer ID")
+    path = write(tmp_path, "lines.csv", renamed)
+    args = ["report", "--orders", str(path), "--orders-format", "online_retail", "--dayfirst", "--out",
+            str(tmp_path / "r"), "--columns", "order_id=Invoice,user_id=Customer ID,UnitPrice=Price"]
+    _, _, (tables, sources) = _prepare(_parser().parse_args(args))
+    assert tables["orders"]["revenue"].sum() == pytest.approx(50.0)  # as the hand-computed RETAIL file
+    assert sources["orders"]["columns"] == {"Invoice": "order_id", "Customer ID": "user_id", "Price": "UnitPrice"}
+    status, line = run([*args[:-1], "order_id=Invoice,user_id=Customer ID"], capsys)
+    assert status == 2 and "'UnitPrice' not found" in line and "Closest: 'Price'" in line
+
+
 def test_time_options_reach_the_readers(generated, tmp_path, capsys):
     undecided = tmp_path / "events.csv"
     undecided.write_text("user_id,timestamp,event\na,03/04/2025 10:00,visit\nb,05/06/2025 10:00,purchase\n")
@@ -544,6 +570,14 @@ def test_never_writes_through_a_symbolic_link(generated, tmp_path, capsys):
     (real / "tables").symlink_to(target)
     status, line = run(["report", "--events", str(generated / "events.csv"), "--out", str(real), "--force"], capsys)
     assert status == 2 and "tables is a symbolic link" in line
+
+
+def test_datasets_is_refused_from_any_working_folder(generated, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # outside the course folder: the course's datasets/ is still recognised
+    status, line = run(["report", "--events", str(generated / "events.csv"),
+                        "--out", str(jk.datasets.sample_folder(generated) or ROOT / "datasets" / "mine")], capsys)
+    assert status == 2 and "inside datasets/" in line
+    assert not (ROOT / "datasets" / "mine").exists()
 
 
 def test_datasets_is_refused_after_resolving_links(generated, tmp_path, capsys):

@@ -38,7 +38,7 @@ from journeykit.retention import (
     retention_curve,
 )
 from journeykit.satisfaction import csat, nps
-from journeykit.exercises import check, exercises, hint, solution
+from journeykit.exercises import check, exercise_data, exercises, hint, solution
 from journeykit.importers import (
     channel_from_source,
     import_report,
@@ -114,6 +114,7 @@ __all__ = [
     "backtracks",
     "channel_from_source",
     "check",
+    "exercise_data",
     "check_environment",
     "churn_rate",
     "cohort_retention",

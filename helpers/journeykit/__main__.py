@@ -56,11 +56,13 @@ _TIME_FLAGS = {"time_format": "--time-format", "dayfirst": "--dayfirst"}
 _CONTRACT = {"events": ("user_id", "timestamp", "event", "channel", "device", "session_id", "revenue"),
              "orders": ("order_id", "user_id", "timestamp", "revenue", "items", "channel"),
              "surveys": ("user_id", "timestamp", "touchpoint", "stage", "nps", "csat", "comment")}
+# invoice-line columns that only --orders-format online_retail reads
+_RETAIL_KEYS = ("Quantity", "UnitPrice", "StockCode")
 _COLUMN_KEYS = ("user_id", "timestamp", "event", "order_id", "revenue", "touchpoint", "stage", "nps", "csat",
-                "comment", "channel", "device", "session_id")
+                "comment", "channel", "device", "session_id", *_RETAIL_KEYS)
 # formats whose files take a column mapping, and the contract names each can take
 _MAPPABLE = {("events", "contract"): _CONTRACT["events"], ("orders", "contract"): _CONTRACT["orders"],
-             ("orders", "online_retail"): ("order_id", "user_id", "timestamp"),
+             ("orders", "online_retail"): ("order_id", "user_id", "timestamp", *_RETAIL_KEYS),
              ("surveys", "contract"): _CONTRACT["surveys"]}
 # options that act on the event log only: refused when no event log is given
 _EVENT_OPTIONS = ("funnel_steps", "segment", "purchase_event")
@@ -236,8 +238,8 @@ def _check_out(args: argparse.Namespace) -> Path:
         raise ReportError(f"--out {args.out} is a symbolic link (to {os.readlink(given)}); the report is never "
                           "written through a link. Give the real folder, or another one.")
     out = given.resolve()
-    protected = datasets.data_dir().resolve()
-    if out == protected or protected in out.parents:
+    protected = datasets.sample_folder(out)
+    if protected is not None:
         raise ReportError(f"--out {out} is inside datasets/ ({protected}), which holds the course's sample data; "
                           "choose another folder, e.g. reports/my_report.")
     if out.exists() and not out.is_dir():
@@ -419,7 +421,8 @@ def _mappings(params: dict, origin: dict, columns: dict[str, str]) -> dict[str, 
         reason = (f"{' and '.join(fixed)} {'reads its' if len(fixed) == 1 else 'read their'} own column names"
                   if fixed else "no input given has that column")
         raise ReportError(f"--columns {key}={column}: {reason}; --columns maps columns of files read as contract "
-                          "tables (and the customer, invoice and date of online_retail invoice lines).")
+                          "tables (and the invoice, customer, date, Quantity, UnitPrice and StockCode of online_retail invoice "
+                          "lines).")
     return out
 
 
@@ -597,7 +600,8 @@ def report(args: argparse.Namespace) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         if not done:
             _remove_folders(created)
-    print("\n".join(f"wrote {out / name}" for name in ("report.html", "report.ipynb", "summary.json", "tables")))
+    shown = Path(args.out).expanduser()  # as the user wrote it: relative stays relative
+    print("\n".join(f"wrote {shown / name}" for name in ("report.html", "report.ipynb", "summary.json", "tables")))
     return 0
 
 

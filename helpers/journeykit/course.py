@@ -20,12 +20,16 @@ import nbformat
 
 __all__ = ["lesson_notebooks", "learner_copy", "slides_notebook", "slides_html", "build", "draw_readme_images"]
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+def lesson_notebooks(folder: str | Path | None = None) -> list[Path]:
+    """The lessons, in order (``00_…`` to the last), from ``folder`` or the course's ``notebooks/``.
 
+    The course folder is found as :func:`journeykit.datasets.course_dir` says.
+    """
+    if folder is None:
+        from journeykit.datasets import course_dir
 
-def lesson_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
-    """The lessons, in order (``00_…`` to the last)."""
-    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+        folder = course_dir() / "notebooks"
+    return sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
 
 
 def learner_copy(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -53,8 +53,14 @@ def check_environment() -> pd.DataFrame:
                 rows.append((name, f">= {minimum}", "missing: run pip install -r requirements.txt", False))
                 continue
         rows.append((name, f">= {minimum}", found, _version_tuple(found) >= _version_tuple(minimum)))
-    missing = [n for n in datasets.names() if not (datasets.data_dir() / f"{n}.csv.gz").exists()]
-    rows.append(("sample data", f"{len(datasets.names())} files in datasets/",
-                 "all present" if not missing else f"missing {', '.join(missing)}: run python -m journeykit generate",
-                 not missing))
+    files = datasets.describe()["file"]
+    needed = f"{len(files)} files in datasets/"
+    try:
+        folder = datasets.data_dir()
+    except FileNotFoundError as error:  # not run from the course folder
+        rows.append(("sample data", needed, f"not found: {error}", False))
+    else:
+        missing = [f for f in files if not (folder / f).exists()]
+        rows.append(("sample data", needed, "all present" if not missing else
+                     f"missing {', '.join(missing)}: run python -m journeykit generate", not missing))
     return pd.DataFrame(rows, columns=["component", "needed", "found", "ok"])

@@ -48,6 +48,9 @@ class SchemaError(JourneyKitError, ValueError):
     table : str, default "data"
         Which table was being validated ("events", "orders", "surveys"), or
         the file it came from.
+    fix : str, optional
+        One sentence after the list, when a single change fixes several
+        problems (kept in :attr:`fix`).
 
     Examples
     --------
@@ -59,12 +62,14 @@ class SchemaError(JourneyKitError, ValueError):
     True
     """
 
-    def __init__(self, problems: Sequence[str], table: str = "data") -> None:
+    def __init__(self, problems: Sequence[str], table: str = "data", fix: str | None = None) -> None:
         self.problems = list(problems)
         self.table = table
+        self.fix = fix
         n = len(self.problems)
         header = f"{table} failed validation with {n} problem{'s' if n != 1 else ''}:"
-        super().__init__("\n".join([header, *(f"  - {p}" for p in self.problems)]))
+        footer = [f"Fix: {fix}"] if fix else []
+        super().__init__("\n".join([header, *(f"  - {p}" for p in self.problems), *footer]))
 
 
 class ParameterError(JourneyKitError, ValueError, TypeError):

@@ -27,12 +27,9 @@ import pandas as pd
 from journeykit import params
 from journeykit.errors import JourneyKitError, MissingFileError, ParameterError
 
-__all__ = ["check", "hint", "solution", "exercises", "Feedback"]
+__all__ = ["check", "hint", "solution", "exercises", "exercise_data", "Feedback"]
 # ``check_exercise_3_1(answer)``, ``hint_exercise_3_1()`` and ``solution_exercise_3_1()`` are aliases of
 # ``check("3.1", answer)``, ``hint("3.1")`` and ``solution("3.1")``; see :func:`named`.
-
-_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-
 
 @dataclass(frozen=True)
 class Feedback:
@@ -75,6 +72,7 @@ class _Exercise:
     tolerance: float = 0.005  # absolute, for numbers
     explain: Callable[[object], str] | None = None
     relative: float = 1e-3  # relative, for numbers; the looser of the two decides
+    rubric: Callable[[], str] | None = None  # a decision with its reason: the rubric is shown after any attempt
 
 
 @functools.lru_cache(maxsize=None)
@@ -264,19 +262,95 @@ def _clv_gap(sign: int = 1) -> float:
     return float(sign * (clv["desktop"] - clv["mobile"]))
 
 
-def _weekly_buyers(unbounded: bool = True) -> float:
-    from journeykit.retention import cohort_retention, retention_curve
+# A tiny invoice-line export for exercise 6.1, small enough to work out by hand.
+_TINY_EXPORT = """Invoice,StockCode,Quantity,InvoiceDate,Price,Customer ID
+100,LAMP,2,02/03/2025 10:00,12.00,007
+100,MUG,3,02/03/2025 10:00,4.00,007
+101,MUG,1,05/03/2025 16:30,4.00,
+102,LAMP,1,14/03/2025 09:15,12.00,042
+C103,MUG,-1,20/03/2025 11:00,4.00,007
+104,CARD,5,21/03/2025 12:00,0.00,042
+"""
+_EXPORT_COLUMNS = {"Invoice": "InvoiceNo", "Customer ID": "CustomerID", "Price": "UnitPrice"}
 
-    curve = retention_curve(cohort_retention(_data("shop_events"), period="W", cohort_event="purchase",
-                                             return_event="purchase", unbounded=unbounded))
-    return float(curve.loc[curve["period"] == 1, "retention"].iloc[0])
+
+def exercise_data(exercise: str) -> pd.DataFrame:
+    """The small table an exercise asks you to work on by hand, as written in its file (all text).
+
+    Examples
+    --------
+    >>> exercise_data("6.1").loc[0, ["Invoice", "Quantity", "Price", "Customer ID"]].tolist()
+    ['100', '2', '12.00', '007']
+    """
+    import io
+
+    ex = _get(exercise)
+    if ex.id != "6.1":
+        raise ParameterError(f"exercise {ex.id} has no table of its own; only exercise 6.1 has.", "exercise")
+    return pd.read_csv(io.StringIO(_TINY_EXPORT), dtype=str, keep_default_na=False)
 
 
-def _trial_conversion(first_step: str = "start_trial") -> float:
-    from journeykit.funnel import funnel
+def _read_export_text(text: str, **options) -> pd.DataFrame:
+    import tempfile
 
-    result = funnel(_data("subscription_events"), [first_step, "subscribe"], window="30D")
-    return float(result["conversion_from_start"].iloc[-1])
+    from journeykit.importers import read_online_retail
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.csv"
+        path.write_text(text, encoding="utf-8")
+        return read_online_retail(path, columns=_EXPORT_COLUMNS, **options)
+
+
+def _tiny_orders(mistake: str | None = None) -> tuple[int, float]:
+    """(orders, net revenue) of the tiny export, as the kit reads it, or as a typical mistake would."""
+    orders = _read_export_text(_TINY_EXPORT)
+    count, revenue = len(orders), round(float(orders["revenue"].sum()), 2)
+    cancelled = orders.attrs["cancellations"]["value"]
+    if mistake == "gross":  # the cancellation not subtracted
+        return count, round(revenue + cancelled, 2)
+    if mistake == "guest":  # the line without a customer kept
+        return count + 1, round(revenue + 4.0, 2)
+    if mistake == "every invoice":  # the free invoice and the cancellation counted as orders
+        return count + 2, revenue
+    return count, revenue
+
+
+def _first_week_reading() -> str:
+    """What the kit does with the export's lines up to 7 January 2025: 'day first', 'month first' or 'refuse'."""
+    from journeykit import datasets
+
+    lines = datasets.path("shop_export").read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    dates = pd.to_datetime(pd.Series(rows).str.extract(r"(\d\d/\d\d/\d{4} \d\d:\d\d)")[0],
+                           format="%d/%m/%Y %H:%M")
+    first_week = [row for row, when in zip(rows, dates) if when < pd.Timestamp("2025-01-08")]
+    try:
+        orders = _read_export_text("\n".join([header, *first_week]) + "\n", drop_shared_invoices=True)
+    except JourneyKitError:
+        return "refuse"
+    return "day first" if orders["timestamp"].dt.day.max() <= 7 else "month first"
+
+
+def _shared_invoice() -> str:
+    return "drop"
+
+
+def _shared_invoice_rubric() -> str:
+    from journeykit import datasets
+
+    raw = datasets.load("shop_export")
+    sales = raw[~raw["Invoice"].str.startswith("C") & raw["Customer ID"].ne("")]
+    customers = sales.groupby("Invoice")["Customer ID"].nunique()
+    shared = customers[customers > 1].index
+    value = sales["Quantity"].astype(float) * sales["Price"].astype(float)
+    at_stake = value[sales["Invoice"].isin(shared)].sum()
+    return (f"A good answer weighs three things. (1) What is at stake: {len(shared)} invoice "
+            f"({', '.join(shared)}), {int(sales['Invoice'].isin(shared).sum())} lines, {at_stake:,.2f} EUR, "
+            f"{at_stake / value.sum():.2%} of the export's sales. (2) Whether the file can say which customer is "
+            "right: it cannot, both numbers belong to real customers, so 'fixing' it here would be a guess. "
+            "(3) That the choice is visible: drop_shared_invoices=True counts the dropped lines in the import "
+            "report. Model answer: drop it and say so; fix it only if the order system can tell you the "
+            "right customer.")
 
 
 # capstone (lesson 07): the subscription app
@@ -423,15 +497,28 @@ _EXERCISES = [
               _clv_gap,
               [(lambda: _clv_gap(-1), "Close: that is mobile minus desktop; the question asks desktop minus "
                                       "mobile.")], tolerance=0.01),
-    _Exercise("6.1", "06_your_own_data.ipynb", "share of buyers still buying one week after their first purchase "
-                                               "(weekly, on or after)",
-              _weekly_buyers,
-              [(lambda: _weekly_buyers(unbounded=False), "Close: that is retention *in* week 1; the question asks "
-                                                         "for 'on or after' (unbounded=True).")]),
-    _Exercise("6.2", "06_your_own_data.ipynb", "subscription app: share of trialists who subscribe within 30 days",
-              _trial_conversion,
-              [(lambda: _trial_conversion("visit"), "Close: that is the share of *visitors* who subscribe; start "
-                                                    "the funnel at start_trial.")]),
+    _Exercise("6.1", "06_your_own_data.ipynb", "by hand: (number of orders, net revenue in EUR) in the tiny "
+                                               "export of jk.exercise_data('6.1')",
+              _tiny_orders,
+              [(lambda: _tiny_orders("gross"), "Close: the count is right, but C103 cancels a mug of invoice 100; "
+                                               "subtract it from the revenue."),
+               (lambda: _tiny_orders("guest"), "Not quite: invoice 101 has no customer, so it cannot be anyone's "
+                                               "order; it is dropped (and counted as dropped)."),
+               (lambda: _tiny_orders("every invoice"), "Not quite: C103 is a cancellation and 104 is worth "
+                                                       "nothing; neither is an order.")], tolerance=0.001),
+    _Exercise("6.2", "06_your_own_data.ipynb", "decide: {'decision': 'drop' or 'fix', 'reason': '...'} for the "
+                                               "invoice that names two customers",
+              _shared_invoice,
+              [(lambda: "fix", "Not the choice we would make here: fixing means picking one of the two customers, "
+                               "and nothing in the file says which is right.")],
+              rubric=_shared_invoice_rubric),
+    _Exercise("6.3", "06_your_own_data.ipynb", "predict: what does the kit do with the export's lines up to 7 "
+                                               "January 2025: 'day first', 'month first' or 'refuse'?",
+              _first_week_reading,
+              [(lambda: "day first", "Not quite: the kit decides the day order from the column it is given. "
+                                     "Up to 7 January no day is above 12, so nothing in those lines settles it."),
+               (lambda: "month first", "Not quite: the kit never guesses month first (nor day first) when the "
+                                       "dates read both ways; look at the days of the first week.")]),
     _Exercise("7.1", "07_capstone.ipynb", "share of activated users who go on to subscribe (subscription preset)",
               _cap_stage_share,
               [(lambda: 100 * _cap_stage_share(), _PERCENT)]),
@@ -511,12 +598,15 @@ _HINTS: dict[str, tuple[str, str, str]] = {
     "5.3": ("Worth is lifetime value, and the question compares two devices.",
             "The journey comparison table has one row per segment with its CLV.",
             "jk.journey_comparison split by device; desktop's clv minus mobile's."),
-    "6.1": ("'Still buying one week after' includes anyone who buys in week 1 or later: on-or-after retention.",
-            "Cohorts start at the first purchase and only purchases count as coming back.",
-            "jk.cohort_retention weekly, purchase as cohort and return event, unbounded; then jk.retention_curve."),
-    "6.2": ("Trialists are the people who start a trial; the question gives them 30 days to subscribe.",
-            "A two-step funnel with a window answers 'within N days'.",
-            "jk.funnel on the app's events from start_trial to subscribe, with a 30-day window."),
+    "6.1": ("An order is a sales invoice with a customer; its value is what it sold minus what was cancelled.",
+            "Go invoice by invoice: which have no customer, which start with C, which are worth nothing?",
+            "Invoice 100 is 2 × 12 + 3 × 4, minus the mug C103 takes back; add 102; leave out 101, C103 and 104."),
+    "6.2": ("Weigh how much is at stake against what you would have to guess.",
+            "Look at the invoice's lines and value: does anything in the file say which customer is right?",
+            "Compare dropping it (drop_shared_invoices=True, counted in the import report) with picking one."),
+    "6.3": ("The kit decides a column's day order from every value in it, and never guesses.",
+            "Look at the days in the first week of January: can any of them only be read one way?",
+            "A date like 13/01/2025 settles day first; without one, the kit refuses and asks for dayfirst=."),
     "7.1": ("'Of the activated users' sets the denominator: people who reached Activation.",
             "The subscription preset maps the app's events onto stages; a stage summary gives shares.",
             "jk.stage_summary with the 'subscription' preset: share_of_previous of Subscription."),
@@ -573,6 +663,8 @@ def check(exercise: str, answer: object) -> Feedback:
     if answer is Ellipsis or answer is None:
         return Feedback(False, f"Exercise {ex.id}: not answered yet. Replace ... with your answer "
                                f"({ex.question}).", answered=False)
+    if ex.rubric is not None:
+        return _judge_decision(ex, answer)
     expected = ex.expected()
     if _same(answer, expected, ex.tolerance, ex.relative):
         return Feedback(True, f"Correct! Exercise {ex.id}: {_show(expected)}.")
@@ -589,6 +681,28 @@ def check(exercise: str, answer: object) -> Feedback:
     if isinstance(expected, (int, float)) and not isinstance(answer, (int, float)):
         return Feedback(False, f"Exercise {ex.id}: Not quite: expected a number, got {type(answer).__name__}.")
     return Feedback(False, f"Exercise {ex.id}: Not quite ({kind} expected: {ex.question}). Try jk.hint({ex.id!r}).")
+
+
+def _judge_decision(ex: _Exercise, answer: object) -> Feedback:
+    """A decision and its reason: the decision is checked, the reason is for you to hold against the rubric."""
+    keys = {_text(k): v for k, v in answer.items()} if isinstance(answer, dict) else {}
+    decision, reason = keys.get("decision"), keys.get("reason")
+    if not isinstance(decision, str) or not isinstance(reason, str):
+        return Feedback(False, f"Exercise {ex.id}: Not quite: answer with a dict of two texts, "
+                               f"{{'decision': ..., 'reason': ...}} ({ex.question}).")
+    if len(reason.split()) < 5:
+        return Feedback(False, f"Exercise {ex.id}: Not quite: give your reason in a sentence or two; the reason "
+                               "is the point of this exercise.")
+    rubric = f"\nRubric: {ex.rubric()}"
+    expected = ex.expected()
+    if _text(decision) == _text(expected):
+        return Feedback(True, f"Correct! Exercise {ex.id}: {expected!r}. Now hold your reason against the rubric."
+                              f"{rubric}")
+    for wrong, message in ex.mistakes:
+        if _text(decision) == _text(wrong()):
+            return Feedback(False, f"Exercise {ex.id}: {message}{rubric}")
+    return Feedback(False, f"Exercise {ex.id}: Not quite: the decision is one of {expected!r} or "
+                           f"{', '.join(repr(w()) for w, _ in ex.mistakes)}.")
 
 
 def _show(value: object) -> str:
@@ -644,8 +758,10 @@ def solution(exercise: str) -> str:
     Each solution is the code block under the heading ``## Exercise <id>``; it
     runs in the lesson's notebook after the cells above the exercise.
     """
+    from journeykit.datasets import course_dir
+
     ex = _get(exercise)
-    path = _NOTEBOOKS / "solutions" / ex.notebook.replace(".ipynb", ".md")
+    path = course_dir() / "notebooks" / "solutions" / ex.notebook.replace(".ipynb", ".md")
     if not path.exists():
         raise MissingFileError(path, "is missing; solutions are read from the course's notebooks/solutions folder.")
     match = re.search(rf"^## Exercise {re.escape(ex.id)}\n+```python\n(.*?)\n```", path.read_text(encoding="utf-8"),

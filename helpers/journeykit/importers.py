@@ -500,14 +500,22 @@ def _require(source: _Source, columns: Sequence[str], hint: str = "") -> None:
     """Refuse a file whose header lacks any of ``columns``, with the closest names it has."""
     header = _header(source)
     problems = []
+    pairs: dict[str, str] = {}  # the file's closest free column → the missing one
     for column in columns:
         if column not in header:
             close = did_you_mean(column, header)
             near = f" Closest: {', '.join(map(repr, close))}." if close else ""
             problems.append(f"column {column!r} not found in {source.name}; its columns are: "
                             f"{_shown_columns(header)}.{near}{hint}")
+            free = [c for c in close if c not in columns and c not in pairs]
+            if free:
+                pairs[free[0]] = column
     if problems:
-        raise SchemaError(problems, source.name)
+        fix = None
+        if len(pairs) == len(problems):
+            fix = (f"if your columns mean these, pass columns={pairs!r}; each pair is only the closest name, so "
+                   "check it against your export's documentation first.")
+        raise SchemaError(problems, source.name, fix=fix)
 
 
 def _check_unique(source: _Source, columns: Sequence[str]) -> None:

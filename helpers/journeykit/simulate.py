@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["simulate_shop", "simulate_subscription", "write_datasets", "SHOP_SEED", "SUBSCRIPTION_SEED"]
+__all__ = ["simulate_shop", "simulate_subscription", "simulate_export", "write_datasets", "SHOP_SEED",
+           "SUBSCRIPTION_SEED", "EXPORT_SEED"]
 
 SHOP_SEED = 2025
 """Seed of the shipped shop tables."""
@@ -562,6 +563,147 @@ def simulate_subscription(n_users: int = 4000, *, seed: int = SUBSCRIPTION_SEED,
 
 
 # ---------------------------------------------------------------------------
+# A raw export of the shop's order system, with the mess real exports have
+# ---------------------------------------------------------------------------
+
+EXPORT_SEED = 11
+"""Seed of the shipped raw export (``datasets/shop_export.csv``)."""
+
+# (stock code, description, list price in EUR): home goods, as the shop sells
+_PRODUCTS = (
+    ("20725", "LUNCH BAG, RED SPOT", 4.95), ("21730", "GLASS STAR T-LIGHT HOLDER", 6.50),
+    ("22197", "POPCORN HOLDER, SET OF 4", 8.25), ("22469", "WICKER HEART, LARGE", 9.95),
+    ("23084", "RABBIT NIGHT LIGHT", 12.50), ("22720", "SET OF 3 CAKE TINS", 14.95),
+    ("47566", "PARTY BUNTING, 10 M", 16.50), ("48187", "DOORMAT, NEW ENGLAND", 19.95),
+    ("22697", "TEACUP AND SAUCER, GREEN", 22.00), ("71053", "WHITE METAL LANTERN", 24.95),
+    ("22960", "JAM MAKING SET WITH JARS", 27.50), ("85123A", "HANGING HEART T-LIGHT HOLDER, SET OF 6", 32.00),
+    ("22423", "CAKESTAND, 3 TIER", 36.95), ("84879", "LINEN TABLECLOTH, 8 SEATS", 42.00),
+    ("23203", "CERAMIC TABLE LAMP", 49.95), ("85099B", "WOOL THROW, RED", 58.00),
+    ("21034", "RATTAN LAUNDRY BASKET", 64.95), ("22086", "OAK SERVING BOARD, LARGE", 74.00),
+)
+_LIST_PRICES = np.array([price for _, _, price in _PRODUCTS])
+_COUNTRIES = {"France": 0.45, "Germany": 0.3, "Netherlands": 0.15, "Belgium": 0.1}
+_EXPORT_COLUMNS = ["Invoice", "StockCode", "Description", "Quantity", "InvoiceDate", "Price", "Customer ID",
+                   "Country"]
+
+
+def simulate_export(orders: pd.DataFrame, *, seed: int = EXPORT_SEED, every: int = 5) -> pd.DataFrame:
+    """The shop's orders as its order system would export them: invoice lines, with the usual mess.
+
+    The layout is that of the UCI *Online Retail II* export (``Invoice``,
+    ``StockCode``, ``Description``, ``Quantity``, ``InvoiceDate``, ``Price``,
+    ``Customer ID``, ``Country``), every value written as text:
+
+    - dates day first, without seconds (``31/01/2025 14:05``);
+    - customer numbers with leading zeros (``U000754`` becomes ``000754``);
+    - each order split into invoice lines whose Quantity × Price add up to
+      its revenue to the cent; some orders carry one more line that a
+      cancellation invoice (``C…``, negative quantity) takes back days later,
+      so the order's net value is its revenue;
+    - invoices that are not orders: cancelled in full, free samples (price
+      0), guest checkouts without a customer number, and one invoice keyed
+      with two different customer numbers.
+
+    Read back with :func:`journeykit.read_online_retail` (the columns mapped,
+    shared invoices dropped), the export gives each covered customer exactly
+    the orders and revenue of ``orders``.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        The shop's orders (``order_id``, ``user_id`` like ``U000754``,
+        ``timestamp``, ``revenue``, ``items``).
+    seed : int, default EXPORT_SEED
+        Seed of the random generator; the same seed gives an identical export.
+    every : int, default 5
+        Keep the customers whose number is a multiple of ``every``, for a
+        small file.
+
+    Returns
+    -------
+    DataFrame
+        One row per invoice line, all columns text (empty for no value), in
+        the order of the invoices' dates.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": ["O1", "O2"], "user_id": ["U000005", "U000010"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-13 09:30", "2025-02-01 18:00"]),
+    ...                        "revenue": [25.0, 9.9], "items": [3, 1]})
+    >>> export = simulate_export(orders, seed=1)
+    >>> list(export.columns)
+    ['Invoice', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'Price', 'Customer ID', 'Country']
+    >>> export.loc[export["Customer ID"] == "000005", "InvoiceDate"].iloc[0]
+    '13/01/2025 09:30'
+    """
+    rng = np.random.default_rng(seed)
+    number = orders["user_id"].str.removeprefix("U")
+    mine = orders[number.astype("int64") % every == 0].sort_values(["timestamp", "order_id"], kind="stable")
+    end = orders["timestamp"].max()
+    customers = mine["user_id"].unique()
+    country = dict(zip(customers, np.where(rng.random(len(customers)) < 0.8, "United Kingdom",
+                                           rng.choice(list(_COUNTRIES), len(customers),
+                                                      p=list(_COUNTRIES.values())))))
+    invoices = []  # (time, lines, cancellation?) with lines (stock, quantity, cents, customer number or "")
+
+    def product(price: float | None = None) -> tuple[str, str, float]:
+        """A product at random, or one of the three whose list price is closest to ``price``."""
+        if price is None:
+            return _PRODUCTS[rng.integers(len(_PRODUCTS))]
+        return _PRODUCTS[np.argsort(np.abs(_LIST_PRICES - price), kind="stable")[rng.integers(3)]]
+
+    def cents(value: float) -> int:
+        return int(round(value * 100))
+
+    for user, when, revenue, items in zip(mine["user_id"], mine["timestamp"], mine["revenue"], mine["items"]):
+        total, items, who = cents(revenue), int(items), user.removeprefix("U")
+        if items == 1:
+            lines = [(product(total / 100), 1, total)]
+        else:  # the first line carries all items but one, the last line takes the remaining cents
+            each = max(1, int(total * rng.uniform(0.4, 0.8)) // (items - 1))
+            rest = total - each * (items - 1)
+            lines = [(product(each / 100), items - 1, each), (product(rest / 100), 1, rest)]
+        lines = [(p, q, c, who) for p, q, c in lines]
+        later = when + pd.Timedelta(days=int(rng.integers(1, 15)), minutes=int(rng.integers(0, 600)))
+        if rng.random() < 0.08 and later < end:  # one more item, sent back and cancelled
+            extra = product()
+            quantity = int(rng.integers(1, 4))
+            lines.append((extra, quantity, cents(extra[2]), who))
+            invoices.append((later, [(extra, -quantity, cents(extra[2]), who)], True))
+        invoices.append((when, lines, False))
+        if rng.random() < 0.012 and later < end:  # an order placed again and cancelled in full
+            again = when + pd.Timedelta(minutes=int(rng.integers(30, 300)))
+            again_product = product()
+            copy = [(again_product, int(rng.integers(1, 6)), cents(again_product[2]), who)]
+            invoices.append((again, copy, False))
+            invoices.append((later + pd.Timedelta(minutes=5), [(p, -q, c, w) for p, q, c, w in copy], True))
+    days = pd.date_range(mine["timestamp"].min().normalize(), end.normalize(), freq="D")
+    for _ in range(max(1, len(mine) // 40)):  # guest checkouts: no customer number
+        when = days[rng.integers(len(days))] + pd.Timedelta(minutes=int(rng.integers(8 * 60, 22 * 60)))
+        guest = product()
+        invoices.append((when, [(guest, int(rng.integers(1, 4)), cents(guest[2]), "")], False))
+    for _ in range(3):  # free samples
+        when = days[rng.integers(len(days))] + pd.Timedelta(minutes=int(rng.integers(8 * 60, 22 * 60)))
+        who = customers[rng.integers(len(customers))].removeprefix("U")
+        invoices.append((when, [(("SAMPLE", "FREE SAMPLE, FABRIC SWATCHES", 0.0), 1, 0, who)], False))
+    # one invoice keyed with two customer numbers (a typing slip on its second line)
+    first, second = (c.removeprefix("U") for c in rng.choice(customers, 2, replace=False))
+    when = days[len(days) // 2] + pd.Timedelta(hours=11, minutes=17)
+    invoices.append((when, [(_PRODUCTS[0], 2, cents(_PRODUCTS[0][2]), first),
+                            (_PRODUCTS[12], 1, cents(_PRODUCTS[12][2]), second)], False))
+
+    invoices.sort(key=lambda invoice: (invoice[0], invoice[2]))
+    rows = []
+    for index, (when, lines, cancellation) in enumerate(invoices):
+        invoice = f"{'C' if cancellation else ''}{536000 + index}"
+        for (stock, description, _), quantity, price, who in lines:
+            rows.append((invoice, stock, description, str(quantity), when.strftime("%d/%m/%Y %H:%M"),
+                         f"{price / 100:.2f}", who, country.get(f"U{who}", "United Kingdom") if who else
+                         "United Kingdom"))
+    return pd.DataFrame(rows, columns=_EXPORT_COLUMNS)
+
+
+# ---------------------------------------------------------------------------
 # Writing the shipped files
 # ---------------------------------------------------------------------------
 
@@ -581,7 +723,8 @@ def write_datasets(out: str | Path) -> list[Path]:
     Parameters
     ----------
     out : str or Path
-        Folder to write ``shop_*.csv.gz`` and ``subscription_*.csv.gz`` into.
+        Folder to write ``shop_*.csv.gz``, ``subscription_*.csv.gz`` and the raw
+        export ``shop_export.csv`` into.
 
     Returns
     -------
@@ -591,9 +734,13 @@ def write_datasets(out: str | Path) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for prefix, tables in (("shop", simulate_shop()), ("subscription", simulate_subscription())):
+    shop = simulate_shop()
+    for prefix, tables in (("shop", shop), ("subscription", simulate_subscription())):
         for name, df in tables.items():
             path = out / f"{prefix}_{name}.csv.gz"
             _to_csv_gz(df, path)
             written.append(path)
+    path = out / "shop_export.csv"  # plain CSV, to be opened in an editor as the lesson asks
+    path.write_bytes(simulate_export(shop["orders"]).to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    written.append(path)
     return written
