@@ -18,23 +18,33 @@ def test_every_catalogued_table_loads_with_parsed_timestamps():
 
 
 def test_the_raw_export_reads_back_to_the_shops_orders():
-    """Read as lesson 06 reads it, the export gives each of its customers exactly the shop's orders and revenue."""
+    """Read as lesson 06 reads it, the export gives its customers the shop's orders, but for the one dropped."""
     orders = jk.read_online_retail(jk.datasets.path("shop_export"), drop_shared_invoices=True,
                                    columns={"Invoice": "InvoiceNo", "Customer ID": "CustomerID", "Price": "UnitPrice"})
+    raw = jk.datasets.load("shop_export")
     shop = jk.datasets.load("shop_orders")
     shop = shop.assign(user_id=shop["user_id"].str.removeprefix("U"))
-    shop = shop[shop["user_id"].isin(set(orders["user_id"]))]
+    shop = shop[shop["user_id"].astype(int) % 5 == 0]  # the customers the export covers
     ours = orders.groupby("user_id").agg(orders=("order_id", "size"), revenue=("revenue", "sum"))
     theirs = shop.groupby("user_id").agg(orders=("order_id", "size"), revenue=("revenue", "sum"))
-    pd.testing.assert_frame_equal(ours.round(2), theirs.round(2))
+    # the one invoice with two customer numbers is a real order of its first line's customer, dropped on request
+    per_invoice = raw[raw["Customer ID"] != ""].groupby("Invoice")["Customer ID"].agg(["nunique", "first"])
+    shared = per_invoice[per_invoice["nunique"] > 1]
+    assert len(shared) == 1
+    lines = raw[raw["Invoice"] == shared.index[0]]
+    value = (lines["Quantity"].astype(float) * lines["Price"].astype(float)).sum()
+    owner = shared["first"].iloc[0]
+    expected = theirs.copy()
+    expected.loc[owner, "orders"] -= 1
+    expected.loc[owner, "revenue"] -= value
+    expected = expected[expected["orders"] > 0]
+    pd.testing.assert_frame_equal(ours.round(2), expected.round(2), check_dtype=False)
     assert ours.index.str.startswith("0").mean() > 0.3  # leading zeros kept
-    assert int(shop["user_id"].astype(int).mod(5).max()) == 0 and len(ours) > 900
     report = jk.import_report(orders).set_index("reason")["rows"]
     assert report["lines of invoices naming more than one customer"] == 2
     assert report["lines without Customer ID"] > 20
     assert report["invoices with a net value of zero or less (free, or cancelled in full)"] > 10
     assert orders.attrs["cancellations"]["netted_lines"] > 100 and orders.attrs["cancellations"]["unnetted_lines"] == 0
-    raw = jk.datasets.load("shop_export")
     assert raw["InvoiceDate"].str.match(r"\d\d/\d\d/\d{4} \d\d:\d\d$").all()
     assert (raw["InvoiceDate"].str[:2].astype(int) > 12).any()  # the column itself settles the day order
 

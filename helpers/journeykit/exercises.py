@@ -104,10 +104,19 @@ def _same(answer: object, expected: object, tolerance: float, relative: float = 
 
 
 def _text(value: object) -> object:
-    """Text compared as a reader would: case, spacing and ASCII arrows (``->``) do not matter."""
+    """Text compared as a reader would: case, spaces, hyphens, a final full stop and ASCII arrows do not matter.
+
+    Examples
+    --------
+    >>> _text("Day-first.") == _text("dayfirst") == _text(" day first ")
+    True
+    >>> _text("Awareness -> Purchase") == _text("awareness → purchase")
+    True
+    """
     if not isinstance(value, str):
         return value
-    return " ".join(value.replace("->", "→").replace("→", " → ").lower().split())
+    text = value.replace("->", "→").lower().strip().rstrip(".")
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "-_")
 
 
 # ---------------------------------------------------------------------------
@@ -310,6 +319,8 @@ def _tiny_orders(mistake: str | None = None) -> tuple[int, float]:
         return count, round(revenue + cancelled, 2)
     if mistake == "guest":  # the line without a customer kept
         return count + 1, round(revenue + 4.0, 2)
+    if mistake == "free":  # the invoice worth nothing counted as an order
+        return count + 1, revenue
     if mistake == "every invoice":  # the free invoice and the cancellation counted as orders
         return count + 2, revenue
     return count, revenue
@@ -349,8 +360,8 @@ def _shared_invoice_rubric() -> str:
             f"{at_stake / value.sum():.2%} of the export's sales. (2) Whether the file can say which customer is "
             "right: it cannot, both numbers belong to real customers, so 'fixing' it here would be a guess. "
             "(3) That the choice is visible: drop_shared_invoices=True counts the dropped lines in the import "
-            "report. Model answer: drop it and say so; fix it only if the order system can tell you the "
-            "right customer.")
+            "report, and the reconciliation shows the order missing. Model answer: drop it, say so in the report, "
+            "and ask the order system's owner which customer is right; fix it at the source once you know.")
 
 
 # capstone (lesson 07): the subscription app
@@ -504,13 +515,17 @@ _EXERCISES = [
                                                "subtract it from the revenue."),
                (lambda: _tiny_orders("guest"), "Not quite: invoice 101 has no customer, so it cannot be anyone's "
                                                "order; it is dropped (and counted as dropped)."),
+               (lambda: _tiny_orders("free"), "Not quite: invoice 104 is worth nothing (five cards at 0.00); an "
+                                              "invoice with no value is not an order."),
                (lambda: _tiny_orders("every invoice"), "Not quite: C103 is a cancellation and 104 is worth "
-                                                       "nothing; neither is an order.")], tolerance=0.001),
+                                                       "nothing; neither is an order.")],
+              tolerance=0.001, relative=0.0),
     _Exercise("6.2", "06_your_own_data.ipynb", "decide: {'decision': 'drop' or 'fix', 'reason': '...'} for the "
                                                "invoice that names two customers",
               _shared_invoice,
-              [(lambda: "fix", "Not the choice we would make here: fixing means picking one of the two customers, "
-                               "and nothing in the file says which is right.")],
+              [(lambda: "fix", "Not the choice we would make here: fixing is right only when someone (the order "
+                               "system, the shop) can tell you which customer is right; from the file alone it would "
+                               "be a guess. Drop it, say so, and ask.")],
               rubric=_shared_invoice_rubric),
     _Exercise("6.3", "06_your_own_data.ipynb", "predict: what does the kit do with the export's lines up to 7 "
                                                "January 2025: 'day first', 'month first' or 'refuse'?",
@@ -600,7 +615,8 @@ _HINTS: dict[str, tuple[str, str, str]] = {
             "jk.journey_comparison split by device; desktop's clv minus mobile's."),
     "6.1": ("An order is a sales invoice with a customer; its value is what it sold minus what was cancelled.",
             "Go invoice by invoice: which have no customer, which start with C, which are worth nothing?",
-            "Invoice 100 is 2 × 12 + 3 × 4, minus the mug C103 takes back; add 102; leave out 101, C103 and 104."),
+            "Per invoice, Σ Quantity × Price; a C line is subtracted from the same customer's invoice with the same "
+            "product; an invoice without a customer, or with no value left, is not an order."),
     "6.2": ("Weigh how much is at stake against what you would have to guess.",
             "Look at the invoice's lines and value: does anything in the file say which customer is right?",
             "Compare dropping it (drop_shared_invoices=True, counted in the import report) with picking one."),
@@ -673,7 +689,7 @@ def check(exercise: str, answer: object) -> Feedback:
             continue
         try:
             if _same(answer, wrong(), ex.tolerance, relative=0.01):  # mistakes are recognised when roughly right
-                prefix = "" if message.startswith("Close") else "Not quite: "
+                prefix = "" if message.startswith(("Close", "Not quite")) else "Not quite: "
                 return Feedback(False, f"Exercise {ex.id}: {prefix}{message}")
         except Exception:  # a mistake that cannot be computed is simply not recognised
             continue

@@ -601,12 +601,13 @@ def simulate_export(orders: pd.DataFrame, *, seed: int = EXPORT_SEED, every: int
       cancellation invoice (``C…``, negative quantity) takes back days later,
       so the order's net value is its revenue;
     - invoices that are not orders: cancelled in full, free samples (price
-      0), guest checkouts without a customer number, and one invoice keyed
-      with two different customer numbers.
+      0) and guest checkouts without a customer number;
+    - one real order whose second line carries another customer's number.
 
     Read back with :func:`journeykit.read_online_retail` (the columns mapped,
     shared invoices dropped), the export gives each covered customer exactly
-    the orders and revenue of ``orders``.
+    the orders and revenue of ``orders``, but for the order with two customer
+    numbers, which is dropped.
 
     Parameters
     ----------
@@ -686,11 +687,14 @@ def simulate_export(orders: pd.DataFrame, *, seed: int = EXPORT_SEED, every: int
         when = days[rng.integers(len(days))] + pd.Timedelta(minutes=int(rng.integers(8 * 60, 22 * 60)))
         who = customers[rng.integers(len(customers))].removeprefix("U")
         invoices.append((when, [(("SAMPLE", "FREE SAMPLE, FABRIC SWATCHES", 0.0), 1, 0, who)], False))
-    # one invoice keyed with two customer numbers (a typing slip on its second line)
-    first, second = (c.removeprefix("U") for c in rng.choice(customers, 2, replace=False))
-    when = days[len(days) // 2] + pd.Timedelta(hours=11, minutes=17)
-    invoices.append((when, [(_PRODUCTS[0], 2, cents(_PRODUCTS[0][2]), first),
-                            (_PRODUCTS[12], 1, cents(_PRODUCTS[12][2]), second)], False))
+    # one real order keyed with another customer's number on its second line (a typing slip)
+    with_cancellations = {lines[0][3] for _, lines, cancellation in invoices if cancellation}
+    candidates = [i for i, (_, lines, cancellation) in enumerate(invoices) if not cancellation and len(lines) == 2
+                  and lines[0][3] not in with_cancellations]
+    slip = candidates[len(candidates) // 2]
+    when, lines, _ = invoices[slip]
+    other = next(c.removeprefix("U") for c in rng.permutation(customers) if c.removeprefix("U") != lines[0][3])
+    invoices[slip] = (when, [lines[0], (*lines[1][:3], other)], False)
 
     invoices.sort(key=lambda invoice: (invoice[0], invoice[2]))
     rows = []
