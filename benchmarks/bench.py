@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=["journeykit", "duckdb"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.engine:  # child process: run one engine and report as JSON
-        sys.path.insert(0, str(Path(__file__).parent))
+        sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))  # the SQL oracle lives with the tests
         print(json.dumps(run_engine(args.metric, args.engine, args.users, args.events)))
         return 0
 

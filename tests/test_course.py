@@ -6,8 +6,8 @@ import re
 import nbformat
 
 import journeykit as jk
-from journeykit.__main__ import main
-from journeykit.course import lesson_notebooks, slides_notebook
+from journeykit.cli import main
+from journeykit.course.build import lesson_notebooks, slides_notebook
 
 
 def test_learner_copies_and_slides_build(tmp_path):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import journeykit as jk
-from journeykit.exercises import _BY_ID, _get
+from journeykit.course.exercises import _BY_ID, _get
 
 NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
 IDS = jk.exercises()["id"].tolist()
@@ -89,7 +89,7 @@ def test_right_answers_written_differently_are_right(exercise):
     ("4.1", "visits only", "counted only visits"),
 ])
 def test_checks_judge_the_number_not_its_rough_size(exercise, wrong, mistake):
-    from journeykit.exercises import _week_one
+    from journeykit.course.exercises import _week_one
 
     value = {"unweighted": lambda: _week_one(weighted=False),
              "visits only": lambda: _week_one(return_event="visit")}.get(wrong, lambda: wrong)()
@@ -111,7 +111,7 @@ def test_a_decision_needs_its_reason_and_is_shown_the_rubric_either_way():
 
 
 def test_by_hand_and_predict_exercises_are_computed_by_the_kit():
-    from journeykit.exercises import _first_week_reading, _tiny_orders
+    from journeykit.course.exercises import _first_week_reading, _tiny_orders
 
     assert _tiny_orders() == (2, 44.0)  # worked out by hand in the solution of 6.1
     assert jk.check("6.1", [2, 44]) and not jk.check("6.1", (2, 48.0)) and not jk.check("6.1", (3, 44.0))
@@ -166,7 +166,7 @@ def test_no_answer_is_visible_in_a_committed_lesson(lesson):
 def test_hints_come_in_three_steps_and_never_give_the_solution_away(exercise, monkeypatch):
     import importlib
 
-    monkeypatch.setattr(importlib.import_module("journeykit.exercises"), "_HINTS_GIVEN", {})
+    monkeypatch.setattr(importlib.import_module("journeykit.course.exercises"), "_HINTS_GIVEN", {})
     hints = [jk.hint(exercise) for _ in range(4)]
     assert [h.split(" for exercise")[0] for h in hints] == ["Hint 1 of 3", "Hint 2 of 3", "Hint 3 of 3", "Hint 3 of 3"]
     assert len({h.split(": ", 1)[1] for h in hints[:3]}) == 3, "each call says something new"

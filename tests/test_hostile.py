@@ -157,7 +157,7 @@ BAD_ARGUMENTS = [
     ("order_summary", "by", "order_id", "by"),
     ("nps", "level", 95, "level"),
     ("nps", "by", pd.Series(["x"], index=[999]), "index"),
-    ("csat", "min_answers", 2.5, "min_answers"),
+    ("csat", "min_sample", 2.5, "min_sample"),
     ("emotion_scores", "model", 4, "model"),
     ("validate_events", "input_tz", "Mars/Olympus", "input_tz"),
     ("validate_events", "time_format", "dd/mm/yyyy", "time_format"),

@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 import journeykit as jk
-import journeykit.__main__ as command
-from journeykit.__main__ import _parser, _prepare, _template_parameters, main
+import journeykit.cli as command
+from journeykit.cli import _parser, _prepare, _template_parameters, main
 from journeykit.report import DEFAULT_STEPS
 
 ROOT = Path(__file__).parents[1]
@@ -179,7 +179,7 @@ def retail_report(tmp_path_factory):
     undecided = subprocess.run([*base, "--out", str(work / "no")], cwd=work, env=env, capture_output=True, text=True)
     done = subprocess.run([*base, "--dayfirst", "--out", str(work / "report")], cwd=work, env=env,
                           capture_output=True, text=True)
-    where = subprocess.run([sys.executable, "-c", "import journeykit.__main__ as m; print(m.TEMPLATE)"], cwd=work,
+    where = subprocess.run([sys.executable, "-c", "import journeykit.cli as m; print(m.TEMPLATE)"], cwd=work,
                            env=env, capture_output=True, text=True)
     return undecided, done, work / "report", Path(where.stdout.strip()), site
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from journeykit.__main__ import main
+from journeykit.cli import main
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (Debian: apt-get install chromium)")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import journeykit as jk
-from journeykit.simulate import write_datasets
+from journeykit.course.simulate import write_datasets
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import journeykit as jk
-from journeykit.timestamps import TimeOptions, parse_timestamps
+from journeykit.io.timestamps import TimeOptions, parse_timestamps
 
 
 def events(timestamps, n=None):

@@ -1,69 +1,64 @@
 """journeykit: the helper package of Customer Journey Lab.
 
 The lessons teach; this package computes. Every function that reads data
-checks it against the data contract first (see :mod:`journeykit.schema`).
+checks it against the data contract first (see :mod:`journeykit.io.contract`).
 
 >>> import journeykit as jk
 >>> events = jk.datasets.load("shop_events")   # doctest: +SKIP
 """
 
-from journeykit import datasets
-from journeykit.attribution import (
+from journeykit._version import __version__  # noqa: F401 (the package version, as jk.__version__)
+from journeykit.course import datasets
+from journeykit.analysis.attribution import (
     ATTRIBUTION_MODELS,
     NO_TOUCH,
     attribute,
     compare_attribution,
     touch_credits,
 )
-from journeykit.comparison import journey_comparison
-from journeykit.environment import check_environment
+from journeykit.analysis.comparison import journey_comparison
+from journeykit.course.environment import check_environment
 from journeykit.errors import JourneyKitError, MissingFileError, ParameterError, ReadError
-from journeykit.funnel import (
+from journeykit.analysis.funnel import (
     compare_funnel_segments,
     dropped_users,
     funnel,
     funnel_confidence,
     funnel_users,
-    plot_funnel,
     time_to_convert,
     time_to_convert_summary,
 )
-from journeykit.retention import (
+from journeykit.analysis.retention import (
     churn_rate,
     cohort_retention,
     lifecycle,
-    plot_lifecycle,
-    plot_retention,
-    plot_retention_curve,
     retention_curve,
 )
-from journeykit.satisfaction import csat, nps
-from journeykit.exercises import check, exercise_data, exercises, hint, solution
-from journeykit.importers import (
-    channel_from_source,
-    import_report,
-    read_events,
-    read_ga4,
-    read_online_retail,
-    read_orders,
-    read_product_analytics,
-    read_shopify_orders,
-    read_surveys,
-)
-from journeykit.journey_map import (
+from journeykit.analysis.satisfaction import csat, nps
+from journeykit.course.exercises import check, exercise_data, exercises, hint, solution
+from journeykit.io.files import import_report
+from journeykit.io.ga4 import channel_from_source, read_ga4
+from journeykit.io.online_retail import read_online_retail
+from journeykit.io.product_analytics import read_product_analytics
+from journeykit.io.shopify import read_shopify_orders
+from journeykit.io.tables import read_events, read_orders, read_surveys
+from journeykit.analysis.journey_map import (
     LANES,
     SHOP_MAP_TEXT,
     emotion_scores,
     journey_map,
     journey_map_markdown,
     journey_map_table,
-    plot_journey_map,
     sessionize,
     web_analytics,
 )
-from journeykit.paths import END, plot_flow, purchase_timing, split_journeys, top_paths, transition_matrix
-from journeykit.plotting import CHANNEL_COLORS, DEVICE_COLORS, use_course_style
-from journeykit.schema import (
+from journeykit.analysis.paths import END, purchase_timing, split_journeys, top_paths, transition_matrix
+from journeykit.plots.funnel import plot_funnel
+from journeykit.plots.journey_map import plot_journey_map
+from journeykit.plots.paths import plot_flow
+from journeykit.plots.retention import plot_lifecycle, plot_retention, plot_retention_curve
+from journeykit.plots.style import CHANNEL_COLORS, DEVICE_COLORS, use_course_style
+from journeykit.io.contract import (
     CSAT_RANGE,
     DEFAULT_TZ,
     NPS_RANGE,
@@ -72,7 +67,7 @@ from journeykit.schema import (
     validate_orders,
     validate_surveys,
 )
-from journeykit.stages import (
+from journeykit.analysis.stages import (
     StageModel,
     assign_stages,
     backtracks,
@@ -84,11 +79,10 @@ from journeykit.stages import (
     stage_summary,
     stage_transitions,
 )
-from journeykit.simulate import simulate_shop, simulate_subscription
-from journeykit.stats import MIN_SAMPLE, compare_proportions, wilson_interval
-from journeykit.value import RFM_SEGMENTS, historical_clv, order_summary, predictive_clv, repeat_purchase_rate, rfm
+from journeykit.course.simulate import simulate_shop, simulate_subscription
+from journeykit.analysis.stats import MIN_SAMPLE, compare_proportions, wilson_interval
+from journeykit.analysis.value import RFM_SEGMENTS, historical_clv, order_summary, predictive_clv, repeat_purchase_rate, rfm
 
-__version__ = "0.1.0"
 
 __all__ = [
     "ATTRIBUTION_MODELS",
@@ -185,7 +179,7 @@ __all__ = [
 
 def __getattr__(name: str):
     """``jk.check_exercise_3_1(answer)`` and friends: aliases of ``jk.check("3.1", answer)``."""
-    from journeykit.exercises import named
+    from journeykit.course.exercises import named
 
     alias = named(name)
     if alias is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import numbers
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -18,7 +19,7 @@ import pandas as pd
 
 from journeykit.errors import ParameterError, did_you_mean
 
-__all__ = ["duration", "name", "names", "choice", "integer", "number", "flag", "column", "moment"]
+__all__ = ["duration", "name", "names", "choice", "integer", "number", "flag", "column", "moment", "renamed"]
 
 
 def duration(value: object, parameter: str, *, allow_none: bool = False,
@@ -258,3 +259,36 @@ def moment(value: object, parameter: str, *, allow_none: bool = False) -> pd.Tim
         return stamp.as_unit("ns")
     raise ParameterError(f"{parameter} must be a time such as '2025-06-30' or a pd.Timestamp, got "
                          f"{type(value).__name__} {value!r}.", parameter)
+
+
+def renamed(new_value: object, old_value: object, new: str, old: str, default: object) -> object:
+    """The value of a parameter that has a new name, taking its old name for one release with a FutureWarning.
+
+    Parameters
+    ----------
+    new_value, old_value : object
+        What the caller passed under each name (``old_value`` is None when not passed).
+    new, old : str
+        The two names, for the messages.
+    default : object
+        The new parameter's default, to tell whether it was passed too.
+
+    Examples
+    --------
+    >>> renamed(30, None, "min_sample", "min_users", 30)
+    30
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     renamed(30, 50, "min_sample", "min_users", 30)
+    50
+    >>> str(caught[0].message)
+    'min_users= is now called min_sample=; the old name will be removed in the next release.'
+    """
+    if old_value is None:
+        return new_value
+    if new_value is not default and new_value != default:
+        raise ParameterError(f"{old}= is the old name of {new}=; pass only {new}=.", new)
+    warnings.warn(f"{old}= is now called {new}=; the old name will be removed in the next release.", FutureWarning,
+                  stacklevel=3)
+    return old_value

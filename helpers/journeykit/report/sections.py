@@ -20,6 +20,14 @@ import numpy as np
 import pandas as pd
 
 from journeykit import params
+from journeykit._version import __version__
+from journeykit.analysis.funnel import funnel, funnel_confidence
+from journeykit.analysis.retention import cohort_retention, retention_curve
+from journeykit.analysis.satisfaction import csat, nps
+from journeykit.analysis.stages import stage_model, stage_summary, StageModel
+from journeykit.analysis.value import historical_clv, repeat_purchase_rate
+from journeykit.io.contract import validate_events, validate_orders, validate_surveys
+from journeykit.plots.funnel import plot_funnel
 from journeykit.errors import ParameterError, SchemaError
 from journeykit.report import fmt
 from journeykit.report import figures as figs
@@ -186,7 +194,6 @@ class Report:
                  funnel_steps: Sequence[str] | None = None, funnel_window="7D", segment: str | None = "channel",
                  period: str = "M", sources: Mapping[str, Mapping] | None = None,
                  reading: Mapping[str, object] | None = None) -> None:
-        import journeykit as jk
 
         given = {"events": events, "orders": orders, "surveys": surveys}
         for name, frame in given.items():
@@ -204,7 +211,7 @@ class Report:
         self.segment = params.column(segment, "segment", allow_none=True)
         self.period = params.choice(period, "period", tuple(_PERIOD))
         self.reading = dict(reading or {})
-        validators = {"events": jk.validate_events, "orders": jk.validate_orders, "surveys": jk.validate_surveys}
+        validators = {"events": validate_events, "orders": validate_orders, "surveys": validate_surveys}
         self.tables: dict[str, pd.DataFrame] = {}
         self.sources: dict[str, dict] = {}
         for name, frame in given.items():
@@ -240,15 +247,14 @@ class Report:
 
     @staticmethod
     def _stage_model(model, overrides):
-        import journeykit as jk
 
-        base = jk.stage_model(model)
+        base = stage_model(model)
         if not overrides:
             return base
         if not isinstance(overrides, Mapping):
             raise ParameterError(f"stage_events must be a mapping event → stage, got {type(overrides).__name__}.",
                                  "stage_events")
-        return jk.StageModel(f"{base.name} (adapted)", stages=base.stages, events={**base.events, **overrides},
+        return StageModel(f"{base.name} (adapted)", stages=base.stages, events={**base.events, **overrides},
                              rules=base.rules, touchpoints=base.touchpoints, description=base.description)
 
     @property
@@ -511,7 +517,7 @@ class Report:
             surveys = self.surveys
             add(fmt.integer(summary["surveys"]["answers"]), "survey answers", "rows of the survey file analysed "
                 "(one per answer); unit: answers.", summary["surveys"]["answers"])
-            from journeykit.satisfaction import csat, nps
+            from journeykit.analysis.satisfaction import csat, nps
 
             if "nps" in surveys and surveys["nps"].notna().any():
                 value, n = nps(surveys["nps"]), int(surveys["nps"].notna().sum())
@@ -568,7 +574,6 @@ class Report:
     # stages -----------------------------------------------------------------------------------------------------
 
     def _stages(self) -> Section:
-        import journeykit as jk
 
         model = self.model
         section = Section("stages", "Journey stages",
@@ -589,7 +594,7 @@ class Report:
             return section
         label = self.keep_unmapped or _UNMAPPED
         try:
-            summary = jk.stage_summary(events, model, keep_unmapped=label)
+            summary = stage_summary(events, model, keep_unmapped=label)
         except SchemaError as error:
             section.skipped = (f"the stage model ‘{model.name}’ cannot be applied to these events "
                                f"({error.problems[0].split(' Rules may use')[0]}); add the column its rules use to "
@@ -635,7 +640,6 @@ class Report:
     # funnel -----------------------------------------------------------------------------------------------------
 
     def _funnel(self) -> Section:
-        import journeykit as jk
 
         window = self.funnel_window
         window_text = _window_text(window)
@@ -654,7 +658,7 @@ class Report:
                                f"steps ({', '.join(DEFAULT_STEPS)}) are not in your events; pass --funnel-steps "
                                f"with your own (the most frequent are {', '.join(common)}).")
             return section
-        result = jk.funnel(events, steps, window=window)
+        result = funnel(events, steps, window=window)
         entrants = int(result["users"].iloc[0])
         open_users = int(result.attrs.get("open_window_users", 0))
         data_end = result.attrs.get("data_end")
@@ -662,7 +666,7 @@ class Report:
         section.tables["funnel"] = table
         fig, ax = figs.figure(height=3.4)
         with figs._style():
-            jk.plot_funnel(result, ax=ax, title=f"People reaching each step within {window_text} of the first")
+            plot_funnel(result, ax=ax, title=f"People reaching each step within {window_text} of the first")
             figs.count_axis(ax.yaxis)
             ax.set_ylabel("people")
         section.parts.append(_p(f"A person <strong>enters</strong> with any ‘{_e(steps[0])}’ event and "
@@ -692,7 +696,7 @@ class Report:
             "drop-off may not be final."]
         segment = self.segment
         if segment and segment in events.columns and events[segment].nunique() >= 2:
-            by = jk.funnel_confidence(jk.funnel(events, steps, window=window, by=segment))
+            by = funnel_confidence(funnel(events, steps, window=window, by=segment))
             first = by.groupby(segment, sort=False)["users"].transform("first")
             last = by[by["step"] == by["step"].iloc[len(steps) - 1]].assign(entrants=first)
             compared = last[[segment, "entrants", "users", "conversion_from_start", "ci_low", "ci_high",
@@ -714,7 +718,6 @@ class Report:
     # retention --------------------------------------------------------------------------------------------------
 
     def _retention(self) -> Section:
-        import journeykit as jk
 
         name = _PERIOD[self.period]
         section = Section("retention", "Retention", "an order table (--orders), or an event log (--events); "
@@ -740,7 +743,7 @@ class Report:
             section.skipped = ("retention follows the same people over time, and only survey answers were given; "
                                "add an order table (--orders) or an event log (--events) to see it.")
             return section
-        in_period = jk.cohort_retention(events, period=self.period, cohort_event=cohort_event,
+        in_period = cohort_retention(events, period=self.period, cohort_event=cohort_event,
                                         return_event=return_event)
         if not (in_period["complete"] & (in_period["period"] >= 1)).any():
             section.skipped = (f"the data does not yet hold a complete {name} after any cohort’s first {name} "
@@ -748,7 +751,7 @@ class Report:
                                f"{fmt.date(events['timestamp'].max())}); retention needs a longer export, or "
                                "--period W or D.")
             return section
-        on_after = jk.cohort_retention(events, period=self.period, cohort_event=cohort_event,
+        on_after = cohort_retention(events, period=self.period, cohort_event=cohort_event,
                                        return_event=return_event, unbounded=True)
         keys = ["cohort", "period"]
         table = in_period.merge(on_after[[*keys, "retained", "retention"]], on=keys,
@@ -756,8 +759,8 @@ class Report:
         table = table[["cohort", "period", "cohort_size", "retained_in_period", "retention_in_period",
                        "retained_on_or_after", "retention_on_or_after", "complete"]]
         section.tables["retention"] = table
-        curve = jk.retention_curve(in_period)[["period", "cohorts", "users", "retention"]].merge(
-            jk.retention_curve(on_after)[["period", "retention"]], on="period",
+        curve = retention_curve(in_period)[["period", "cohorts", "users", "retention"]].merge(
+            retention_curve(on_after)[["period", "retention"]], on="period",
             suffixes=("_in_period", "_on_or_after"))
         section.tables["retention_curve"] = curve
         section.parts.append(_p(f"{defined} (<strong>{name} by {name}</strong>), or in that {name} or any later "
@@ -808,7 +811,6 @@ class Report:
     # value ------------------------------------------------------------------------------------------------------
 
     def _value(self) -> Section:
-        import journeykit as jk
 
         section = Section("value", "Customer value", "an order table (--orders).")
         orders = self.orders
@@ -884,8 +886,8 @@ class Report:
         for within in ("90D", "180D"):
             if span < pd.Timedelta(within):
                 continue
-            repeat = jk.repeat_purchase_rate(orders, within=within)
-            clv = jk.historical_clv(orders, horizon=within)
+            repeat = repeat_purchase_rate(orders, within=within)
+            clv = historical_clv(orders, horizon=within)
             days = int(pd.Timedelta(within).days)
             eligible = int(repeat["customers"].iloc[0]) if len(repeat) else 0
             if not eligible:
@@ -923,7 +925,6 @@ class Report:
     # satisfaction -----------------------------------------------------------------------------------------------
 
     def _satisfaction(self) -> Section:
-        import journeykit as jk
 
         section = Section("satisfaction", "Satisfaction", "survey answers (--surveys) with NPS and/or CSAT "
                                                           "scores.")
@@ -936,9 +937,9 @@ class Report:
         place = "touchpoint" if "touchpoint" in surveys.columns else "stage"
         shown = False
         for score, function, label, definition in (
-                ("nps", jk.nps, "NPS", "% of answers 9–10 (promoters) minus % of answers 0–6 (detractors), in "
+                ("nps", nps, "NPS", "% of answers 9–10 (promoters) minus % of answers 0–6 (detractors), in "
                                        "points from −100 to 100"),
-                ("csat", jk.csat, "CSAT", "% of answers 4 or 5 on the 1–5 scale")):
+                ("csat", csat, "CSAT", "% of answers 4 or 5 on the 1–5 scale")):
             if score not in surveys.columns or not surveys[score].notna().any():
                 continue
             shown = True
@@ -986,7 +987,6 @@ class Report:
     # method -----------------------------------------------------------------------------------------------------
 
     def _method(self) -> Section:
-        import journeykit as jk
 
         section = Section("method", "How this report was made", "")
         items = []
@@ -1002,7 +1002,7 @@ class Report:
             items.append(text + ".")
         items.append(f"Funnel window {_e(_window_text(self.funnel_window))}; cohorts and trends per "
                      f"{_PERIOD[self.period]}; stage model ‘{_e(self.model.name)}’.")
-        items.append(f"Made with journeykit {_e(jk.__version__)} on {fmt.date(pd.Timestamp(_dt.date.today()))}.")
+        items.append(f"Made with journeykit {_e(__version__)} on {fmt.date(pd.Timestamp(_dt.date.today()))}.")
         section.parts.append("<ul class=\"method\">" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
         return section
 

@@ -19,8 +19,8 @@ import pandas as pd
 
 from journeykit import params
 from journeykit.errors import ParameterError, SchemaError
-from journeykit.schema import CSAT_RANGE, NPS_RANGE, _parse_scale, require_columns
-from journeykit.stats import MIN_SAMPLE, wilson_interval
+from journeykit.io.contract import CSAT_RANGE, NPS_RANGE, _parse_scale, require_columns
+from journeykit.analysis.stats import MIN_SAMPLE, wilson_interval
 
 __all__ = ["nps", "csat"]
 
@@ -74,7 +74,7 @@ def _labels(by, index: pd.Index) -> pd.Series:
 
 
 def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequence | None = None,
-        level: float = 0.95, min_answers: int = MIN_SAMPLE) -> float | pd.DataFrame:
+        level: float = 0.95, min_sample: int = MIN_SAMPLE, min_answers: int | None = None) -> float | pd.DataFrame:
     """Net Promoter Score: % of promoters (9–10) minus % of detractors (0–6).
 
     Parameters
@@ -87,8 +87,10 @@ def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequenc
         ``"touchpoint"``) or labels aligned with ``scores``.
     level : float, default 0.95
         Confidence level of the interval, per group.
-    min_answers : int, default MIN_SAMPLE (30)
+    min_sample : int, default MIN_SAMPLE (30)
         Groups with fewer answers are flagged ``small_sample``.
+    min_answers : int, optional
+        Old name of ``min_sample``; it warns and will be removed in the next release.
 
     Returns
     -------
@@ -119,8 +121,9 @@ def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequenc
     journeykit.errors.SchemaError: NPS answers failed validation with 1 problem:
       - column 'nps' has 1 value off the 0-10 scale (e.g. 11 in row 1); scores must be whole numbers from 0 to 10. Fix or drop those answers, or check that nps_col names the right column.
     """
+    min_sample = params.renamed(min_sample, min_answers, "min_sample", "min_answers", MIN_SAMPLE)
     params.number(level, "level", low=0, high=1, inclusive=False)
-    params.integer(min_answers, "min_answers", minimum=1)
+    params.integer(min_sample, "min_sample", minimum=1)
     values, labels = _grouped(scores, by, "NPS", "nps")
     answers = _answers(values, "NPS", *NPS_RANGE)
     if answers.empty:
@@ -137,12 +140,12 @@ def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequenc
     half = NormalDist().inv_cdf(0.5 + level / 2) * 100 * np.sqrt((p + d - (p - d) ** 2) / out["answers"])
     out["ci_low"] = (out["nps"] - half).clip(-100, 100)
     out["ci_high"] = (out["nps"] + half).clip(-100, 100)
-    out["small_sample"] = out["answers"] < min_answers
+    out["small_sample"] = out["answers"] < min_sample
     return out.rename_axis(by if isinstance(by, str) else "group").reset_index()
 
 
 def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequence | None = None,
-         level: float = 0.95, min_answers: int = MIN_SAMPLE) -> float | pd.DataFrame:
+         level: float = 0.95, min_sample: int = MIN_SAMPLE, min_answers: int | None = None) -> float | pd.DataFrame:
     """Customer satisfaction score: % of answers that are 4 or 5 on a 1–5 scale.
 
     Parameters
@@ -154,8 +157,10 @@ def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequen
         Groups to score separately, as in :func:`nps`.
     level : float, default 0.95
         Confidence level of the (Wilson) interval, per group.
-    min_answers : int, default MIN_SAMPLE (30)
+    min_sample : int, default MIN_SAMPLE (30)
         Groups with fewer answers are flagged ``small_sample``.
+    min_answers : int, optional
+        Old name of ``min_sample``; it warns and will be removed in the next release.
 
     Returns
     -------
@@ -182,8 +187,9 @@ def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequen
     journeykit.errors.SchemaError: CSAT answers failed validation with 1 problem:
       - column 'csat' has 1 value off the 1-5 scale (e.g. 0 in row 1); scores must be whole numbers from 1 to 5. Fix or drop those answers, or check that csat_col names the right column.
     """
+    min_sample = params.renamed(min_sample, min_answers, "min_sample", "min_answers", MIN_SAMPLE)
     params.number(level, "level", low=0, high=1, inclusive=False)
-    params.integer(min_answers, "min_answers", minimum=1)
+    params.integer(min_sample, "min_sample", minimum=1)
     values, labels = _grouped(scores, by, "CSAT", "csat")
     answers = _answers(values, "CSAT", *CSAT_RANGE)
     if answers.empty:
@@ -197,5 +203,5 @@ def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequen
     out["csat"] = 100 * out["satisfied"] / out["answers"]
     low, high = wilson_interval(out["satisfied"], out["answers"], level=level)
     out["ci_low"], out["ci_high"] = 100 * low, 100 * high
-    out["small_sample"] = out["answers"] < min_answers
+    out["small_sample"] = out["answers"] < min_sample
     return out.drop(columns="satisfied").rename_axis(by if isinstance(by, str) else "group").reset_index()

@@ -12,18 +12,16 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.patches import FancyArrowPatch
 
 from journeykit import params
 from journeykit.errors import SchemaError, unknown_names
-from journeykit.ordering import sort_events
-from journeykit.schema import validate_events
-from journeykit.stages import StageModel, _model, assign_stages
+from journeykit.io.ordering import sort_events
+from journeykit.io.contract import validate_events
+from journeykit.analysis.stages import StageModel, _model, assign_stages
 
-__all__ = ["split_journeys", "top_paths", "transition_matrix", "plot_flow", "purchase_timing", "END"]
+__all__ = ["split_journeys", "top_paths", "transition_matrix", "purchase_timing", "END"]
 
 END = "(end)"
 """Label of the end of a journey in transition tables."""
@@ -229,64 +227,6 @@ def transition_matrix(events: pd.DataFrame, model: StageModel | str = "6-stage",
     targets = [s for s in [*order, END] if s in set(counts["to_stage"])]
     return counts.pivot(index="from_stage", columns="to_stage", values="probability").reindex(
         index=present, columns=targets).fillna(0.0)
-
-
-def plot_flow(transitions: pd.DataFrame, *, ax: plt.Axes | None = None, min_share: float = 0.01,
-              title: str | None = None) -> plt.Axes:
-    """A Sankey-style flow diagram of stage transitions.
-
-    Stages are boxes from left to right in journey order; each move between two
-    stages is a band as wide as its number of moves. Forward moves arc above
-    the boxes in blue, moves back to an earlier stage arc below in red, so the
-    loops of a non-linear journey are visible at a glance.
-
-    Parameters
-    ----------
-    transitions : DataFrame
-        :func:`transition_matrix` with ``long=True`` (or
-        :func:`journeykit.stage_transitions`): ``from_stage``, ``to_stage``, ``moves``.
-    ax : matplotlib Axes, optional
-    min_share : float, default 0.01
-        Bands with fewer than this share of all moves are left out to keep the picture readable.
-    title : str, optional
-
-    Returns
-    -------
-    matplotlib Axes
-    """
-    ax = ax if ax is not None else plt.gca()
-    moves = transitions[transitions["to_stage"] != END]
-    # stages in the order they first appear: journey order, as the kit's transition tables are sorted
-    stages = list(dict.fromkeys([*transitions["from_stage"], *moves["to_stage"]]))
-    x = {s: i for i, s in enumerate(stages)}
-    total = moves["moves"].sum()
-    widest = moves["moves"].max() if len(moves) else 1
-    half_h, rad = 0.16, -0.45  # the same rad bends left-to-right moves up and right-to-left moves down
-    for s, i in x.items():
-        ax.add_patch(plt.Rectangle((i - 0.42, -half_h), 0.84, 2 * half_h, facecolor="#2F4B7C", zorder=3))
-        ax.text(i, 0, s, ha="center", va="center", color="white", fontsize=8, fontweight="bold", zorder=4)
-    reach = 0.3
-    for row in moves.sort_values("moves", ascending=False).itertuples(index=False):
-        if row.moves < min_share * total:
-            continue
-        a, b = x[row.from_stage], x[row.to_stage]
-        backward = b < a
-        y = -half_h if backward else half_h
-        color = "#C44E52" if backward else "#4C72B0"
-        ax.add_patch(FancyArrowPatch((a, y), (b, y), connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>",
-                                     mutation_scale=10, lw=1 + 12 * row.moves / widest, alpha=0.5, color=color,
-                                     zorder=2, shrinkA=0, shrinkB=0))
-        peak = 0.5 * abs(rad) * abs(b - a)  # a quadratic Bézier reaches half way to its control point
-        reach = max(reach, peak + half_h)
-        ax.text((a + b) / 2, y + (-peak if backward else peak), f"{row.moves:,}", ha="center",
-                va="top" if backward else "bottom", fontsize=8, color=color, zorder=4,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8})
-    ax.set_xlim(-0.6, len(stages) - 0.4)
-    ax.set_ylim(-reach - 0.15, reach + 0.15)
-    ax.axis("off")
-    if title:
-        ax.set_title(title)
-    return ax
 
 
 def purchase_timing(events: pd.DataFrame, *, purchase_event: str = "purchase", touch_events=None,

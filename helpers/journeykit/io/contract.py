@@ -34,7 +34,7 @@ column holding wall-clock time in one zone, ``output_tz`` (``"UTC"`` by
 default). One format is used per column, day-first dates must be decidable or
 settled with ``dayfirst=``, times without a date are refused, and naive local
 times are placed with ``input_tz`` under an explicit daylight-saving policy:
-see :mod:`journeykit.timestamps` for the rules.
+see :mod:`journeykit.io.timestamps` for the rules.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ import pandas as pd
 
 from journeykit.errors import SchemaError, did_you_mean
 from journeykit.errors import examples as _examples
-from journeykit.timestamps import TimeOptions, parse_timestamps
+from journeykit.io.timestamps import TimeOptions, parse_timestamps
 
 __all__ = [
     "SchemaError",
@@ -79,7 +79,7 @@ _MAX_EXACT_FLOAT = 2**53  # integers above this are not all representable as flo
 _TIME_DOC = """    time_format : str, optional
         ``strftime`` format of every timestamp, e.g. ``"%d/%m/%Y %H:%M"``.
         By default ISO 8601 is recognised, and otherwise one format is taken
-        from the column (see :mod:`journeykit.timestamps`).
+        from the column (see :mod:`journeykit.io.timestamps`).
     dayfirst : bool, optional
         For dates like ``03/04/2025``: True for day/month/year, False for
         month/day/year. Needed only when the values do not settle it.

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from journeykit.errors import MissingFileError, ParameterError, did_you_mean
-from journeykit.schema import validate_events, validate_orders, validate_surveys
+from journeykit.io.contract import validate_events, validate_orders, validate_surveys
 
 __all__ = ["names", "describe", "load", "load_business", "path", "data_dir", "course_dir", "sample_folder"]
 

@@ -77,7 +77,7 @@ class _Exercise:
 
 @functools.lru_cache(maxsize=None)
 def _data(name: str) -> pd.DataFrame:
-    from journeykit import datasets
+    from journeykit.course import datasets
 
     return datasets.load(name)
 
@@ -143,14 +143,14 @@ def _busiest_hour(count: bool = False) -> int:
 
 
 def _intent_to_purchase(share_of: str = "previous") -> float:
-    from journeykit.stages import stage_summary
+    from journeykit.analysis.stages import stage_summary
 
     row = stage_summary(_data("shop_events"), "5-stage-intent").set_index("stage").loc["Purchase"]
     return float(row["share_of_previous"] if share_of == "previous" else row["share_of_users"])
 
 
 def _backtrack(rank: int) -> tuple[str, str]:
-    from journeykit.stages import backtracks
+    from journeykit.analysis.stages import backtracks
 
     row = backtracks(_data("shop_events"), "4-stage").iloc[rank]
     return (row["from_stage"], row["to_stage"])
@@ -158,7 +158,7 @@ def _backtrack(rank: int) -> tuple[str, str]:
 
 def _three_stage_after(with_rule: bool = True) -> int:
     """Events in the After stage of the three-stage model of exercise 1.3."""
-    from journeykit.stages import StageModel, assign_stages, stage_model
+    from journeykit.analysis.stages import StageModel, assign_stages, stage_model
 
     coarse = {"Awareness": "Before", "Consideration": "Before", "Decision": "Before", "Purchase": "Buy",
               "Retention": "After", "Advocacy": "After"}
@@ -170,7 +170,7 @@ def _three_stage_after(with_rule: bool = True) -> int:
 
 
 def _map_pain_stage(model: str) -> str:
-    from journeykit.journey_map import SHOP_MAP_TEXT, journey_map
+    from journeykit.analysis.journey_map import SHOP_MAP_TEXT, journey_map
 
     journey = journey_map(_data("shop_events"), model, surveys=_data("shop_surveys"), text=SHOP_MAP_TEXT)
     pains = journey[(journey["lane"] == "pain_points") & journey["text"].str.startswith("Largest drop-off")]
@@ -178,14 +178,14 @@ def _map_pain_stage(model: str) -> str:
 
 
 def _bounce_device(rate: bool = False) -> str | float:
-    from journeykit.journey_map import web_analytics
+    from journeykit.analysis.journey_map import web_analytics
 
     top = web_analytics(_data("shop_events"), by="device").sort_values("bounce_rate", ascending=False).iloc[0]
     return float(top["bounce_rate"]) if rate else top["device"]
 
 
 def _purchase_emotion(device: str | None) -> float:
-    from journeykit.journey_map import emotion_scores
+    from journeykit.analysis.journey_map import emotion_scores
 
     surveys = _data("shop_surveys")
     if device is not None:
@@ -196,7 +196,7 @@ def _purchase_emotion(device: str | None) -> float:
 
 
 def _best_channel(metric: str = "conversion") -> str:
-    from journeykit.funnel import funnel
+    from journeykit.analysis.funnel import funnel
 
     result = funnel(_data("shop_events"), ["view_product", "add_to_cart", "purchase"], window="1D", by="channel")
     last = result[result["step"] == "purchase"]
@@ -205,7 +205,7 @@ def _best_channel(metric: str = "conversion") -> str:
 
 
 def _mobile_dropped(count: bool = False) -> float:
-    from journeykit.funnel import dropped_users
+    from journeykit.analysis.funnel import dropped_users
 
     dropped = dropped_users(_data("shop_events"), ["begin_checkout", "purchase"], at="purchase", window="1D",
                             by="device")
@@ -214,7 +214,7 @@ def _mobile_dropped(count: bool = False) -> float:
 
 
 def _referral_vs_search(field_name: str = "p_value") -> float:
-    from journeykit.funnel import compare_funnel_segments, funnel
+    from journeykit.analysis.funnel import compare_funnel_segments, funnel
 
     steps = ["visit", "view_product", "add_to_cart", "begin_checkout", "purchase"]
     result = funnel(_data("shop_events"), steps, window="7D", by="channel")
@@ -222,7 +222,7 @@ def _referral_vs_search(field_name: str = "p_value") -> float:
 
 
 def _week_one(unbounded: bool = False, return_event: str | None = None, weighted: bool = True) -> float:
-    from journeykit.retention import cohort_retention, retention_curve
+    from journeykit.analysis.retention import cohort_retention, retention_curve
 
     table = cohort_retention(_data("shop_events"), period="W", unbounded=unbounded, return_event=return_event)
     if not weighted:  # the mistake: every cohort counts the same, whatever its size
@@ -232,7 +232,7 @@ def _week_one(unbounded: bool = False, return_event: str | None = None, weighted
 
 
 def _delivery_csat(touchpoint: str | None = "delivery") -> dict[str, float]:
-    from journeykit.satisfaction import csat
+    from journeykit.analysis.satisfaction import csat
 
     surveys = _data("shop_surveys").merge(_data("shop_users")[["user_id", "acquisition_channel"]], on="user_id")
     if touchpoint is not None:
@@ -242,7 +242,7 @@ def _delivery_csat(touchpoint: str | None = "delivery") -> dict[str, float]:
 
 
 def _at_risk(as_percent: bool = False) -> tuple[int, float]:
-    from journeykit.value import rfm
+    from journeykit.analysis.value import rfm
 
     segments = rfm(_data("shop_orders"))
     at_risk = segments[segments["segment"] == "At risk"]
@@ -251,20 +251,20 @@ def _at_risk(as_percent: bool = False) -> tuple[int, float]:
 
 
 def _after_path(collapse: str = "loops") -> str:
-    from journeykit.paths import top_paths
+    from journeykit.analysis.paths import top_paths
 
     return top_paths(_data("shop_events"), part="after", level="stage", collapse=collapse, top=1)["path"].iloc[0]
 
 
 def _content_share(lookback: str | None = "7D") -> float:
-    from journeykit.attribution import attribute
+    from journeykit.analysis.attribution import attribute
 
     table = attribute(_data("shop_events"), model="first_touch", touch_events=["visit"], lookback=lookback)
     return float(table.set_index("channel").loc["content", "share"])
 
 
 def _clv_gap(sign: int = 1) -> float:
-    from journeykit.comparison import journey_comparison
+    from journeykit.analysis.comparison import journey_comparison
 
     table = journey_comparison(_data("shop_events"), _data("shop_orders"), _data("shop_surveys"), by="device")
     clv = table.set_index("device")["clv"]
@@ -302,7 +302,7 @@ def exercise_data(exercise: str) -> pd.DataFrame:
 def _read_export_text(text: str, **options) -> pd.DataFrame:
     import tempfile
 
-    from journeykit.importers import read_online_retail
+    from journeykit.io.online_retail import read_online_retail
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export.csv"
@@ -328,7 +328,7 @@ def _tiny_orders(mistake: str | None = None) -> tuple[int, float]:
 
 def _first_week_reading() -> str:
     """What the kit does with the export's lines up to 7 January 2025: 'day first', 'month first' or 'refuse'."""
-    from journeykit import datasets
+    from journeykit.course import datasets
 
     lines = datasets.path("shop_export").read_text(encoding="utf-8").splitlines()
     header, rows = lines[0], lines[1:]
@@ -347,7 +347,7 @@ def _shared_invoice() -> str:
 
 
 def _shared_invoice_rubric() -> str:
-    from journeykit import datasets
+    from journeykit.course import datasets
 
     raw = datasets.load("shop_export")
     sales = raw[~raw["Invoice"].str.startswith("C") & raw["Customer ID"].ne("")]
@@ -368,21 +368,21 @@ def _shared_invoice_rubric() -> str:
 
 
 def _cap_stage_share() -> float:
-    from journeykit.stages import stage_summary
+    from journeykit.analysis.stages import stage_summary
 
     return float(stage_summary(_data("subscription_events"), "subscription").set_index("stage")
                  .loc["Subscription", "share_of_previous"])
 
 
 def _cap_setup(window: str | None = "3D") -> float:
-    from journeykit.funnel import funnel
+    from journeykit.analysis.funnel import funnel
 
     result = funnel(_data("subscription_events"), ["start_trial", "complete_setup"], window=window)
     return float(result["conversion_from_start"].iloc[-1])
 
 
 def _cap_month_one(renewals_only: bool = True) -> float:
-    from journeykit.retention import cohort_retention, retention_curve
+    from journeykit.analysis.retention import cohort_retention, retention_curve
 
     events = _data("subscription_events")
     table = cohort_retention(events, cohort_event="subscribe", return_event="renew" if renewals_only else None,
@@ -392,13 +392,13 @@ def _cap_month_one(renewals_only: bool = True) -> float:
 
 
 def _cap_clv(horizon: str = "180D") -> float:
-    from journeykit.value import historical_clv
+    from journeykit.analysis.value import historical_clv
 
     return float(historical_clv(_data("subscription_invoices"), horizon=horizon)["clv"].iloc[0])
 
 
 def _cap_nps(touchpoint: str | None = "in_app") -> float:
-    from journeykit.satisfaction import nps
+    from journeykit.analysis.satisfaction import nps
 
     surveys = _data("subscription_surveys")
     if touchpoint is not None:
@@ -407,7 +407,7 @@ def _cap_nps(touchpoint: str | None = "in_app") -> float:
 
 
 def _cap_worst_channel(view: str = "customer") -> str:
-    from journeykit.comparison import journey_comparison
+    from journeykit.analysis.comparison import journey_comparison
 
     table = journey_comparison(_data("subscription_events"), _data("subscription_invoices"),
                                _data("subscription_surveys"), by="channel", purchase_event="subscribe",
@@ -774,7 +774,7 @@ def solution(exercise: str) -> str:
     Each solution is the code block under the heading ``## Exercise <id>``; it
     runs in the lesson's notebook after the cells above the exercise.
     """
-    from journeykit.datasets import course_dir
+    from journeykit.course.datasets import course_dir
 
     ex = _get(exercise)
     path = course_dir() / "notebooks" / "solutions" / ex.notebook.replace(".ipynb", ".md")

@@ -23,10 +23,10 @@ __all__ = ["lesson_notebooks", "learner_copy", "slides_notebook", "slides_html",
 def lesson_notebooks(folder: str | Path | None = None) -> list[Path]:
     """The lessons, in order (``00_…`` to the last), from ``folder`` or the course's ``notebooks/``.
 
-    The course folder is found as :func:`journeykit.datasets.course_dir` says.
+    The course folder is found as :func:`journeykit.course.datasets.course_dir` says.
     """
     if folder is None:
-        from journeykit.datasets import course_dir
+        from journeykit.course.datasets import course_dir
 
         folder = course_dir() / "notebooks"
     return sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))

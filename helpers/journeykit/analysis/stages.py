@@ -31,8 +31,8 @@ import pandas as pd
 
 from journeykit import params
 from journeykit.errors import ParameterError, SchemaError, did_you_mean
-from journeykit.ordering import sort_events
-from journeykit.schema import validate_events
+from journeykit.io.ordering import sort_events
+from journeykit.io.contract import validate_events
 
 __all__ = ["StageModel", "stage_model", "stage_presets", "assign_stages", "stage_entries", "furthest_stage",
            "stage_summary", "stage_transitions", "backtracks", "crosswalk"]
@@ -274,7 +274,7 @@ def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
     DataFrame
         The validated events in the kit's order (user, time, then stage order,
         event name and the other columns for events at the same moment; see
-        :mod:`journeykit.ordering`), with ``stage`` (an ordered categorical)
+        :mod:`journeykit.io.ordering`), with ``stage`` (an ordered categorical)
         and ``stage_number`` (1 for the first stage; missing for kept unmapped
         events). ``occurrence`` in rules counts a user's events of one name in
         that order.

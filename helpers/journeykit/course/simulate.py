@@ -8,7 +8,7 @@ channel. ``simulate_subscription`` models a subscription app: trial, activation,
 paid conversion, monthly renewals and cancellations.
 
 Both return plain DataFrames that follow the data contract (see
-:mod:`journeykit.schema`). The same seed always gives identical tables, and the
+:mod:`journeykit.io.contract`). The same seed always gives identical tables, and the
 files in ``datasets/`` are regenerated bit for bit by::
 
     python -m journeykit generate --out datasets

@@ -29,11 +29,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from journeykit.paths import split_journeys
+from journeykit.analysis.paths import split_journeys
 from journeykit import params
 from journeykit.errors import ParameterError, unknown_names
 from journeykit.params import duration
-from journeykit.schema import require_columns
+from journeykit.io.contract import require_columns
 
 __all__ = ["ATTRIBUTION_MODELS", "touch_credits", "attribute", "compare_attribution", "NO_TOUCH"]
 
@@ -44,18 +44,18 @@ NO_TOUCH = "(no touch)"
 """Channel label for conversions with no touch before them."""
 
 
-def _touches(events: pd.DataFrame, conversion_event: str, channel_col: str, touch_events: Sequence[str] | None,
+def _touches(events: pd.DataFrame, purchase_event: str, channel_col: str, touch_events: Sequence[str] | None,
              lookback, user_col: str, time_col: str, event_col: str) -> tuple[pd.DataFrame, pd.Series]:
     """Touches of every buyer journey (in the kit's order) and the users who converted."""
     touch_events = params.names(touch_events, "touch_events", allow_none=True)
     channel_col = params.column(channel_col, "channel_col")
     limit = duration(lookback, "lookback", allow_none=True)
-    ev = split_journeys(events, purchase_event=conversion_event, user_col=user_col, time_col=time_col,
+    ev = split_journeys(events, purchase_event=purchase_event, user_col=user_col, time_col=time_col,
                         event_col=event_col)
     require_columns(ev, [channel_col], "events", param="channel_col")
     ev = ev[ev["part"] == "buyer"]
     converters = ev.loc[ev["converted"], ["user_id", "first_purchase_at"]].drop_duplicates("user_id")
-    is_touch = ev[channel_col].notna() & (ev["event"] != conversion_event)
+    is_touch = ev[channel_col].notna() & (ev["event"] != purchase_event)
     if touch_events is not None:
         unknown_names(touch_events, ev["event"].unique(), "touch_events")
         is_touch &= ev["event"].isin(touch_events)
@@ -67,9 +67,10 @@ def _touches(events: pd.DataFrame, conversion_event: str, channel_col: str, touc
     return touches.reset_index(drop=True), converters.set_index("user_id")["first_purchase_at"]
 
 
-def touch_credits(events: pd.DataFrame, *, model: str = "last_touch", conversion_event: str = "purchase",
+def touch_credits(events: pd.DataFrame, *, model: str = "last_touch", purchase_event: str = "purchase",
                   channel_col: str = "channel", touch_events: Sequence[str] | None = None, lookback=None,
-                  user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+                  user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event",
+                  conversion_event: str | None = None) -> pd.DataFrame:
     """The credit each channel gets for each first purchase, under a rule-based model.
 
     Parameters
@@ -78,8 +79,10 @@ def touch_credits(events: pd.DataFrame, *, model: str = "last_touch", conversion
         Event log with a channel column.
     model : {"first_touch", "last_touch", "linear", "position_based"}
         The rule (see the module notes).
-    conversion_event : str, default "purchase"
+    purchase_event : str, default "purchase"
         The event whose first occurrence is the conversion.
+    conversion_event : str, optional
+        Old name of ``purchase_event``; it warns and will be removed in the next release.
     channel_col : str, default "channel"
         Column holding the channel of each touch.
     touch_events : sequence of str, optional
@@ -106,12 +109,13 @@ def touch_credits(events: pd.DataFrame, *, model: str = "last_touch", conversion
     1       a  search     0.4
     2       a  social     0.4
     """
+    purchase_event = params.renamed(purchase_event, conversion_event, "purchase_event", "conversion_event", "purchase")
     rules = ATTRIBUTION_MODELS[:4]
     if model == "markov":
         raise ParameterError("model='markov' credits channels in aggregate, not per user: use jk.attribute(events, "
                              f"model='markov'). touch_credits takes one of {list(rules)}.", "model")
     params.choice(model, "model", rules)
-    touches, converters = _touches(events, conversion_event, channel_col, touch_events, lookback, user_col,
+    touches, converters = _touches(events, purchase_event, channel_col, touch_events, lookback, user_col,
                                    time_col, event_col)
     t = touches[touches["user_id"].isin(converters.index)].copy()
     n = t.groupby("user_id")["channel"].transform("size").to_numpy()
@@ -174,16 +178,17 @@ def _markov(touches: pd.DataFrame, converters: pd.Index) -> pd.Series:
     return effects / effects.sum() * converted_with_touches
 
 
-def attribute(events: pd.DataFrame, *, model: str = "last_touch", conversion_event: str = "purchase",
+def attribute(events: pd.DataFrame, *, model: str = "last_touch", purchase_event: str = "purchase",
               channel_col: str = "channel", touch_events: Sequence[str] | None = None, lookback=None,
-              user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+              user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event",
+              conversion_event: str | None = None) -> pd.DataFrame:
     """Credit first purchases to channels under one attribution model.
 
     Parameters
     ----------
     model : {"first_touch", "last_touch", "linear", "position_based", "markov"}
         See the module notes.
-    events, conversion_event, channel_col, touch_events, lookback, user_col, time_col, event_col
+    events, purchase_event, channel_col, touch_events, lookback, user_col, time_col, event_col
         As in :func:`touch_credits`.
 
     Returns
@@ -204,16 +209,17 @@ def attribute(events: pd.DataFrame, *, model: str = "last_touch", conversion_eve
     0  search          1.0    0.5
     1  social          1.0    0.5
     """
+    purchase_event = params.renamed(purchase_event, conversion_event, "purchase_event", "conversion_event", "purchase")
     params.choice(model, "model", ATTRIBUTION_MODELS)
     if model == "markov":
-        touches, converters = _touches(events, conversion_event, channel_col, touch_events, lookback, user_col,
+        touches, converters = _touches(events, purchase_event, channel_col, touch_events, lookback, user_col,
                                        time_col, event_col)
         credited = _markov(touches, converters.index) if len(touches) else pd.Series(dtype=float)
         untouched = converters.index.difference(touches["user_id"].unique())
         if len(untouched):
             credited[NO_TOUCH] = float(len(untouched))
     else:
-        credited = touch_credits(events, model=model, conversion_event=conversion_event, channel_col=channel_col,
+        credited = touch_credits(events, model=model, purchase_event=purchase_event, channel_col=channel_col,
                                  touch_events=touch_events, lookback=lookback, user_col=user_col,
                                  time_col=time_col, event_col=event_col).groupby("channel")["credit"].sum()
     out = credited.rename("conversions").rename_axis("channel").reset_index()
@@ -222,9 +228,10 @@ def attribute(events: pd.DataFrame, *, model: str = "last_touch", conversion_eve
 
 
 def compare_attribution(events: pd.DataFrame, *, models: Sequence[str] = ATTRIBUTION_MODELS,
-                        conversion_event: str = "purchase", channel_col: str = "channel",
+                        purchase_event: str = "purchase", channel_col: str = "channel",
                         touch_events: Sequence[str] | None = None, lookback=None, user_col: str = "user_id",
-                        time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+                        time_col: str = "timestamp", event_col: str = "event",
+                        conversion_event: str | None = None) -> pd.DataFrame:
     """Credited first purchases per channel under several models, side by side.
 
     Returns
@@ -232,10 +239,11 @@ def compare_attribution(events: pd.DataFrame, *, models: Sequence[str] = ATTRIBU
     DataFrame
         One row per channel, one column per model (credited conversions), sorted by the first model.
     """
+    purchase_event = params.renamed(purchase_event, conversion_event, "purchase_event", "conversion_event", "purchase")
     models = params.names(models, "models")
     for m in models:
         params.choice(m, "models", ATTRIBUTION_MODELS)
-    columns = {m: attribute(events, model=m, conversion_event=conversion_event, channel_col=channel_col,
+    columns = {m: attribute(events, model=m, purchase_event=purchase_event, channel_col=channel_col,
                             touch_events=touch_events, lookback=lookback, user_col=user_col, time_col=time_col,
                             event_col=event_col).set_index("channel")["conversions"] for m in models}
     table = pd.DataFrame(columns).fillna(0.0)

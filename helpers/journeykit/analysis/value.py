@@ -13,7 +13,7 @@ import pandas as pd
 from journeykit import params
 from journeykit.errors import ParameterError
 from journeykit.params import duration
-from journeykit.schema import require_columns, validate_orders
+from journeykit.io.contract import require_columns, validate_orders
 
 __all__ = ["order_summary", "repeat_purchase_rate", "rfm", "RFM_SEGMENTS", "historical_clv", "predictive_clv"]
 

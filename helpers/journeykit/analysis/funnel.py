@@ -36,19 +36,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from journeykit import params
 from journeykit.errors import ParameterError, unknown_names
-from journeykit.ordering import factorize_sorted
+from journeykit.io.ordering import factorize_sorted
 from journeykit.params import duration
-from journeykit.schema import require_columns, validate_events
-from journeykit.stats import MIN_SAMPLE, compare_proportions, wilson_interval
+from journeykit.io.contract import require_columns, validate_events
+from journeykit.analysis.stats import MIN_SAMPLE, compare_proportions, wilson_interval
 
 __all__ = ["funnel", "funnel_users", "dropped_users", "time_to_convert", "time_to_convert_summary",
-           "funnel_confidence", "compare_funnel_segments", "plot_funnel"]
+           "funnel_confidence", "compare_funnel_segments"]
 
 Step = str | Sequence[str]
 _NS = np.int64
@@ -594,15 +593,6 @@ _RESULT_COLUMNS = ("step", "users", "conversion_from_start", "conversion_from_pr
                    "ci_high", "small_sample")
 
 
-def _readable(delta: pd.Timedelta) -> str:
-    """A window as people write it: "7 days", "6 hours", "30 minutes"."""
-    for unit, name in (("1D", "day"), ("1h", "hour"), ("1min", "minute"), ("1s", "second")):
-        count = delta / pd.Timedelta(unit)
-        if count >= 1 and float(count).is_integer():
-            return f"{int(count)} {name}{'s' if count != 1 else ''}"
-    return str(delta)
-
-
 def _segment_column(result: pd.DataFrame) -> str | None:
     """The segment column of a funnel result, found by name: from ``attrs``, else the one non-funnel column."""
     if not isinstance(result, pd.DataFrame) or not {"step", "users"} <= set(result.columns):
@@ -619,7 +609,8 @@ def _segment_column(result: pd.DataFrame) -> str | None:
     return others[0] if others else None
 
 
-def funnel_confidence(result: pd.DataFrame, *, level: float = 0.95, min_users: int = MIN_SAMPLE) -> pd.DataFrame:
+def funnel_confidence(result: pd.DataFrame, *, level: float = 0.95, min_sample: int = MIN_SAMPLE,
+                      min_users: int | None = None) -> pd.DataFrame:
     """Add Wilson intervals and small-sample flags to a :func:`funnel` result.
 
     Parameters
@@ -628,8 +619,10 @@ def funnel_confidence(result: pd.DataFrame, *, level: float = 0.95, min_users: i
         The output of :func:`funnel`.
     level : float, default 0.95
         Confidence level.
-    min_users : int, default MIN_SAMPLE (30)
+    min_sample : int, default MIN_SAMPLE (30)
         Segments with fewer users at step 1 are flagged ``small_sample``.
+    min_users : int, optional
+        Old name of ``min_sample``; it warns and will be removed in the next release.
 
     Returns
     -------
@@ -646,18 +639,19 @@ def funnel_confidence(result: pd.DataFrame, *, level: float = 0.95, min_users: i
     0  view   0.722    1.000          True
     1   buy   0.490    0.943          True
     """
+    min_sample = params.renamed(min_sample, min_users, "min_sample", "min_users", MIN_SAMPLE)
     out = result.copy()
     segment = _segment_column(result)
     keys = [segment] if segment else []
     start = out.groupby(keys, sort=False, dropna=False)["users"].transform("first") if keys else out["users"].iloc[0]
     low, high = wilson_interval(out["users"], start, level=level)
     out["ci_low"], out["ci_high"] = low, high
-    out["small_sample"] = np.asarray(start) < min_users if keys else bool(start < min_users)
+    out["small_sample"] = np.asarray(start) < min_sample if keys else bool(start < min_sample)
     return out
 
 
 def compare_funnel_segments(result: pd.DataFrame, a, b, *, step: int | str = -1, level: float = 0.95,
-                            min_users: int = MIN_SAMPLE) -> pd.Series:
+                            min_sample: int = MIN_SAMPLE, min_users: int | None = None) -> pd.Series:
     """Do two segments convert differently, or is the gap noise?
 
     Parameters
@@ -668,8 +662,8 @@ def compare_funnel_segments(result: pd.DataFrame, a, b, *, step: int | str = -1,
         The two segments to compare, e.g. ``"mobile"`` and ``"desktop"``.
     step : int or str, default -1
         Compare conversion from the start to this step (number, label, or -1 for the last step).
-    level, min_users
-        See :func:`journeykit.stats.compare_proportions`.
+    level, min_sample
+        See :func:`journeykit.analysis.stats.compare_proportions`.
 
     Returns
     -------
@@ -677,6 +671,7 @@ def compare_funnel_segments(result: pd.DataFrame, a, b, *, step: int | str = -1,
         ``rate_a``, ``rate_b``, ``difference``, ``ci_low``, ``ci_high``, ``p_value``, ``small_sample`` and a
         ``verdict`` sentence.
     """
+    min_sample = params.renamed(min_sample, min_users, "min_sample", "min_users", MIN_SAMPLE)
     segment = _segment_column(result)
     if segment is None:
         raise ParameterError("this funnel has no segments; compute it with by='<column>' first.", "result")
@@ -689,75 +684,7 @@ def compare_funnel_segments(result: pd.DataFrame, a, b, *, step: int | str = -1,
             known = result[segment].drop_duplicates().tolist()
             raise ParameterError(f"no segment {name!r} in column {segment!r}; the segments are {known}.", "a, b")
         values += [int(rows["users"].iloc[k - 1]), int(rows["users"].iloc[0])]
-    return compare_proportions(values[0], values[1], values[2], values[3], level=level, min_sample=min_users,
+    return compare_proportions(values[0], values[1], values[2], values[3], level=level, min_sample=min_sample,
                                names=(str(a), str(b)))
 
 
-def plot_funnel(result: pd.DataFrame, *, ax: plt.Axes | None = None, palette: dict | None = None,
-                title: str | None = None) -> plt.Axes:
-    """Draw a funnel result: bars of users per step, labelled with conversion and drop-off.
-
-    With one segment (no ``by``), each bar is labelled with its users,
-    conversion from the start and (above the arrow to the next bar) the
-    step-to-step conversion. With segments, bars show conversion from the
-    start side by side per step, so segments of different sizes compare fairly.
-
-    Parameters
-    ----------
-    result : DataFrame
-        The output of :func:`funnel` (with or without ``by``).
-    ax : matplotlib Axes, optional
-        Axes to draw on; the current Axes by default.
-    palette : dict, optional
-        Colour per segment value (defaults to the course's channel and device colours).
-    title : str, optional
-        Title of the plot.
-
-    Returns
-    -------
-    matplotlib Axes
-    """
-    from journeykit.plotting import CHANNEL_COLORS, DEVICE_COLORS
-
-    ax = ax if ax is not None else plt.gca()
-    labels = result["step"].drop_duplicates().tolist()
-    x = np.arange(len(labels))
-    segment = _segment_column(result)
-    if segment is None:
-        users = result["users"].to_numpy()
-        bars = ax.bar(x, users, color="#4C72B0", width=0.62)
-        top = users.max() if users.size else 1
-        for i, (bar, row) in enumerate(zip(bars, result.itertuples(index=False))):
-            ax.annotate(f"{row.users:,}\n{row.conversion_from_start:.0%}", (bar.get_x() + bar.get_width() / 2,
-                        bar.get_height()), ha="center", va="bottom", fontsize="small", xytext=(0, 2),
-                        textcoords="offset points")
-            if i > 0:
-                ax.annotate(f"→ {row.conversion_from_previous:.0%}\n−{row.drop_off:,}", (i - 0.5, top * 1.1),
-                            ha="center", va="bottom", fontsize="small", color="#C44E52")
-        ax.set_ylim(0, top * 1.32)
-        ax.set_ylabel("users")
-    else:
-        colors = {**CHANNEL_COLORS, **DEVICE_COLORS, **(palette or {})}
-        segments = result[segment].drop_duplicates().tolist()
-        width = 0.8 / max(len(segments), 1)
-        for j, name in enumerate(segments):
-            rows = result[result[segment] == name]
-            offset = (j - (len(segments) - 1) / 2) * width
-            ax.bar(x + offset, rows["conversion_from_start"].to_numpy(), width=width * 0.95,
-                   label=f"{name} ({int(rows['users'].iloc[0]):,})", color=colors.get(name))
-        ax.set_ylim(0, 1.05)
-        ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
-        ax.set_ylabel("conversion from step 1")
-        ax.legend(title=f"{segment} (users at step 1)", fontsize="small", title_fontsize="small",
-                  loc="upper right")
-    still_open = result.attrs.get("open_window_users", 0)
-    if still_open and result.attrs.get("window") is not None:
-        ax.text(0.0, -0.2, f"{still_open:,} entrants who have not converted started less than "
-                f"{_readable(result.attrs['window'])} before the end of the data and may still convert.",
-                transform=ax.transAxes, fontsize="x-small", color="#555555", va="top")
-    long_labels = sum(len(label) for label in labels) > 60
-    ax.set_xticks(x, labels, rotation=20 if long_labels else 0, ha="right" if long_labels else "center")
-    ax.grid(axis="x", visible=False)
-    if title:
-        ax.set_title(title)
-    return ax

@@ -13,13 +13,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from journeykit.satisfaction import nps
+from journeykit.analysis.satisfaction import nps
 from journeykit import params
 from journeykit.errors import SchemaError, unknown_names
-from journeykit.ordering import sort_events
+from journeykit.io.ordering import sort_events
 from journeykit.params import duration
-from journeykit.schema import require_columns, validate_events, validate_orders, validate_surveys
-from journeykit.value import historical_clv, repeat_purchase_rate
+from journeykit.io.contract import require_columns, validate_events, validate_orders, validate_surveys
+from journeykit.analysis.value import historical_clv, repeat_purchase_rate
 
 __all__ = ["journey_comparison"]
 

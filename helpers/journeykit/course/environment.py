@@ -40,7 +40,7 @@ def check_environment() -> pd.DataFrame:
     >>> bool(report["ok"].all())
     True
     """
-    from journeykit import datasets  # imported here so this module stays importable on its own
+    from journeykit.course import datasets  # imported here so this module stays importable on its own
 
     rows = []
     for name, minimum in _MINIMUM.items():

@@ -25,23 +25,21 @@ is the worst possible answer, 0 neutral and +2 the best.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping, Sequence
 from statistics import NormalDist
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from journeykit import params
 from journeykit.errors import ParameterError, SchemaError, unknown_names
-from journeykit.ordering import sort_events
+from journeykit.io.ordering import sort_events
 from journeykit.params import duration
-from journeykit.schema import require_columns, validate_events, validate_surveys
-from journeykit.stages import _PRESETS, StageModel, _model, assign_stages, stage_summary
+from journeykit.io.contract import require_columns, validate_events, validate_surveys
+from journeykit.analysis.stages import _PRESETS, StageModel, _model, assign_stages, stage_summary
 
 __all__ = ["LANES", "sessionize", "web_analytics", "emotion_scores", "journey_map", "journey_map_table",
-           "journey_map_markdown", "plot_journey_map", "SHOP_MAP_TEXT"]
+           "journey_map_markdown", "SHOP_MAP_TEXT"]
 
 LANES = ["goal", "touchpoints", "channels", "actions", "quotes", "emotion", "pain_points", "opportunities", "kpis",
          "owner"]
@@ -101,7 +99,7 @@ def sessionize(events: pd.DataFrame, *, timeout: str | pd.Timedelta = "30min", u
     -------
     DataFrame
         The validated events in the kit's order (user, time; ties broken as in
-        :mod:`journeykit.ordering`), with ``session``: an id
+        :mod:`journeykit.io.ordering`), with ``session``: an id
         ``"<user_id>#<n>"`` (n = 1, 2, … per user).
 
     Examples
@@ -248,9 +246,10 @@ def _top(counts: pd.Series, n: int, share: bool = False) -> str:
 
 
 def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, surveys: pd.DataFrame | None = None,
-                text: Mapping[str, Mapping[str, str]] | None = None, top: int = 3, min_answers: int = 20,
+                text: Mapping[str, Mapping[str, str]] | None = None, top: int = 3, min_sample: int = 20,
                 negative_share: float = 0.2, keep_unmapped: str | None = None,
-                user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+                user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event",
+                min_answers: int | None = None) -> pd.DataFrame:
     """Build a journey map from an event log, survey answers and the analyst's text.
 
     Parameters
@@ -270,8 +269,10 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
         other unknown stage name is an error.
     top : int, default 3
         How many touchpoints and channels to list per stage.
-    min_answers : int, default 20
+    min_sample : int, default 20
         Touchpoints and stages with fewer answers (or comments) are not named as pain points.
+    min_answers : int, optional
+        Old name of ``min_sample``; it warns and will be removed in the next release.
     negative_share : float, default 0.2
         A stage is a pain point when at least this share of its comments come
         with a negative score.
@@ -288,6 +289,7 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
         ``highlight`` (True for pain points). ``journey_map_table`` pivots it
         into the familiar grid; ``df.to_csv`` exports it.
     """
+    min_sample = params.renamed(min_sample, min_answers, "min_sample", "min_answers", 20)
     model = _model(model)
     names = model.stage_names
     assigned = assign_stages(events, model, keep_unmapped=keep_unmapped, user_col=user_col, time_col=time_col,
@@ -366,12 +368,12 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
                 negative = rows.loc[rows["emotion"] < 0, "comment"].value_counts().sort_index()
                 negative = negative.sort_values(ascending=False, kind="stable")
                 share = negative.sum() / len(rows)
-                if len(rows) >= min_answers and share >= negative_share:
+                if len(rows) >= min_sample and share >= negative_share:
                     pains[s].append(f"{share:.0%} of comments negative: “{negative.index[0]}” ({negative.iloc[0]}×)")
         # Pain point 2: the worst-scored touchpoint with enough answers
         if "touchpoint" in answers.columns:
             by_touchpoint = answers.groupby(["touchpoint", "stage"])["emotion"].agg(["mean", "count"])
-            by_touchpoint = by_touchpoint[by_touchpoint["count"] >= min_answers]
+            by_touchpoint = by_touchpoint[by_touchpoint["count"] >= min_sample]
             if len(by_touchpoint):
                 (tp, s), row = next(by_touchpoint.sort_values("mean").iterrows())
                 if row["mean"] < 0:  # the least liked touchpoint is only a pain point if customers dislike it
@@ -434,115 +436,3 @@ def journey_map_markdown(journey: pd.DataFrame) -> str:
 _PAIN = "#C44E52"
 
 
-def _wrapped(text: str, wrap: int) -> str:
-    return "\n".join(textwrap.fill(part, wrap) for part in str(text).split("\n"))
-
-
-def _lane_heights(journey: pd.DataFrame, wrap: int) -> list[float]:
-    """Each lane as tall as its longest cell, in axis units (about 0.15 per line of text)."""
-    lines = journey.assign(n=journey["text"].map(lambda t: _wrapped(t, wrap).count("\n") + 1))
-    longest = lines.groupby("lane")["n"].max()
-    return [1.5 if lane == "emotion" else max(0.7, 0.3 + 0.15 * longest.get(lane, 1)) for lane in LANES]
-
-
-def _draw(ax: plt.Axes, journey: pd.DataFrame, title: str | None, wrap: int,
-          heights: list[float] | None = None) -> None:
-    stages = journey.drop_duplicates("stage").sort_values("stage_number")["stage"].tolist()
-    k = len(stages)
-    heights = heights or _lane_heights(journey, wrap)
-    tops = np.concatenate([[0], np.cumsum(heights)])
-    total = tops[-1]
-    label_w = 1.25
-    ax.set_xlim(-label_w, k)
-    ax.set_ylim(total + 0.55, -0.05)
-    ax.axis("off")
-    cell = journey.set_index(["lane", "stage"])
-    for j, s in enumerate(stages):
-        ax.add_patch(plt.Rectangle((j + 0.02, -0.0), 0.96, 0.5, color="#2F4B7C", zorder=1))
-        pain = cell.loc[("pain_points", s), "highlight"]
-        ax.text(j + 0.5, 0.25, f"{j + 1}. {s}" + ("  ⚠" if pain else ""), ha="center", va="center", color="white",
-                fontsize=10.5, fontweight="bold", zorder=2)
-    for i, lane in enumerate(LANES):
-        y0 = tops[i] + 0.55
-        h = heights[i]
-        ax.add_patch(plt.Rectangle((-label_w, y0), label_w - 0.03, h - 0.04, color="#E8EDF3", zorder=0))
-        ax.text(-label_w + 0.06, y0 + h / 2, _LANE_TITLES[lane], ha="left", va="center", fontsize=9.5,
-                fontweight="bold", color="#2F4B7C")
-        if lane == "emotion":
-            values = [cell.loc[(lane, s), "value"] for s in stages]
-            lows = [cell.loc[(lane, s), "low"] for s in stages]
-            highs = [cell.loc[(lane, s), "high"] for s in stages]
-            ax.add_patch(plt.Rectangle((0.02, y0), k - 0.04, h - 0.04, color="#F7F7F7", zorder=0))
-
-            def to_y(v):
-                return y0 + (h - 0.04) * (1 - (np.asarray(v, dtype=float) + 2) / 4)
-
-            ax.plot([0.02, k - 0.02], [to_y(0)] * 2, color="#999999", lw=0.8, ls="--", zorder=1)
-            xs = np.arange(k) + 0.5
-            known = ~np.isnan(np.asarray(values, dtype=float))
-            if known.any():
-                ax.fill_between(xs[known], to_y(np.asarray(lows)[known]), to_y(np.asarray(highs)[known]),
-                                color="#4C72B0", alpha=0.18, zorder=1, lw=0)
-                ax.plot(xs[known], to_y(np.asarray(values)[known]), color="#4C72B0", lw=2, marker="o", zorder=2)
-            for x, v, s in zip(xs, values, stages):
-                label = cell.loc[(lane, s), "text"]
-                y = to_y(v) if not np.isnan(v) else y0 + h / 2
-                ax.text(x, y - 0.12 if not np.isnan(v) else y, label, ha="center", va="bottom", fontsize=8,
-                        color="#333333" if not np.isnan(v) else "#999999", zorder=3)
-            ax.text(k - 0.04, to_y(2) + 0.02, "+2", ha="right", va="top", fontsize=7, color="#999999")
-            ax.text(k - 0.04, to_y(-2) - 0.02, "−2", ha="right", va="bottom", fontsize=7, color="#999999")
-            continue
-        for j, s in enumerate(stages):
-            highlight = bool(cell.loc[(lane, s), "highlight"])
-            ax.add_patch(plt.Rectangle((j + 0.02, y0), 0.96, h - 0.04, facecolor="#FBE9EA" if highlight else "white",
-                                       edgecolor=_PAIN if highlight else "#D5DCE4", lw=1.6 if highlight else 0.8,
-                                       zorder=0))
-            body = _wrapped(cell.loc[(lane, s), "text"], wrap)
-            ax.text(j + 0.5, y0 + (h - 0.04) / 2, body, ha="center", va="center", fontsize=7.6,
-                    color=_PAIN if highlight else "#222222", linespacing=1.15, wrap=False)
-    if title:
-        ax.set_title(title, loc="left", fontsize=13, fontweight="bold", pad=6)
-
-
-def plot_journey_map(journey: pd.DataFrame, *, persona: str | None = None, scenario: str | None = None,
-                     title: str | None = None, compare: pd.DataFrame | None = None,
-                     titles: Sequence[str] = ("As-is", "To-be"), wrap: int = 26) -> plt.Figure:
-    """Draw the classic journey-map figure: stage columns, lane rows, the emotion curve, pain points in red.
-
-    Parameters
-    ----------
-    journey : DataFrame
-        Output of :func:`journey_map` (possibly edited).
-    persona, scenario : str, optional
-        Shown as the map's header, e.g. ``"Maya, 34, furnishes her first flat"``.
-    title : str, optional
-        Title above the map.
-    compare : DataFrame, optional
-        A second map (typically the "to-be" journey) drawn beside the first.
-    titles : pair of str, default ("As-is", "To-be")
-        Titles of the two maps when ``compare`` is given.
-    wrap : int, default 26
-        Characters per line in a cell.
-
-    Returns
-    -------
-    matplotlib Figure
-        Save it with ``fig.savefig("map.png")`` or ``"map.svg"``.
-    """
-    maps = [journey] if compare is None else [journey, compare]
-    k = journey["stage"].nunique()
-    # both maps share lane heights, so their rows line up side by side
-    heights = np.max([_lane_heights(m, wrap) for m in maps], axis=0).tolist()
-    width = (2.3 * k + 2.0) * len(maps)
-    fig, axes = plt.subplots(1, len(maps), figsize=(width, 1.6 + 0.95 * sum(heights)), squeeze=False)
-    for ax, data, name in zip(axes[0], maps, titles if compare is not None else [title]):
-        _draw(ax, data, name if compare is not None else None, wrap, heights)
-    header = [part for part in (title if compare is not None else None, persona and f"Persona: {persona}",
-                                scenario and f"Scenario: {scenario}") if part]
-    if compare is None and title:
-        header.insert(0, title)
-    if header:
-        fig.suptitle("\n".join(header), x=0.01, ha="left", fontsize=12, fontweight="bold" if title else "normal",
-                     y=0.995)
-    fig.tight_layout(rect=(0, 0, 1, 0.95 if header else 1))
-    return fig

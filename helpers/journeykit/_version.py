@@ -1,0 +1,3 @@
+"""The version of journeykit (one place; the package metadata in pyproject.toml says the same)."""
+
+__version__ = "0.1.0"
