@@ -49,9 +49,8 @@ from journeykit.analysis.journey_map import (
     journey_map,
     journey_map_markdown,
     journey_map_table,
-    sessionize,
-    web_analytics,
 )
+from journeykit.analysis.sessions import sessionize, web_analytics
 from journeykit.analysis.paths import END, purchase_timing, split_journeys, top_paths, transition_matrix
 from journeykit.plots.funnel import plot_funnel
 from journeykit.plots.journey_map import plot_journey_map

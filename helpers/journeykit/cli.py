@@ -15,6 +15,8 @@
     Learner copies (no solutions) and slide decks of every lesson.
 ``python -m journeykit images --out docs/images``
     Redraw the README's pictures.
+``python -m journeykit api --out docs/api.md``
+    Write the API reference page from the docstrings.
 ``python -m journeykit check``
     Check that this computer is ready for the course (for workshop participants).
 
@@ -537,6 +539,39 @@ def _move_into_place(staging: Path, out: Path) -> None:
         os.replace(staging / name, out / name)
 
 
+def _run_template(staging: Path, params: dict, tables: dict, sources: dict, quiet: bool, nothing: str) -> int:
+    """Save the inputs, run the template in ``staging`` and export the page; 0, or the exit status of a failure."""
+    import nbformat
+    import papermill
+
+    from journeykit.report import notebook_to_html, save_inputs
+
+    inputs = save_inputs(staging / "inputs", tables, sources)
+    tables.clear()  # the kernel reads the saved copies; free the memory while it runs
+    gc.collect()
+    known = _template_parameters()
+    values = {key: value for key, value in params.items() if key in known}
+    values.update(data_dir=str(inputs), out_dir=str(staging))
+    notebook = staging / "report.ipynb"
+    if not quiet:
+        print("running the analysis on your data...", file=sys.stderr)
+    try:
+        papermill.execute_notebook(str(TEMPLATE), str(notebook), parameters=values, cwd=str(staging),
+                                   progress_bar=not quiet and sys.stderr.isatty(), kernel_name="python3",
+                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    except papermill.PapermillExecutionError as error:
+        reason = f"{error.ename}: {_first_line(error.evalue or '')}".rstrip(": ")
+        print(f"error: the analysis stopped at cell {error.exec_count}: {reason} ({nothing})", file=sys.stderr)
+        return 1
+    executed = nbformat.read(notebook, as_version=4)
+    (staging / "report.html").write_text(notebook_to_html(executed), encoding="utf-8")
+    missing = [name for name in (*_REPORT_FILES, *_REPORT_FOLDERS) if not (staging / name).exists()]
+    if missing:
+        print(f"error: the report template did not write {', '.join(missing)}; {nothing}.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def report(args: argparse.Namespace) -> int:
     """Check everything, read every input once, run the template with papermill, export the page. Exit status."""
     try:
@@ -544,11 +579,6 @@ def report(args: argparse.Namespace) -> int:
     except ReportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    import nbformat
-    import papermill
-
-    from journeykit.report import notebook_to_html, save_inputs
-
     try:
         created = _make_folder(out.parent)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", suffix=".partial", dir=out.parent))
@@ -559,29 +589,9 @@ def report(args: argparse.Namespace) -> int:
     nothing = f"nothing was written to {out}"
     quiet = args.quiet
     try:
-        inputs = save_inputs(staging / "inputs", tables, sources)
-        del tables  # the kernel reads the saved copies; free the memory while it runs
-        gc.collect()
-        known = _template_parameters()
-        values = {key: value for key, value in params.items() if key in known}
-        values.update(data_dir=str(inputs), out_dir=str(staging))
-        notebook = staging / "report.ipynb"
-        if not quiet:
-            print("running the analysis on your data...", file=sys.stderr)
-        try:
-            papermill.execute_notebook(str(TEMPLATE), str(notebook), parameters=values, cwd=str(staging),
-                                       progress_bar=not quiet and sys.stderr.isatty(), kernel_name="python3",
-                                       extra_arguments=["--IPKernelApp.log_level=ERROR"])
-        except papermill.PapermillExecutionError as error:
-            reason = f"{error.ename}: {_first_line(error.evalue or '')}".rstrip(": ")
-            print(f"error: the analysis stopped at cell {error.exec_count}: {reason} ({nothing})", file=sys.stderr)
-            return 1
-        executed = nbformat.read(notebook, as_version=4)
-        (staging / "report.html").write_text(notebook_to_html(executed), encoding="utf-8")
-        missing = [name for name in (*_REPORT_FILES, *_REPORT_FOLDERS) if not (staging / name).exists()]
-        if missing:
-            print(f"error: the report template did not write {', '.join(missing)}; {nothing}.", file=sys.stderr)
-            return 1
+        failure = _run_template(staging, params, tables, sources, quiet, nothing)
+        if failure:
+            return failure
         for name in (*_REPORT_FILES, *_REPORT_FOLDERS):  # checked before the run; again, as the folder may change
             if (out / name).is_symlink():
                 print(f"error: --out: {out / name} became a symbolic link during the run; {nothing}.",
@@ -674,6 +684,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--quiet", action="store_true", help="no progress bar and no messages but the files written")
     build = commands.add_parser("build", help="learner copies and slide decks of every lesson")
     build.add_argument("--out", default="build", help="folder to write into (default: build)")
+    api = commands.add_parser("api", help="write the API reference page from the docstrings")
+    api.add_argument("--out", default="docs/api.md", help="file to write (default: docs/api.md)")
     images = commands.add_parser("images", help="redraw the README's pictures")
     images.add_argument("--out", default="docs/images", help="folder to write into (default: docs/images)")
     commands.add_parser("check", help="check that this computer is ready for the course")
@@ -705,6 +717,14 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "check":
             return setup_check()
+        if args.command == "api":
+            from journeykit.course.build import api_reference
+
+            target = Path(args.out)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(api_reference(), encoding="utf-8")
+            print(f"wrote {target}")
+            return 0
         for path in write_datasets(args.out):
             rows = len(pd.read_csv(path))
             print(f"wrote {path} ({rows:,} rows, {path.stat().st_size / 1e6:.2f} MB)")

@@ -25,21 +25,20 @@ is the worst possible answer, 0 neutral and +2 the best.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
 from journeykit import params
-from journeykit.errors import ParameterError, SchemaError, unknown_names
-from journeykit.io.ordering import sort_events
-from journeykit.params import duration
-from journeykit.io.contract import require_columns, validate_events, validate_surveys
+from journeykit.analysis.satisfaction import csat, nps
+from journeykit.analysis.sessions import web_analytics
 from journeykit.analysis.stages import _PRESETS, StageModel, _model, assign_stages, stage_summary
+from journeykit.errors import ParameterError
+from journeykit.io.contract import validate_surveys
 
-__all__ = ["LANES", "sessionize", "web_analytics", "emotion_scores", "journey_map", "journey_map_table",
-           "journey_map_markdown", "SHOP_MAP_TEXT"]
+__all__ = ["LANES", "emotion_scores", "journey_map", "journey_map_table", "journey_map_markdown", "SHOP_MAP_TEXT"]
 
 LANES = ["goal", "touchpoints", "channels", "actions", "quotes", "emotion", "pain_points", "opportunities", "kpis",
          "owner"]
@@ -81,112 +80,6 @@ SHOP_MAP_TEXT: dict[str, dict[str, str]] = {
 
 
 _KNOWN_STAGES = {name for preset in _PRESETS.values() for name in preset.stage_names}
-
-# ---------------------------------------------------------------------------
-# Sessions and web analytics (the awareness stage's KPIs)
-# ---------------------------------------------------------------------------
-
-
-def sessionize(events: pd.DataFrame, *, timeout: str | pd.Timedelta = "30min", user_col: str = "user_id",
-               time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
-    """Split each user's events into sessions after a period of inactivity.
-
-    A new session starts with a user's first event and with every event that
-    comes more than ``timeout`` after the user's previous event (30 minutes is
-    the web-analytics convention).
-
-    Returns
-    -------
-    DataFrame
-        The validated events in the kit's order (user, time; ties broken as in
-        :mod:`journeykit.io.ordering`), with ``session``: an id
-        ``"<user_id>#<n>"`` (n = 1, 2, … per user).
-
-    Examples
-    --------
-    >>> events = pd.DataFrame({"user_id": ["a", "a", "a"], "event": ["visit", "view", "visit"],
-    ...                        "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:20",
-    ...                                                     "2025-01-01 11:00"])})
-    >>> sessionize(events)["session"].tolist()
-    ['a#1', 'a#1', 'a#2']
-    """
-    limit = duration(timeout, "timeout")
-    ev = sort_events(validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col))
-    new_user = ev["user_id"].ne(ev["user_id"].shift())
-    new_session = new_user | (ev["timestamp"].diff() > limit)
-    number = new_session.astype(np.int64).groupby(ev["user_id"]).cumsum()
-    ev["session"] = ev["user_id"] + "#" + number.astype("str")
-    return ev
-
-
-def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_col: str = "session_id",
-                  timeout: str | pd.Timedelta = "30min", entry_events: Sequence[str] | None = None,
-                  user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
-    """Sessions, visitors and bounce rate: the web-analytics view of the awareness stage.
-
-    Sessions come from ``session_col`` when the log has it (rows where it is
-    empty, such as deliveries or e-mails, are not web interactions and are left
-    out); otherwise they are derived with :func:`sessionize`. A session belongs
-    to the ``by`` value of its first event (its traffic source).
-
-    - ``sessions``: number of sessions;
-    - ``visitors``: distinct users with a session;
-    - ``bounce_rate``: share of sessions with a single interaction;
-    - ``events_per_session``: mean interactions per session.
-
-    Parameters
-    ----------
-    events : DataFrame
-        Event log.
-    by : str or None, default "channel"
-        Column to split sessions by (the value on their first event); None for totals.
-    session_col : str, default "session_id"
-        Column of session ids, used when present.
-    timeout : str or Timedelta, default "30min"
-        Inactivity that ends a derived session.
-    entry_events : sequence of str, optional
-        Only sessions whose first event is one of these count, e.g.
-        ``["visit"]`` when the log also holds in-app or offline events that
-        are not website visits.
-
-    Returns
-    -------
-    DataFrame
-        One row per ``by`` value (one row in all with ``by=None``).
-    """
-    by = params.column(by, "by", allow_none=True)
-    session_col = params.column(session_col, "session_col", allow_none=True)
-    entry_events = params.names(entry_events, "entry_events", allow_none=True)
-    duration(timeout, "timeout")
-    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
-    if by is not None:
-        require_columns(ev, [by], "events")
-    if entry_events is not None:
-        unknown_names(entry_events, ev["event"].unique(), "entry_events")
-    if session_col is not None and session_col in ev.columns:
-        ev = ev[ev[session_col].notna()].rename(columns={session_col: "session"})
-        if ev.empty:
-            raise SchemaError([f"column {session_col!r} is empty on every row; pass session_col=None to derive "
-                               "sessions from inactivity."], "events")
-        ev = sort_events(ev.assign(session=ev["session"].astype("str")))
-    else:
-        ev = sessionize(ev, timeout=timeout)
-    agg = {"n": ("event", "size")}
-    if by is not None:
-        agg[by] = (by, "first")
-    if entry_events is not None:
-        agg["first_event"] = ("event", "first")
-    per_session = ev.groupby(["user_id", "session"], sort=False).agg(**agg).reset_index()
-    if entry_events is not None:
-        per_session = per_session[per_session["first_event"].isin(entry_events)]
-        if per_session.empty:
-            raise SchemaError([f"no session starts with one of {entry_events}; check entry_events (sessions "
-                               "start with their earliest event)."], "events")
-    groups = per_session.groupby(by, dropna=False) if by else per_session.groupby(lambda _: "all")
-    out = groups.agg(sessions=("n", "size"), visitors=("user_id", "nunique"),
-                     bounce_rate=("n", lambda n: (n == 1).mean()), events_per_session=("n", "mean"))
-    return out.reset_index(drop=by is None)
-
 
 # ---------------------------------------------------------------------------
 # Emotion from surveys
@@ -298,9 +191,33 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
         assigned = assigned[assigned["stage_number"].notna()]
         assigned = assigned.assign(stage=pd.Categorical(assigned["stage"].astype(str), categories=names,
                                                         ordered=True))
-    summary = stage_summary(assigned, model)
+    entry = stage_summary(assigned, model).set_index("stage")
     cells: dict[tuple[str, str], dict] = {(lane, s): {"text": "—"} for lane in LANES for s in names}
+    kpis: dict[str, list[str]] = {s: [] for s in names}
+    pains: dict[str, list[str]] = {s: [] for s in names}
+    _touchpoint_lanes(cells, assigned, names, top)
+    _stage_kpis(kpis, pains, assigned, entry, model)
+    if surveys is not None:
+        _survey_lanes(cells, kpis, pains, emotion_scores(surveys, model), names, min_sample, negative_share)
+    for s in names:
+        cells[("kpis", s)]["text"] = "\n".join(kpis[s]) if kpis[s] else "—"
+        if pains[s]:
+            cells[("pain_points", s)] = {"text": "\n".join(dict.fromkeys(pains[s])), "highlight": True}
+    _analyst_text(cells, text, model)
+    rows = [{"lane": lane, "stage": s, "stage_number": i, "text": cells[(lane, s)].get("text", "—"),
+             "value": cells[(lane, s)].get("value", np.nan), "low": cells[(lane, s)].get("low", np.nan),
+             "high": cells[(lane, s)].get("high", np.nan), "highlight": bool(cells[(lane, s)].get("highlight", False))}
+            for lane in LANES for i, s in enumerate(names, start=1)]
+    out = pd.DataFrame(rows)
+    out.attrs["model"] = model.name
+    return out
 
+
+_Cells = dict[tuple[str, str], dict]
+
+
+def _touchpoint_lanes(cells: _Cells, assigned: pd.DataFrame, names: list[str], top: int) -> None:
+    """Touchpoints and channels: the most frequent events and channels of each stage."""
     counts = assigned.groupby(["stage", "event"], observed=True).size()
     for s in names:
         if s in counts.index.get_level_values(0):
@@ -311,9 +228,11 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
             if s in by_channel.index.get_level_values(0):
                 cells[("channels", s)]["text"] = _top(by_channel.loc[s], top, share=True)
 
-    # KPIs: entry conversion for every stage after the first, web analytics for the first
-    entry = summary.set_index("stage")
-    kpis: dict[str, list[str]] = {s: [] for s in names}
+
+def _stage_kpis(kpis: dict[str, list[str]], pains: dict[str, list[str]], assigned: pd.DataFrame,
+                entry: pd.DataFrame, model: StageModel) -> None:
+    """Entry conversion of every stage after the first, web analytics of the first; the largest drop-off."""
+    names = model.stage_names
     for s in names[1:]:
         kpis[s].append(f"{entry.loc[s, 'users']:,} users; {entry.loc[s, 'share_of_previous']:.0%} of previous stage")
     log = assigned.drop(columns=["stage", "stage_number"])
@@ -326,68 +245,65 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
             "bounce_rate", ascending=False, kind="stable").iloc[0]
         first += f" ({worst['channel']} {worst['bounce_rate']:.0%})"
     kpis[names[0]].append(first)
-
-    # Pain point 1: the stage with the lowest entry conversion
-    pains: dict[str, list[str]] = {s: [] for s in names}
     conversions = entry["share_of_previous"].iloc[1:]
-    if len(conversions):
+    if len(conversions):  # pain point: the stage with the lowest entry conversion
         worst_stage = conversions.idxmin()
         before = names[names.index(worst_stage) - 1]
         pains[worst_stage].append(f"Largest drop-off: {conversions.min():.0%} of {before} users get here")
 
-    if surveys is not None:
-        answers = emotion_scores(surveys, model)
-        z = NormalDist().inv_cdf(0.975)
-        stats = answers.groupby("stage")["emotion"].agg(["mean", "std", "count"])
-        for s in names:
-            if s in stats.index:
-                m, sd, n = stats.loc[s]
-                half = z * sd / np.sqrt(n) if n > 1 else np.nan
-                cells[("emotion", s)] = {"text": f"{m:+.1f} (n={int(n):,})", "value": m, "low": m - half,
-                                         "high": m + half}
-            else:
-                cells[("emotion", s)]["text"] = "no survey"
-        for s, rows in answers.groupby("stage"):
-            if "csat" in rows and rows["csat"].notna().any():
-                c = rows["csat"].dropna()
-                kpis[s].append(f"CSAT {100 * (c >= 4).mean():.0f}% (n={len(c):,})")
-            if "nps" in rows and rows["nps"].notna().any():
-                p = rows["nps"].dropna()
-                kpis[s].append(f"NPS {100 * ((p >= 9).mean() - (p <= 6).mean()):+.0f} (n={len(p):,})")
-        if "comment" in answers.columns:
-            commented = answers[answers["comment"].notna()]
-            for s, rows in commented.groupby("stage"):
-                quotes = []
-                for side in (rows[rows["emotion"] < 0], rows[rows["emotion"] > 0]):
-                    if len(side):
-                        top_comment = side["comment"].value_counts().sort_index().sort_values(
-                            ascending=False, kind="stable")
-                        quotes.append(f"“{top_comment.index[0]}” ×{top_comment.iloc[0]}")
-                cells[("quotes", s)]["text"] = "\n".join(quotes) if quotes else "—"
-                # Pain point: a stage where many comments are negative
-                negative = rows.loc[rows["emotion"] < 0, "comment"].value_counts().sort_index()
-                negative = negative.sort_values(ascending=False, kind="stable")
-                share = negative.sum() / len(rows)
-                if len(rows) >= min_sample and share >= negative_share:
-                    pains[s].append(f"{share:.0%} of comments negative: “{negative.index[0]}” ({negative.iloc[0]}×)")
-        # Pain point 2: the worst-scored touchpoint with enough answers
-        if "touchpoint" in answers.columns:
-            by_touchpoint = answers.groupby(["touchpoint", "stage"])["emotion"].agg(["mean", "count"])
-            by_touchpoint = by_touchpoint[by_touchpoint["count"] >= min_sample]
-            if len(by_touchpoint):
-                (tp, s), row = next(by_touchpoint.sort_values("mean").iterrows())
-                if row["mean"] < 0:  # the least liked touchpoint is only a pain point if customers dislike it
-                    pains[s].append(f"Worst touchpoint: {tp} ({row['mean']:+.1f}, n={int(row['count'])})")
-        # Pain point 3: the stage with the lowest emotion
-        if len(stats):
-            low_stage = stats["mean"].idxmin()
-            if stats.loc[low_stage, "mean"] < 0:
-                pains[low_stage].append(f"Lowest emotion ({stats.loc[low_stage, 'mean']:+.1f})")
 
+def _survey_lanes(cells: _Cells, kpis: dict[str, list[str]], pains: dict[str, list[str]], answers: pd.DataFrame,
+                  names: list[str], min_sample: int, negative_share: float) -> None:
+    """Emotion, quotes and score KPIs from the survey answers placed in stages, and the pain points they show."""
+    z = NormalDist().inv_cdf(0.975)
+    stats = answers.groupby("stage")["emotion"].agg(["mean", "std", "count"])
     for s in names:
-        cells[("kpis", s)]["text"] = "\n".join(kpis[s]) if kpis[s] else "—"
-        if pains[s]:
-            cells[("pain_points", s)] = {"text": "\n".join(dict.fromkeys(pains[s])), "highlight": True}
+        if s in stats.index:
+            m, sd, n = stats.loc[s]
+            half = z * sd / np.sqrt(n) if n > 1 else np.nan
+            cells[("emotion", s)] = {"text": f"{m:+.1f} (n={int(n):,})", "value": m, "low": m - half,
+                                     "high": m + half}
+        else:
+            cells[("emotion", s)]["text"] = "no survey"
+    for s, rows in answers.groupby("stage"):
+        if "csat" in rows and rows["csat"].notna().any():
+            c = rows["csat"].dropna()
+            kpis[s].append(f"CSAT {csat(c):.0f}% (n={len(c):,})")
+        if "nps" in rows and rows["nps"].notna().any():
+            p = rows["nps"].dropna()
+            kpis[s].append(f"NPS {nps(p):+.0f} (n={len(p):,})")
+    if "comment" in answers.columns:
+        commented = answers[answers["comment"].notna()]
+        for s, rows in commented.groupby("stage"):
+            quotes = []
+            for side in (rows[rows["emotion"] < 0], rows[rows["emotion"] > 0]):
+                if len(side):
+                    top_comment = side["comment"].value_counts().sort_index().sort_values(
+                        ascending=False, kind="stable")
+                    quotes.append(f"“{top_comment.index[0]}” ×{top_comment.iloc[0]}")
+            cells[("quotes", s)]["text"] = "\n".join(quotes) if quotes else "—"
+            # pain point: a stage where many comments are negative
+            negative = rows.loc[rows["emotion"] < 0, "comment"].value_counts().sort_index()
+            negative = negative.sort_values(ascending=False, kind="stable")
+            share = negative.sum() / len(rows)
+            if len(rows) >= min_sample and share >= negative_share:
+                pains[s].append(f"{share:.0%} of comments negative: “{negative.index[0]}” ({negative.iloc[0]}×)")
+    if "touchpoint" in answers.columns:  # pain point: the worst-scored touchpoint with enough answers
+        by_touchpoint = answers.groupby(["touchpoint", "stage"])["emotion"].agg(["mean", "count"])
+        by_touchpoint = by_touchpoint[by_touchpoint["count"] >= min_sample]
+        if len(by_touchpoint):
+            (tp, s), row = next(by_touchpoint.sort_values("mean").iterrows())
+            if row["mean"] < 0:  # the least liked touchpoint is only a pain point if customers dislike it
+                pains[s].append(f"Worst touchpoint: {tp} ({row['mean']:+.1f}, n={int(row['count'])})")
+    if len(stats):  # pain point: the stage with the lowest emotion
+        low_stage = stats["mean"].idxmin()
+        if stats.loc[low_stage, "mean"] < 0:
+            pains[low_stage].append(f"Lowest emotion ({stats.loc[low_stage, 'mean']:+.1f})")
+
+
+def _analyst_text(cells: _Cells, text: Mapping[str, Mapping[str, str]] | None, model: StageModel) -> None:
+    """The analyst's lanes (goal, actions, opportunities, owner), or text that overrides any lane."""
+    names = model.stage_names
     for lane, by_stage in (text or {}).items():
         if lane not in LANES:
             raise ParameterError(f"unknown lane {lane!r} in text; lanes are {LANES}.", "text")
@@ -397,13 +313,6 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
             elif s not in _KNOWN_STAGES:
                 raise ParameterError(f"text for lane {lane!r} names stage {s!r}, which is not a stage of model "
                                      f"{model.name!r} ({names}).", "text")
-    rows = [{"lane": lane, "stage": s, "stage_number": i, "text": cells[(lane, s)].get("text", "—"),
-             "value": cells[(lane, s)].get("value", np.nan), "low": cells[(lane, s)].get("low", np.nan),
-             "high": cells[(lane, s)].get("high", np.nan), "highlight": bool(cells[(lane, s)].get("highlight", False))}
-            for lane in LANES for i, s in enumerate(names, start=1)]
-    out = pd.DataFrame(rows)
-    out.attrs["model"] = model.name
-    return out
 
 
 def journey_map_table(journey: pd.DataFrame) -> pd.DataFrame:

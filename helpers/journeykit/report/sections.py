@@ -723,26 +723,12 @@ class Report:
         section = Section("retention", "Retention", "an order table (--orders), or an event log (--events); "
                                                     "orders give customer retention, events alone give buyer or "
                                                     "user retention.")
-        if self.orders is not None:
-            events = self.orders[["user_id", "timestamp"]].assign(event="order")
-            who, cohort_event, return_event = "customers", "order", "order"
-            defined = (f"A customer’s <strong>cohort</strong> is the {name} of their first order; they are "
-                       f"<strong>retained</strong> in {name} k if they order in the k-th {name} after it")
-        elif self.events is not None and self.purchase_event in set(self.events["event"].unique()):
-            events = self.events
-            who, cohort_event, return_event = "buyers", self.purchase_event, self.purchase_event
-            defined = (f"A buyer’s <strong>cohort</strong> is the {name} of their first ‘{_e(self.purchase_event)}’; "
-                       f"they are <strong>retained</strong> in {name} k if they buy again in the k-th {name} after "
-                       "it")
-        elif self.events is not None:
-            events = self.events
-            who, cohort_event, return_event = "users", None, None
-            defined = (f"A user’s <strong>cohort</strong> is the {name} of their first event; they are "
-                       f"<strong>retained</strong> in {name} k if they have any event in the k-th {name} after it")
-        else:
+        population = self._retention_population(name)
+        if population is None:
             section.skipped = ("retention follows the same people over time, and only survey answers were given; "
                                "add an order table (--orders) or an event log (--events) to see it.")
             return section
+        events, who, cohort_event, return_event, defined = population
         in_period = cohort_retention(events, period=self.period, cohort_event=cohort_event,
                                         return_event=return_event)
         if not (in_period["complete"] & (in_period["period"] >= 1)).any():
@@ -767,6 +753,45 @@ class Report:
                                 f"one (<strong>on or after</strong>, which never rises). Unit: % of the cohort, "
                                 f"people. The {name} that contains the end of the data is still in progress: its "
                                 "cells are blank and hatched, and the averages leave it out."))
+        self._retention_figures(section, in_period, on_after, curve, name, who)
+        section.parts.append(_p(f"Every cohort and {name} of the heatmaps is in <span class=\"file\">tables/"
+                                f"retention.csv</span> (column <em>complete</em> is false for the {name} still in "
+                                "progress).", "note"))
+        last = events["timestamp"].max()
+        current = last.to_period(self.period)
+        latest_cohort = in_period["cohort"].max()
+        section.facts["quality"] = [
+            f"Retention: the data ends on {fmt.date(last)}, inside the {name} starting {fmt.date(current.start_time)}, "
+            f"which is still in progress; every cohort’s cell for that {name} is left blank. The latest cohort "
+            f"({fmt.date(latest_cohort)}, {fmt.integer(in_period.loc[in_period['cohort'] == latest_cohort, 'cohort_size'].iloc[0])} "
+            f"{who}) has no complete {name} yet."]
+        return section
+
+    def _retention_population(self, name: str) -> tuple | None:
+        """Who is followed, and on which events: customers' orders, buyers' purchases or users' events."""
+        if self.orders is not None:
+            events = self.orders[["user_id", "timestamp"]].assign(event="order")
+            who, cohort_event, return_event = "customers", "order", "order"
+            defined = (f"A customer’s <strong>cohort</strong> is the {name} of their first order; they are "
+                       f"<strong>retained</strong> in {name} k if they order in the k-th {name} after it")
+        elif self.events is not None and self.purchase_event in set(self.events["event"].unique()):
+            events = self.events
+            who, cohort_event, return_event = "buyers", self.purchase_event, self.purchase_event
+            defined = (f"A buyer’s <strong>cohort</strong> is the {name} of their first ‘{_e(self.purchase_event)}’; "
+                       f"they are <strong>retained</strong> in {name} k if they buy again in the k-th {name} after "
+                       "it")
+        elif self.events is not None:
+            events = self.events
+            who, cohort_event, return_event = "users", None, None
+            defined = (f"A user’s <strong>cohort</strong> is the {name} of their first event; they are "
+                       f"<strong>retained</strong> in {name} k if they have any event in the k-th {name} after it")
+        else:
+            return None
+        return events, who, cohort_event, return_event, defined
+
+    def _retention_figures(self, section: Section, in_period: pd.DataFrame, on_after: pd.DataFrame,
+                           curve: pd.DataFrame, name: str, who: str) -> None:
+        """Both heatmaps (month by month, on or after), the average curves and their table."""
         height = max(2.6, 0.24 * min(in_period["cohort"].nunique(), 24) + 1.2)
         for table_, kind, title in ((in_period, f"{name} by {name}", f"{name.capitalize()} by {name}: share of "
                                      f"each cohort who came back in {name} k"),
@@ -795,18 +820,6 @@ class Report:
                                                "retention_in_period": f"came back in that {name}",
                                                "retention_on_or_after": "came back then or later"},
                                        name="retention_curve", caption="Average retention", max_rows=25))
-        section.parts.append(_p(f"Every cohort and {name} of the heatmaps is in <span class=\"file\">tables/"
-                                f"retention.csv</span> (column <em>complete</em> is false for the {name} still in "
-                                "progress).", "note"))
-        last = events["timestamp"].max()
-        current = last.to_period(self.period)
-        latest_cohort = in_period["cohort"].max()
-        section.facts["quality"] = [
-            f"Retention: the data ends on {fmt.date(last)}, inside the {name} starting {fmt.date(current.start_time)}, "
-            f"which is still in progress; every cohort’s cell for that {name} is left blank. The latest cohort "
-            f"({fmt.date(latest_cohort)}, {fmt.integer(in_period.loc[in_period['cohort'] == latest_cohort, 'cohort_size'].iloc[0])} "
-            f"{who}) has no complete {name} yet."]
-        return section
 
     # value ------------------------------------------------------------------------------------------------------
 
@@ -819,6 +832,15 @@ class Report:
                                "--orders (order_id, user_id, timestamp, revenue; or --orders-format online_retail "
                                "for invoice lines) to see it.")
             return section
+        self._orders_by_period(section, orders)
+        per_customer = orders.groupby("user_id").agg(orders=("order_id", "size"), revenue=("revenue", "sum"))
+        self._customers_by_orders(section, per_customer)
+        self._revenue_concentration(section, per_customer)
+        section.facts["quality"] = self._repeat_purchase(section, orders)[:1]
+        return section
+
+    def _orders_by_period(self, section: Section, orders: pd.DataFrame) -> None:
+        """Orders and net revenue per period, the period still in progress marked."""
         name = _PERIOD[self.period]
         last = orders["timestamp"].max()
         per = orders.assign(p=orders["timestamp"].dt.to_period(self.period)).groupby("p", sort=True).agg(
@@ -840,7 +862,8 @@ class Report:
         section.parts.append(Figure(fig, f"Bar charts of orders and net revenue per {name}."))
         section.parts.append(_numbers_in(f"orders_by_{name}"))
 
-        per_customer = orders.groupby("user_id").agg(orders=("order_id", "size"), revenue=("revenue", "sum"))
+    def _customers_by_orders(self, section: Section, per_customer: pd.DataFrame) -> None:
+        """How many customers ordered once, twice, ..., and their share of revenue."""
         bins = [0, 1, 2, 3, 5, 10, np.inf]
         labels = ["1", "2", "3", "4–5", "6–10", "11 or more"]
         groups = pd.cut(per_customer["orders"], bins=bins, labels=labels)
@@ -866,6 +889,9 @@ class Report:
                                                "share_of_customers": "share of customers",
                                                "share_of_revenue": "share of revenue"},
                                        name="customers_by_orders", caption="Customers by number of orders"))
+
+    def _revenue_concentration(self, section: Section, per_customer: pd.DataFrame) -> None:
+        """The share of net revenue of the top 1 %, 10 %, 20 % and 50 % of customers."""
         ranked = per_customer["revenue"].sort_values(ascending=False).to_numpy()
         total = ranked.sum()
         shares = []
@@ -880,6 +906,10 @@ class Report:
                                                "customers": "customers (people)",
                                                "share_of_revenue": "their share of net revenue"},
                                        name="revenue_concentration", caption="How concentrated revenue is"))
+
+    def _repeat_purchase(self, section: Section, orders: pd.DataFrame) -> list[str]:
+        """Repeat rate and revenue per customer within 90 and 180 days; what to say about who is left out."""
+        last = orders["timestamp"].max()
         rows = []
         quality = []
         span = last - orders["timestamp"].min()
@@ -919,8 +949,7 @@ class Report:
         else:
             section.parts.append(_p("The orders cover less than 90 days, too short for a fair repeat rate (every "
                                     "customer needs the same time to come back).", "note"))
-        section.facts["quality"] = quality[:1]
-        return section
+        return quality
 
     # satisfaction -----------------------------------------------------------------------------------------------
 

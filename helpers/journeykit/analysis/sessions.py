@@ -1,0 +1,124 @@
+"""Sessions and web analytics: visits cut by inactivity, and the awareness stage's numbers.
+
+A **session** is a user's run of events without a gap longer than a timeout
+(30 minutes by default, the web-analytics convention), or the session id the
+log carries. **Bounce rate** is the share of sessions with a single
+interaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from journeykit import params
+from journeykit.errors import SchemaError, unknown_names
+from journeykit.io.contract import require_columns, validate_events
+from journeykit.io.ordering import sort_events
+from journeykit.params import duration
+
+__all__ = ["sessionize", "web_analytics"]
+
+
+
+def sessionize(events: pd.DataFrame, *, timeout: str | pd.Timedelta = "30min", user_col: str = "user_id",
+               time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Split each user's events into sessions after a period of inactivity.
+
+    A new session starts with a user's first event and with every event that
+    comes more than ``timeout`` after the user's previous event (30 minutes is
+    the web-analytics convention).
+
+    Returns
+    -------
+    DataFrame
+        The validated events in the kit's order (user, time; ties broken as in
+        :mod:`journeykit.io.ordering`), with ``session``: an id
+        ``"<user_id>#<n>"`` (n = 1, 2, … per user).
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": ["a", "a", "a"], "event": ["visit", "view", "visit"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:20",
+    ...                                                     "2025-01-01 11:00"])})
+    >>> sessionize(events)["session"].tolist()
+    ['a#1', 'a#1', 'a#2']
+    """
+    limit = duration(timeout, "timeout")
+    ev = sort_events(validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col))
+    new_user = ev["user_id"].ne(ev["user_id"].shift())
+    new_session = new_user | (ev["timestamp"].diff() > limit)
+    number = new_session.astype(np.int64).groupby(ev["user_id"]).cumsum()
+    ev["session"] = ev["user_id"] + "#" + number.astype("str")
+    return ev
+
+
+def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_col: str = "session_id",
+                  timeout: str | pd.Timedelta = "30min", entry_events: Sequence[str] | None = None,
+                  user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Sessions, visitors and bounce rate: the web-analytics view of the awareness stage.
+
+    Sessions come from ``session_col`` when the log has it (rows where it is
+    empty, such as deliveries or e-mails, are not web interactions and are left
+    out); otherwise they are derived with :func:`sessionize`. A session belongs
+    to the ``by`` value of its first event (its traffic source).
+
+    - ``sessions``: number of sessions;
+    - ``visitors``: distinct users with a session;
+    - ``bounce_rate``: share of sessions with a single interaction;
+    - ``events_per_session``: mean interactions per session.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log.
+    by : str or None, default "channel"
+        Column to split sessions by (the value on their first event); None for totals.
+    session_col : str, default "session_id"
+        Column of session ids, used when present.
+    timeout : str or Timedelta, default "30min"
+        Inactivity that ends a derived session.
+    entry_events : sequence of str, optional
+        Only sessions whose first event is one of these count, e.g.
+        ``["visit"]`` when the log also holds in-app or offline events that
+        are not website visits.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``by`` value (one row in all with ``by=None``).
+    """
+    by = params.column(by, "by", allow_none=True)
+    session_col = params.column(session_col, "session_col", allow_none=True)
+    entry_events = params.names(entry_events, "entry_events", allow_none=True)
+    duration(timeout, "timeout")
+    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
+    if by is not None:
+        require_columns(ev, [by], "events")
+    if entry_events is not None:
+        unknown_names(entry_events, ev["event"].unique(), "entry_events")
+    if session_col is not None and session_col in ev.columns:
+        ev = ev[ev[session_col].notna()].rename(columns={session_col: "session"})
+        if ev.empty:
+            raise SchemaError([f"column {session_col!r} is empty on every row; pass session_col=None to derive "
+                               "sessions from inactivity."], "events")
+        ev = sort_events(ev.assign(session=ev["session"].astype("str")))
+    else:
+        ev = sessionize(ev, timeout=timeout)
+    agg = {"n": ("event", "size")}
+    if by is not None:
+        agg[by] = (by, "first")
+    if entry_events is not None:
+        agg["first_event"] = ("event", "first")
+    per_session = ev.groupby(["user_id", "session"], sort=False).agg(**agg).reset_index()
+    if entry_events is not None:
+        per_session = per_session[per_session["first_event"].isin(entry_events)]
+        if per_session.empty:
+            raise SchemaError([f"no session starts with one of {entry_events}; check entry_events (sessions "
+                               "start with their earliest event)."], "events")
+    groups = per_session.groupby(by, dropna=False) if by else per_session.groupby(lambda _: "all")
+    out = groups.agg(sessions=("n", "size"), visitors=("user_id", "nunique"),
+                     bounce_rate=("n", lambda n: (n == 1).mean()), events_per_session=("n", "mean"))
+    return out.reset_index(drop=by is None)
