@@ -123,3 +123,15 @@ def test_input_is_not_modified():
     pd.testing.assert_frame_equal(ev, before_e)
     pd.testing.assert_frame_equal(sv, before_s)
     assert not np.isnan(jk.journey_map(ev, MODEL, surveys=sv).query("lane == 'emotion' and stage == 'Buy'")["value"]).any()
+
+
+def test_a_log_without_the_first_stages_landing_events_still_maps():
+    """Orders-only logs (purchases, no visits) or logs with some of the preset's awareness events: no crash."""
+    only_orders = pd.DataFrame({"user_id": ["a", "b", "a"], "event": ["purchase", "purchase", "purchase"],
+                                "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-02-01"])})
+    journey = jk.journey_map(only_orders, "4-stage")
+    assert jk.journey_map_table(journey).loc["touchpoints", "Purchase"] == "purchase"
+    assert "visitors" not in jk.journey_map_table(journey).loc["kpis", "Awareness"]
+    visits_only = only_orders.assign(event=["visit", "visit", "purchase"])  # 'read_article' never occurs
+    kpis = jk.journey_map_table(jk.journey_map(visits_only, "6-stage")).loc["kpis", "Awareness"]
+    assert kpis.startswith("2 visitors; 2 sessions")

@@ -97,7 +97,8 @@ def emotion_scores(surveys: pd.DataFrame, model: StageModel | str = "6-stage", *
     ----------
     surveys : DataFrame
         Survey answers (see :func:`journeykit.validate_surveys`).
-    model : StageModel or str
+    model : StageModel or str, default "6-stage"
+        The stages, and the touchpoint of each (``model.touchpoints``).
     **columns
         Column names passed to :func:`journeykit.validate_surveys`.
 
@@ -105,6 +106,26 @@ def emotion_scores(surveys: pd.DataFrame, model: StageModel | str = "6-stage", *
     -------
     DataFrame
         The answers with ``stage`` and ``emotion``.
+
+    Raises
+    ------
+    SchemaError
+        If the answers break the survey contract (see :func:`journeykit.validate_surveys`).
+    ParameterError
+        For an unknown stage model.
+
+    Examples
+    --------
+    A CSAT of 5 at delivery is +2; an NPS of 0 at checkout is −2.
+
+    >>> import pandas as pd
+    >>> surveys = pd.DataFrame({"user_id": ["a", "b"], "touchpoint": ["delivery", "checkout"],
+    ...                         "timestamp": pd.to_datetime(["2025-01-03", "2025-01-04"]),
+    ...                         "csat": [5, None], "nps": [None, 0]})
+    >>> emotion_scores(surveys, "4-stage")[["touchpoint", "stage", "emotion"]]
+      touchpoint          stage  emotion
+    0   delivery  Post-purchase      2.0
+    1   checkout       Purchase     -2.0
     """
     model = _model(model)
     sv = validate_surveys(surveys, **columns)
@@ -181,6 +202,30 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
         ``high`` (numbers behind the emotion cell: mean and 95% interval) and
         ``highlight`` (True for pain points). ``journey_map_table`` pivots it
         into the familiar grid; ``df.to_csv`` exports it.
+
+    Raises
+    ------
+    SchemaError
+        If the events or the surveys break the data contract, or an event
+        maps to no stage (unless ``keep_unmapped``).
+    ParameterError
+        For an unknown model, lane or stage in ``text``, or a bad ``top``,
+        ``min_sample`` or ``negative_share``.
+
+    Examples
+    --------
+    Two visitors; one of them buys. Awareness holds the visits, Purchase the
+    order; half of Awareness's users reach Purchase in the 4-stage model.
+
+    >>> import pandas as pd
+    >>> events = pd.DataFrame({"user_id": ["a", "a", "b"], "event": ["visit", "purchase", "visit"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:20",
+    ...                                                     "2025-01-02 09:00"])})
+    >>> journey = journey_map(events, "4-stage")
+    >>> journey_map_table(journey).loc["touchpoints"].tolist()
+    ['visit', '—', 'purchase', '—']
+    >>> journey.loc[journey["highlight"], ["lane", "stage", "text"]].values.tolist()
+    [['pain_points', 'Consideration', 'Largest drop-off: 0% of Awareness users get here']]
     """
     min_sample = params.renamed(min_sample, min_answers, "min_sample", "min_answers", 20)
     model = _model(model)
@@ -236,15 +281,19 @@ def _stage_kpis(kpis: dict[str, list[str]], pains: dict[str, list[str]], assigne
     for s in names[1:]:
         kpis[s].append(f"{entry.loc[s, 'users']:,} users; {entry.loc[s, 'share_of_previous']:.0%} of previous stage")
     log = assigned.drop(columns=["stage", "stage_number"])
-    landing = [e for e, st in model.events.items() if st == names[0]] or None  # sessions that start on the site
-    totals = web_analytics(log, by=None, entry_events=landing).iloc[0]
-    first = f"{int(totals['visitors']):,} visitors; {int(totals['sessions']):,} sessions; " \
-            f"bounce {totals['bounce_rate']:.0%}"
-    if "channel" in log.columns:
-        worst = web_analytics(log, by="channel", entry_events=landing).sort_values(
-            "bounce_rate", ascending=False, kind="stable").iloc[0]
-        first += f" ({worst['channel']} {worst['bounce_rate']:.0%})"
-    kpis[names[0]].append(first)
+    # web analytics of the sessions that start on the site: with an event of the first stage that the log holds
+    present = set(log["event"].unique())
+    landing = [e for e, st in model.events.items() if st == names[0] and e in present]
+    first_events = assigned.groupby("user_id", sort=False)["event"].first()
+    if not model.events or (landing and first_events.isin(landing).any()):
+        totals = web_analytics(log, by=None, entry_events=landing or None).iloc[0]
+        first = f"{int(totals['visitors']):,} visitors; {int(totals['sessions']):,} sessions; " \
+                f"bounce {totals['bounce_rate']:.0%}"
+        if "channel" in log.columns:
+            worst = web_analytics(log, by="channel", entry_events=landing or None).sort_values(
+                "bounce_rate", ascending=False, kind="stable").iloc[0]
+            first += f" ({worst['channel']} {worst['bounce_rate']:.0%})"
+        kpis[names[0]].append(first)
     conversions = entry["share_of_previous"].iloc[1:]
     if len(conversions):  # pain point: the stage with the lowest entry conversion
         worst_stage = conversions.idxmin()
@@ -316,14 +365,68 @@ def _analyst_text(cells: _Cells, text: Mapping[str, Mapping[str, str]] | None, m
 
 
 def journey_map_table(journey: pd.DataFrame) -> pd.DataFrame:
-    """The familiar grid: one row per lane, one column per stage, the cells' text."""
+    """The familiar grid: one row per lane, one column per stage, the cells' text.
+
+    Parameters
+    ----------
+    journey : DataFrame
+        The output of :func:`journey_map`.
+
+    Returns
+    -------
+    DataFrame
+        Lanes as rows (in :data:`LANES` order), stages as columns (in the model's order).
+
+    Raises
+    ------
+    KeyError
+        If ``journey`` lacks the ``lane``, ``stage``, ``stage_number`` or ``text`` column of a journey map.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> journey = pd.DataFrame({"lane": ["goal", "goal"], "stage": ["Awareness", "Purchase"],
+    ...                         "stage_number": [1, 2], "text": ["Find a gift", "Pay quickly"]})
+    >>> journey_map_table(journey)
+    stage    Awareness     Purchase
+    lane
+    goal   Find a gift  Pay quickly
+    """
     order = journey.drop_duplicates("stage").sort_values("stage_number")["stage"].tolist()
     table = journey.pivot(index="lane", columns="stage", values="text")
     return table.reindex(index=[lane for lane in LANES if lane in table.index], columns=order)
 
 
 def journey_map_markdown(journey: pd.DataFrame) -> str:
-    """The map as a Markdown table (pain points in bold), for a report or a wiki page."""
+    """The map as a Markdown table (pain points in bold), for a report or a wiki page.
+
+    Parameters
+    ----------
+    journey : DataFrame
+        The output of :func:`journey_map`.
+
+    Returns
+    -------
+    str
+        One Markdown table: a row per lane, a column per stage; line breaks in cells become ``<br>``.
+
+    Raises
+    ------
+    KeyError
+        If ``journey`` lacks a column of a journey map (``lane``, ``stage``, ``stage_number``, ``text``,
+        ``highlight``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> journey = pd.DataFrame({"lane": ["pain_points", "pain_points"], "stage": ["Awareness", "Purchase"],
+    ...                         "stage_number": [1, 2], "text": ["—", "Payment fails"], "highlight": [False, True]})
+    >>> print(journey_map_markdown(journey))
+    | lane | Awareness | Purchase |
+    |---|---|---|
+    | Pain points | — | **Payment fails** |
+    <BLANKLINE>
+    """
     table = journey_map_table(journey)
     flags = journey.pivot(index="lane", columns="stage", values="highlight").reindex_like(table)
 

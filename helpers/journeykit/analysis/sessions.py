@@ -31,12 +31,28 @@ def sessionize(events: pd.DataFrame, *, timeout: str | pd.Timedelta = "30min", u
     comes more than ``timeout`` after the user's previous event (30 minutes is
     the web-analytics convention).
 
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`).
+    timeout : str or Timedelta, default "30min"
+        Inactivity that ends a session, with its unit.
+    user_col, time_col, event_col : str
+        Names of the user, time and event columns.
+
     Returns
     -------
     DataFrame
         The validated events in the kit's order (user, time; ties broken as in
         :mod:`journeykit.io.ordering`), with ``session``: an id
         ``"<user_id>#<n>"`` (n = 1, 2, … per user).
+
+    Raises
+    ------
+    SchemaError
+        If the events break the data contract.
+    ParameterError
+        If ``timeout`` is not a positive duration with a unit (``timeout=30`` is refused: write ``"30min"``).
 
     Examples
     --------
@@ -89,6 +105,31 @@ def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_c
     -------
     DataFrame
         One row per ``by`` value (one row in all with ``by=None``).
+
+    Raises
+    ------
+    SchemaError
+        If the events break the data contract, have no ``by`` column, carry an
+        empty ``session_col`` on every row, or no session starts with one of ``entry_events``.
+    ParameterError
+        If ``entry_events`` names an event that does not occur, or ``timeout`` has no unit.
+
+    Examples
+    --------
+    Two sessions of user a (the second after an hour away), one of user b: a's
+    second session and b's session are single-event bounces.
+
+    >>> import pandas as pd
+    >>> events = pd.DataFrame({"user_id": ["a", "a", "a", "b"], "event": ["visit", "view", "visit", "visit"],
+    ...                        "channel": ["ads", "ads", "search", "search"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:05",
+    ...                                                     "2025-01-01 11:30", "2025-01-01 12:00"])})
+    >>> web_analytics(events, by=None).round(3).to_dict("records")
+    [{'sessions': 3, 'visitors': 2, 'bounce_rate': 0.667, 'events_per_session': 1.333}]
+    >>> web_analytics(events)[["channel", "sessions", "bounce_rate"]]
+      channel  sessions  bounce_rate
+    0     ads         1          0.0
+    1  search         2          1.0
     """
     by = params.column(by, "by", allow_none=True)
     session_col = params.column(session_col, "session_col", allow_none=True)
