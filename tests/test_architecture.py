@@ -9,7 +9,7 @@ PACKAGE = Path(jk.__file__).parent
 
 # lowest first; see ARCHITECTURE.md
 LAYERS = {
-    "base": 0,       # journeykit.errors, journeykit.params, journeykit._version
+    "base": 0,       # journeykit.errors, journeykit.params, journeykit.results, journeykit._version
     "io": 1,         # journeykit.io.*: the data contract, timestamps, event order, readers
     "analysis": 2,   # journeykit.analysis.*: one module per concept
     "plots": 3,      # journeykit.plots.*
@@ -27,7 +27,7 @@ def layer_of(module: str) -> str | None:
     if len(parts) == 1:
         return None
     head = parts[1]
-    if head in ("errors", "params", "_version"):
+    if head in ("errors", "params", "results", "_version"):
         return "base"
     if head in ("cli", "__main__"):
         return "cli"

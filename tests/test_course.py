@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import nbformat
 
@@ -51,3 +52,12 @@ def test_every_lesson_is_listed_in_the_readme_agenda_and_instructor_notes():
         assert f"## {number} ·" in notes, f"{lesson.name} missing from the lesson notes"
     assert json.loads(lesson_notebooks()[0].read_text())["cells"]
     assert jk.exercises()["lesson"].isin([p.name for p in lesson_notebooks()]).all()
+
+
+def test_the_api_reference_page_is_written_from_the_current_docstrings():
+    from journeykit.course.build import api_reference
+
+    page = (Path(__file__).parents[1] / "docs" / "api.md").read_text(encoding="utf-8")
+    assert page == api_reference(), "docs/api.md is out of date: run python -m journeykit api"
+    for name in jk.__all__:
+        assert f"`jk.{name}" in page, f"jk.{name} is missing from the API reference"

@@ -396,3 +396,20 @@ def test_column_mappings_that_do_not_fit_the_file(tmp_path):
     events = jk.read_events(path, columns={"customer": "user_id", "user_id": "session_id", "when": "timestamp",
                                            "action": "event"})
     assert events[["user_id", "session_id"]].iloc[0].tolist() == ["b", "a"]
+
+
+def test_shopify_refunds_are_netted_without_a_status_column_and_full_refunds_dropped(tmp_path):
+    path = tmp_path / "orders_export.csv"
+    path.write_text("Name,Email,Created at,Total,Refunded Amount\n#1,a@x.com,2025-01-02 10:00,30,10\n"
+                    "#2,b@x.com,2025-01-03 10:00,20,20\n")
+    orders = jk.read_shopify_orders(path)
+    assert orders[["order_id", "revenue"]].values.tolist() == [["#1", 20.0]]
+    assert jk.import_report(orders).set_index("reason")["rows"].to_dict() == {"orders refunded in full": 1}
+
+
+def test_a_reader_without_columns_never_proposes_columns(tmp_path):
+    path = tmp_path / "orders_export.csv"
+    path.write_text("Order,Email,Created,Total\n#1,a@x.com,2025-01-02 10:00,30\n")
+    with pytest.raises(jk.SchemaError) as caught:
+        jk.read_shopify_orders(path)
+    assert caught.value.fix is None and "columns=" not in str(caught.value)

@@ -108,3 +108,18 @@ def test_predictive_clv_by_hand():
 def test_bad_orders_are_reported():
     with pytest.raises(jk.SchemaError, match="negative values"):
         jk.order_summary(orders((1, "a", "2025-01-01", -5.0)))
+
+
+def test_a_customers_segment_is_their_first_orders_even_when_missing():
+    """groupby.first() would skip the missing value and take the second order's channel."""
+    orders = pd.DataFrame({"order_id": ["1", "2", "3"], "user_id": ["a", "a", "b"],
+                           "timestamp": pd.to_datetime(["2025-01-01", "2025-03-01", "2025-01-05"]),
+                           "revenue": [10.0, 20.0, 5.0], "channel": [None, "ads", "ads"]})
+    summary = jk.order_summary(orders, by="channel")
+    assert summary.set_index("channel").loc["ads", "customers"] == 1  # b only
+    assert summary["channel"].isna().sum() == 1  # a's first order has no channel
+    clv = jk.historical_clv(orders, horizon="30D", by="channel")
+    assert clv.set_index("channel")["customers"].to_dict().get("ads") == 1
+    events = orders.rename(columns={"order_id": "session_id"}).assign(event="visit")
+    churn = jk.churn_rate(events, threshold="30D", by="channel", as_of="2025-04-01")
+    assert churn["channel"].isna().sum() == 1

@@ -31,7 +31,29 @@ __all__ = ["JourneyKitError", "SchemaError", "ParameterError", "ReadError", "Mis
 
 
 class JourneyKitError(Exception):
-    """Base class of every error the kit raises on user input."""
+    """Base class of every error the kit raises on user input.
+
+    Catch it to handle any of the kit's errors in one place; the subclasses
+    (:class:`SchemaError`, :class:`ParameterError`, :class:`ReadError`,
+    :class:`MissingFileError`) say what kind of problem it is. The kit raises
+    it directly only where none of them fits, e.g. a lesson's solution file
+    without the solution asked for.
+
+    Parameters
+    ----------
+    *args : object
+        As for :class:`Exception`: usually one str, the whole message.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise ParameterError("top must be a whole number, got float 2.5.", "top")
+    ... except JourneyKitError as error:
+    ...     print(type(error).__name__, "-", error)
+    ParameterError - top must be a whole number, got float 2.5.
+    >>> issubclass(SchemaError, JourneyKitError), issubclass(MissingFileError, JourneyKitError)
+    (True, True)
+    """
 
 
 class SchemaError(JourneyKitError, ValueError):
@@ -104,8 +126,8 @@ class ReadError(JourneyKitError, ValueError):
 
     Parameters
     ----------
-    path : str
-        The file, as the caller named it.
+    path : str or Path
+        The file, as the caller named it; kept as text in :attr:`path`.
     message : str
         What is wrong and how to fix it.
 
@@ -122,6 +144,17 @@ class ReadError(JourneyKitError, ValueError):
 
 class MissingFileError(JourneyKitError, FileNotFoundError):
     """A file or folder that the caller named does not exist.
+
+    It is also a ``FileNotFoundError``, so ``except FileNotFoundError`` code
+    keeps working.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file or folder, as the caller named it; kept as text in
+        :attr:`path`.
+    message : str
+        What is wrong and how to fix it.
 
     Examples
     --------

@@ -89,12 +89,27 @@ def touch_credits(events: pd.DataFrame, *, model: str = "last_touch", purchase_e
         Only these events count as touches (e.g. ``["visit"]``); every event with a channel when None.
     lookback : str or Timedelta, optional
         Only touches this close before the conversion count (e.g. ``"30D"``).
+    user_col, time_col, event_col : str
+        Column names in ``events``.
 
     Returns
     -------
     DataFrame
         One row per converting user and channel: ``user_id``, ``channel``,
         ``credit``. Each user's credits sum to 1.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, or has no ``channel_col`` column.
+    ParameterError
+        If ``purchase_event`` is not a name or does not occur in the events;
+        both ``purchase_event`` and its old name ``conversion_event`` are
+        given; ``channel_col`` is not a column name; ``touch_events`` is not a
+        non-empty list of names or names an event that does not occur in the
+        buyer journeys; or ``lookback`` is not a positive duration with a unit.
+        Also if ``model`` is not one of the four rule-based models (for
+        ``"markov"`` the message points to :func:`attribute`).
 
     Examples
     --------
@@ -108,6 +123,9 @@ def touch_credits(events: pd.DataFrame, *, model: str = "last_touch", purchase_e
     0       a   email     0.2
     1       a  search     0.4
     2       a  social     0.4
+
+    The three visits are the touches (the purchase itself is not one): the first
+    (social) and the last (search) get 40% each, the one in between 20%.
     """
     purchase_event = params.renamed(purchase_event, conversion_event, "purchase_event", "conversion_event", "purchase")
     rules = ATTRIBUTION_MODELS[:4]
@@ -190,12 +208,26 @@ def attribute(events: pd.DataFrame, *, model: str = "last_touch", purchase_event
         See the module notes.
     events, purchase_event, channel_col, touch_events, lookback, user_col, time_col, event_col
         As in :func:`touch_credits`.
+    conversion_event : str, optional
+        Old name of ``purchase_event``; it warns and will be removed in the next release.
 
     Returns
     -------
     DataFrame
         One row per channel: ``channel``, ``conversions`` (credited first
         purchases; they add up to the number of buyers) and ``share``.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, or has no ``channel_col`` column.
+    ParameterError
+        If ``purchase_event`` is not a name or does not occur in the events;
+        both ``purchase_event`` and its old name ``conversion_event`` are
+        given; ``channel_col`` is not a column name; ``touch_events`` is not a
+        non-empty list of names or names an event that does not occur in the
+        buyer journeys; or ``lookback`` is not a positive duration with a unit.
+        Also if ``model`` is not one of :data:`ATTRIBUTION_MODELS`.
 
     Examples
     --------
@@ -208,6 +240,8 @@ def attribute(events: pd.DataFrame, *, model: str = "last_touch", purchase_event
       channel  conversions  share
     0  search          1.0    0.5
     1  social          1.0    0.5
+
+    ``a`` first came through social and ``b`` through search: one first purchase each.
     """
     purchase_event = params.renamed(purchase_event, conversion_event, "purchase_event", "conversion_event", "purchase")
     params.choice(model, "model", ATTRIBUTION_MODELS)
@@ -234,10 +268,53 @@ def compare_attribution(events: pd.DataFrame, *, models: Sequence[str] = ATTRIBU
                         conversion_event: str | None = None) -> pd.DataFrame:
     """Credited first purchases per channel under several models, side by side.
 
+    Parameters
+    ----------
+    events : DataFrame
+        Event log with a channel column.
+    models : sequence of str, default ATTRIBUTION_MODELS
+        The models to compute, in column order; any of :data:`ATTRIBUTION_MODELS`.
+    purchase_event, channel_col, touch_events, lookback, user_col, time_col, event_col
+        As in :func:`touch_credits`.
+    conversion_event : str, optional
+        Old name of ``purchase_event``; it warns and will be removed in the next release.
+
     Returns
     -------
     DataFrame
         One row per channel, one column per model (credited conversions), sorted by the first model.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, or has no ``channel_col`` column.
+    ParameterError
+        If ``purchase_event`` is not a name or does not occur in the events;
+        both ``purchase_event`` and its old name ``conversion_event`` are
+        given; ``channel_col`` is not a column name; ``touch_events`` is not a
+        non-empty list of names or names an event that does not occur in the
+        buyer journeys; or ``lookback`` is not a positive duration with a unit.
+        Also if ``models`` is not a non-empty list of names or names a model
+        that is not in :data:`ATTRIBUTION_MODELS`.
+
+    Examples
+    --------
+    ``a`` comes through social, returns through search and buys; ``b`` comes
+    through search and buys.
+
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["a", "a", "a", "b", "b"], "event": ["visit", "visit", "purchase", "visit", "purchase"],
+    ...     "channel": ["social", "search", "search", "search", "search"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01 09:00", "2025-01-02 09:00", "2025-01-02 09:05",
+    ...                                  "2025-01-01 10:00", "2025-01-01 10:09"])})
+    >>> compare_attribution(events, models=["last_touch", "first_touch", "linear"])
+             last_touch  first_touch  linear
+    channel
+    search          2.0          1.0     1.5
+    social          0.0          1.0     0.5
+
+    Last touch gives both purchases to search; first touch gives ``a``'s to
+    social; linear splits ``a``'s purchase in half between its two touches.
     """
     purchase_event = params.renamed(purchase_event, conversion_event, "purchase_event", "conversion_event", "purchase")
     models = params.names(models, "models")

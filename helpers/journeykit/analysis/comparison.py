@@ -53,10 +53,75 @@ def journey_comparison(events: pd.DataFrame, orders: pd.DataFrame, surveys: pd.D
     ``rank_buyer_journey`` ranks segments by conversion, ``rank_customer_journey``
     by CLV (1 = best).
 
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`) with the ``by`` column.
+    orders : DataFrame
+        Order table of the same users (see :func:`journeykit.validate_orders`).
+    surveys : DataFrame, optional
+        Survey answers (see :func:`journeykit.validate_surveys`); when they
+        have NPS answers, the result gets ``nps`` and ``nps_answers``.
+    by : str, default "channel"
+        Column of ``events`` whose value on a user's first event is their segment.
+    purchase_event : str, default "purchase"
+        The event that makes a user a buyer.
+    referral_event : str or None, default "refer_friend"
+        The event counted in ``referrals_per_customer``; None leaves that column out.
+    within : str or Timedelta, default "90D"
+        How soon after the first order a second order counts for ``repeat_rate``.
+    horizon : str or Timedelta, default "180D"
+        How long after the first order revenue counts for ``clv``.
+    user_col, time_col, event_col : str
+        Column names in ``events``. ``user_col`` and ``time_col`` also name
+        the user and time columns of ``orders`` and ``surveys``.
+
     Returns
     -------
     DataFrame
         One row per segment, sorted by the buyer-journey rank.
+
+    Raises
+    ------
+    SchemaError
+        If ``events``, ``orders`` or ``surveys`` breaks the data contract;
+        if ``events`` has no ``by`` column; or if some orders belong to users
+        with no events, whose segment is unknown.
+    ParameterError
+        If ``by`` is not a column name; ``within`` or ``horizon`` is not a
+        positive duration with a unit; ``purchase_event`` is not a name or
+        does not occur in the events; or ``referral_event`` is neither a name
+        nor None.
+
+    Examples
+    --------
+    ``a`` comes from ads and buys; of three users from search, only ``b`` buys.
+    ``b`` orders again a month later, ``a`` only after five months.
+
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["a", "a", "b", "b", "c", "d"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-01-02", "2025-01-02",
+    ...                                  "2025-01-03", "2025-01-04"]),
+    ...     "event": ["visit", "purchase", "visit", "purchase", "visit", "visit"],
+    ...     "channel": ["ads", "ads", "search", "search", "search", "search"],
+    ... })
+    >>> orders = pd.DataFrame({
+    ...     "order_id": [1, 2, 3, 4], "user_id": ["a", "b", "b", "a"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-02-01", "2025-06-01"]),
+    ...     "revenue": [50.0, 40.0, 60.0, 20.0],
+    ... })
+    >>> table = journey_comparison(events, orders, horizon="90D", referral_event=None)
+    >>> table[["channel", "users", "buyers", "conversion", "rank_buyer_journey"]]
+      channel  users  buyers  conversion  rank_buyer_journey
+    0     ads      1       1    1.000000                   1
+    1  search      3       1    0.333333                   2
+    >>> table[["channel", "repeat_rate", "clv", "first_order_value", "rank_customer_journey"]]
+      channel  repeat_rate    clv  first_order_value  rank_customer_journey
+    0     ads          0.0   50.0               50.0                      2
+    1  search          1.0  100.0               40.0                      1
+
+    Ads wins the buyer journey (1 of 1 converts, against 1 of 3); search wins
+    the customer journey: within 90 days ``b`` spends 40 + 60 = 100, ``a`` 50.
     """
     by = params.column(by, "by")
     limit = duration(horizon, "horizon")

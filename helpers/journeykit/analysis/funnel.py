@@ -431,6 +431,20 @@ def funnel_users(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by
         not converted). Users who never did step 1 are not in it. The
         parameters travel in ``attrs`` (see :func:`funnel`).
 
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, or ``by`` names a column that
+        ``events`` does not have.
+    ParameterError
+        If ``steps`` is not a non-empty list of event names (or of lists of
+        names); a step or ``exclude`` name does not occur in the events (the
+        message suggests the closest names); an event is both a step and
+        excluded; with ``strict=True``, a name appears in several steps;
+        ``window`` is not a positive duration with a unit; ``strict`` is not
+        True or False; or ``by`` is not a column name or is one of
+        ``user_id``, ``timestamp`` and ``event``.
+
     Examples
     --------
     >>> events = pd.DataFrame({{
@@ -485,6 +499,22 @@ def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *,
     DataFrame
         The rows of :func:`funnel_users` for those users.
 
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, or ``by`` names a column that
+        ``events`` does not have.
+    ParameterError
+        If ``steps`` is not a non-empty list of event names (or of lists of
+        names); a step or ``exclude`` name does not occur in the events (the
+        message suggests the closest names); an event is both a step and
+        excluded; with ``strict=True``, a name appears in several steps;
+        ``window`` is not a positive duration with a unit; ``strict`` is not
+        True or False; or ``by`` is not a column name or is one of
+        ``user_id``, ``timestamp`` and ``event``.
+        Also if ``at`` is neither a step label nor a step number from 2 to
+        the number of steps (step 1 is refused: nobody drops before entering).
+
     Examples
     --------
     >>> events = pd.DataFrame({
@@ -535,6 +565,21 @@ def time_to_convert(events: pd.DataFrame, steps: Sequence[Step], *, window=None,
         (Timedelta) and ``hours`` (float). The row with ``from_step`` = first
         step and ``to_step`` = last step is the end-to-end time of users who converted.
 
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, or ``by`` names a column that
+        ``events`` does not have.
+    ParameterError
+        If ``steps`` is not a non-empty list of event names (or of lists of
+        names); a step or ``exclude`` name does not occur in the events (the
+        message suggests the closest names); an event is both a step and
+        excluded; with ``strict=True``, a name appears in several steps;
+        ``window`` is not a positive duration with a unit; ``strict`` is not
+        True or False; or ``by`` is not a column name or is one of
+        ``user_id``, ``timestamp`` and ``event``.
+        Also if ``steps`` has only one step: there is no transition to time.
+
     Examples
     --------
     >>> events = pd.DataFrame({{
@@ -572,12 +617,44 @@ time_to_convert.__doc__ = time_to_convert.__doc__.format(common=_COMMON)
 def time_to_convert_summary(times: pd.DataFrame) -> pd.DataFrame:
     """Median and spread of :func:`time_to_convert` per transition (and segment).
 
+    Parameters
+    ----------
+    times : DataFrame
+        The output of :func:`time_to_convert`. Every column other than
+        ``user_id``, ``from_step``, ``to_step``, ``duration`` and ``hours`` is
+        taken as a segment (the ``by`` column) and kept in the result.
+
     Returns
     -------
     DataFrame
         Per ``from_step``, ``to_step`` (and segment): ``users``, ``median``,
         ``p25``, ``p75`` and ``p90`` as Timedeltas rounded to the second. The median is the number to
         quote: conversion times have long right tails that drag the mean.
+
+    Raises
+    ------
+    Nothing
+        It raises none of the kit's errors: ``times`` is not checked, and a
+        table without ``from_step``, ``to_step`` and ``duration`` columns
+        fails with pandas' ``KeyError``.
+
+    Examples
+    --------
+    Three users view and buy after 1, 2 and 6 hours:
+
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["a", "a", "b", "b", "c", "c"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 11:00", "2025-01-02 10:00",
+    ...                                  "2025-01-02 12:00", "2025-01-03 10:00", "2025-01-03 16:00"]),
+    ...     "event": ["view", "buy"] * 3,
+    ... })
+    >>> summary = time_to_convert_summary(time_to_convert(events, ["view", "buy"]))
+    >>> summary[["from_step", "to_step", "users", "median", "p25", "p75"]]
+      from_step to_step  users          median             p25             p75
+    0      view     buy      3 0 days 02:00:00 0 days 01:30:00 0 days 04:00:00
+
+    The median is the middle time, 2 hours; the quartiles fall halfway between
+    neighbours: 1.5 hours (between 1 and 2) and 4 hours (between 2 and 6).
     """
     keys = [c for c in times.columns if c not in ("user_id", "from_step", "to_step", "duration", "hours")]
     group = times.groupby([*keys, "from_step", "to_step"], sort=False, dropna=False)["duration"]
@@ -630,6 +707,14 @@ def funnel_confidence(result: pd.DataFrame, *, level: float = 0.95, min_sample: 
         ``result`` with ``ci_low`` and ``ci_high`` (interval of
         ``conversion_from_start``) and ``small_sample``.
 
+    Raises
+    ------
+    ParameterError
+        If ``result`` is not a funnel table (with ``step`` and ``users``
+        columns) or its segment column cannot be told apart from extra
+        columns; if ``level`` is not strictly between 0 and 1; or if both
+        ``min_sample`` and its old name ``min_users`` are given.
+
     Examples
     --------
     >>> res = pd.DataFrame({"step": ["view", "buy"], "users": [10, 8], "conversion_from_start": [1.0, 0.8],
@@ -664,12 +749,37 @@ def compare_funnel_segments(result: pd.DataFrame, a, b, *, step: int | str = -1,
         Compare conversion from the start to this step (number, label, or -1 for the last step).
     level, min_sample
         See :func:`journeykit.analysis.stats.compare_proportions`.
+    min_users : int, optional
+        Old name of ``min_sample``; it warns and will be removed in the next release.
 
     Returns
     -------
     Series
         ``rate_a``, ``rate_b``, ``difference``, ``ci_low``, ``ci_high``, ``p_value``, ``small_sample`` and a
         ``verdict`` sentence.
+
+    Raises
+    ------
+    ParameterError
+        If ``result`` is not a funnel table or was computed without ``by``;
+        if ``a`` or ``b`` is not a segment in it; if ``step`` is not a step
+        label, a step number from 1 to the number of steps, or -1; if
+        ``level`` is not strictly between 0 and 1; or if both ``min_sample``
+        and its old name ``min_users`` are given.
+
+    Examples
+    --------
+    A funnel by device (as ``funnel(events, ["view", "buy"], by="device")``
+    returns it, reduced to the columns used): 40 of 200 mobile users buy, and
+    70 of 200 desktop users.
+
+    >>> result = pd.DataFrame({"device": ["mobile", "mobile", "desktop", "desktop"],
+    ...                        "step": ["view", "buy", "view", "buy"], "users": [200, 40, 200, 70]})
+    >>> comparison = compare_funnel_segments(result, "mobile", "desktop")
+    >>> comparison[["rate_a", "rate_b", "difference"]].astype(float).round(2).tolist()
+    [0.2, 0.35, -0.15]
+    >>> comparison["verdict"]
+    'desktop converts better than mobile (35.0% vs 20.0%, p < 0.001)'
     """
     min_sample = params.renamed(min_sample, min_users, "min_sample", "min_users", MIN_SAMPLE)
     segment = _segment_column(result)

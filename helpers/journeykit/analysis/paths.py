@@ -44,12 +44,29 @@ def split_journeys(events: pd.DataFrame, *, purchase_event: str = "purchase", us
     included). Everything later is ``"after"``. Users who never purchased have
     only a buyer journey, which did not convert.
 
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`); any row order.
+    purchase_event : str, default "purchase"
+        The event whose first occurrence ends the buyer journey.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
+
     Returns
     -------
     DataFrame
         The validated events sorted by user and time, with ``part``
         (``"buyer"`` or ``"after"``), ``converted`` (the user made a purchase)
         and ``first_purchase_at``.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract.
+    ParameterError
+        If ``purchase_event`` is not a name or does not occur in the events
+        (the message suggests the closest names).
 
     Examples
     --------
@@ -62,6 +79,9 @@ def split_journeys(events: pd.DataFrame, *, purchase_event: str = "purchase", us
     1       a  purchase  buyer       True
     2       a     visit  after       True
     3       b     visit  buyer      False
+
+    ``a``'s visit after the purchase starts the customer journey after it; ``b``
+    never buys, so all of ``b``'s events are a buyer journey that did not convert.
     """
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     purchase_event = _check_event(ev, purchase_event, "purchase_event")
@@ -125,6 +145,10 @@ def top_paths(events: pd.DataFrame, *, part: str | None = "buyer", level: str = 
         Paths longer than this are cut, and end with ``…``.
     top : int, default 10
         How many paths to return.
+    purchase_event : str, default "purchase"
+        The event that ends the buyer journey (see :func:`split_journeys`).
+    user_col, time_col, event_col : str
+        Column names in ``events``.
 
     Returns
     -------
@@ -132,6 +156,19 @@ def top_paths(events: pd.DataFrame, *, part: str | None = "buyer", level: str = 
         ``path`` (steps joined by " → "), ``steps``, ``users``, ``share`` (of
         users with a path in that part) and ``converted_share`` (of those
         users, the share who made a purchase).
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract; no event falls in ``part``;
+        or, with ``level="stage"``, an event is not mapped to a stage of
+        ``model`` or a rule of the model cannot be evaluated.
+    ParameterError
+        If ``part``, ``level`` or ``collapse`` is not one of its options;
+        ``max_steps`` or ``top`` is not a whole number of at least 1;
+        ``purchase_event`` is not a name, or (with ``part`` "buyer" or
+        "after") does not occur in the events; or, with ``level="stage"``,
+        ``model`` is neither a StageModel nor the name of a preset.
 
     Examples
     --------
@@ -141,6 +178,8 @@ def top_paths(events: pd.DataFrame, *, part: str | None = "buyer", level: str = 
     >>> top_paths(events, part=None)[["path", "users"]]
                path  users
     0  visit → view      2
+
+    ``a``'s two views in a row count as one step, so both users follow the same path.
     """
     params.choice(collapse, "collapse", ("repeats", "loops", "none"))
     max_steps = params.integer(max_steps, "max_steps", minimum=1)
@@ -188,16 +227,36 @@ def transition_matrix(events: pd.DataFrame, model: StageModel | str = "6-stage",
 
     Parameters
     ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`); any row order.
+    model : StageModel or str, default "6-stage"
+        The stage model or the name of a preset (see :func:`journeykit.stage_presets`).
     part : {"buyer", "after", None}, default None
         Restrict to the buyer journey, to what follows the first purchase, or use all.
     long : bool, default False
         Return the tidy table (``from_stage``, ``to_stage``, ``moves``,
         ``probability``) instead of the matrix.
+    purchase_event : str, default "purchase"
+        The event that ends the buyer journey, used with ``part``.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
 
     Returns
     -------
     DataFrame
         The matrix: one row per stage left, one column per stage entered plus ``(end)``.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract; an event is not mapped to a
+        stage of ``model`` or a rule of the model cannot be evaluated; or no
+        event falls in ``part``.
+    ParameterError
+        If ``model`` is neither a StageModel nor the name of a preset;
+        ``part`` is not "buyer", "after" or None; ``long`` is not True or
+        False; or ``purchase_event`` is not a name, or (with ``part`` "buyer"
+        or "after") does not occur in the events.
 
     Examples
     --------
@@ -208,6 +267,9 @@ def transition_matrix(events: pd.DataFrame, model: StageModel | str = "6-stage",
     from_stage
     Awareness                0.5    0.5
     Consideration            0.0    1.0
+
+    Of the two journeys leaving Awareness, ``a``'s goes on to Consideration and
+    ``b``'s ends there: 0.5 each.
     """
     model = _model(model)
     params.flag(long, "long")
@@ -237,6 +299,17 @@ def purchase_timing(events: pd.DataFrame, *, purchase_event: str = "purchase", t
     A **touch** is an event that counts as an interaction with the business:
     ``touch_events`` (e.g. ``["visit"]`` for sessions), or every event when None.
 
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`); any row order.
+    purchase_event : str, default "purchase"
+        The event that is a purchase.
+    touch_events : list of str, optional
+        The events that count as touches; every event when None.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
+
     Returns
     -------
     DataFrame
@@ -246,6 +319,15 @@ def purchase_timing(events: pd.DataFrame, *, purchase_event: str = "purchase", t
         ``days_first_to_second`` and ``touches_first_to_second`` (missing for
         one-time buyers).
 
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract.
+    ParameterError
+        If ``purchase_event`` is not a name, ``touch_events`` is not a
+        non-empty list of names, or either names an event that does not occur
+        in the events.
+
     Examples
     --------
     >>> events = pd.DataFrame({"user_id": list("aaaa"), "event": ["visit", "purchase", "visit", "purchase"],
@@ -254,6 +336,9 @@ def purchase_timing(events: pd.DataFrame, *, purchase_event: str = "purchase", t
     >>> timing[["days_to_first_purchase", "touches_to_first_purchase", "days_first_to_second",
     ...         "touches_first_to_second"]].astype(float).tolist()
     [2.0, 1.0, 30.0, 1.0]
+
+    ``a`` buys two days after the first visit, one visit in; the second purchase
+    comes 30 days after the first, after one more visit.
     """
     touch_events = params.names(touch_events, "touch_events", allow_none=True)
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)

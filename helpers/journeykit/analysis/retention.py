@@ -28,7 +28,7 @@ import pandas as pd
 
 from journeykit import params
 from journeykit.errors import ParameterError, SchemaError, unknown_names
-from journeykit.io.ordering import factorize_sorted, sort_events
+from journeykit.io.ordering import factorize_sorted, first_value, sort_events
 from journeykit.params import duration
 from journeykit.io.contract import require_columns, validate_events
 
@@ -277,6 +277,13 @@ def retention_curve(table: pd.DataFrame) -> pd.DataFrame:
         period (negative when more people come back than left, which exact
         retention allows; use ``unbounded=True`` for a curve that only falls).
 
+    Raises
+    ------
+    SchemaError
+        If ``table`` lacks any of the columns ``cohort``, ``period``,
+        ``cohort_size``, ``retained`` and ``complete`` (one problem per
+        missing column).
+
     Examples
     --------
     >>> table = pd.DataFrame({"cohort": pd.to_datetime(["2025-01-01"] * 2 + ["2025-02-01"] * 2),
@@ -287,6 +294,9 @@ def retention_curve(table: pd.DataFrame) -> pd.DataFrame:
        period  cohorts  users  retained  retention  churn_from_previous
     0       0        2     40        40        1.0                  NaN
     1       1        1     10         4        0.4                  0.6
+
+    At offset 1 only the January cohort is complete, so the curve reads 4 ÷ 10;
+    February's 6 of 30 are still in progress and left out.
     """
     missing = [c for c in ("cohort", "period", "cohort_size", "retained", "complete") if c not in table.columns]
     if missing:
@@ -326,11 +336,25 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
         Column whose value on the user's first event splits the result.
     event : str, optional
         Only this event counts as activity (e.g. ``"purchase"`` for buyer churn).
+    user_col, time_col, event_col : str
+        Column names in ``events``.
 
     Returns
     -------
     DataFrame
         ``users`` (eligible), ``churned``, ``churn_rate``, per segment with ``by``.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, ``by`` names a column that it
+        does not have, or there is no event (of ``event``, when given) at or
+        before ``as_of``.
+    ParameterError
+        If ``threshold`` is not a positive duration with a unit; ``as_of`` is
+        not an unambiguous, time-zone-naive time; ``by`` is not a column name
+        or is one of ``user_id``, ``timestamp`` and ``event``; or ``event`` is
+        not a name or does not occur in the events.
 
     Examples
     --------
@@ -342,6 +366,10 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
     >>> churn_rate(events, threshold="90D")
        users  churned  churn_rate
     0      2        1         0.5
+
+    Churn is judged on 2025-06-25, the last timestamp. ``c`` arrived that day and
+    is not counted; ``a`` came back on 2025-06-20; ``b`` has been gone since
+    2025-01-10, more than 90 days: 1 of 2 users churned.
     """
     limit = duration(threshold, "threshold")
     as_of = params.moment(as_of, "as_of", allow_none=True)
@@ -359,8 +387,9 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
         raise SchemaError([f"no {'events' if event is None else repr(event) + ' events'} at or before "
                            f"as_of={moment}; nothing to judge churn on."], "events")
     ordered = sort_events(ev)
-    per_user = ordered.groupby("user_id").agg(first=("timestamp", "first"), last=("timestamp", "last"),
-                                              **({by: (by, "first")} if by else {}))
+    per_user = ordered.groupby("user_id").agg(first=("timestamp", "first"), last=("timestamp", "last"))
+    if by:  # the segment of a user's first event, even when it is missing
+        per_user[by] = first_value(ordered, ["user_id"], by)
     eligible = per_user[per_user["first"] <= moment - limit]
     churned = eligible["last"] < moment - limit
     flagged = eligible.assign(churned=churned)
@@ -391,14 +420,25 @@ def lifecycle(events: pd.DataFrame, *, period: str = "M", event: str | None = No
     events : DataFrame
         Event log.
     period : {"M", "W", "D"}, default "M"
+        Calendar month, week starting Monday, or day.
     event : str, optional
         Only this event counts as activity (e.g. ``"purchase"``); any event when None.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
 
     Returns
     -------
     DataFrame
         One row per period and status: ``period`` (start, Timestamp),
         ``status`` (new, returning, resurrected, dormant), ``users``.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract.
+    ParameterError
+        If ``period`` is not one of ``"M"``, ``"W"`` and ``"D"``, or ``event``
+        is not a name or does not occur in the events.
 
     Examples
     --------
@@ -414,6 +454,9 @@ def lifecycle(events: pd.DataFrame, *, period: str = "M", event: str | None = No
     2025-02-01        0    1            0          1
     2025-03-01        2    0            0          0
     2025-04-01        0    0            1          0
+
+    ``a`` is new in January and returning in February, when ``b`` is new; in
+    March both are dormant; in April ``a`` is resurrected.
     """
     act = _activity(events, period, None, event, None, user_col, time_col, event_col)
     last_period, keys = act["last_period"], act["pairs"]

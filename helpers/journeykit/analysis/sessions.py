@@ -16,7 +16,7 @@ import pandas as pd
 from journeykit import params
 from journeykit.errors import SchemaError, unknown_names
 from journeykit.io.contract import require_columns, validate_events
-from journeykit.io.ordering import sort_events
+from journeykit.io.ordering import first_value, sort_events
 from journeykit.params import duration
 
 __all__ = ["sessionize", "web_analytics"]
@@ -149,11 +149,12 @@ def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_c
     else:
         ev = sessionize(ev, timeout=timeout)
     agg = {"n": ("event", "size")}
-    if by is not None:
-        agg[by] = (by, "first")
     if entry_events is not None:
         agg["first_event"] = ("event", "first")
-    per_session = ev.groupby(["user_id", "session"], sort=False).agg(**agg).reset_index()
+    per_session = ev.groupby(["user_id", "session"], sort=False).agg(**agg)
+    if by is not None:  # the value on the session's first event, even when it is missing
+        per_session[by] = first_value(ev, ["user_id", "session"], by)
+    per_session = per_session.reset_index()
     if entry_events is not None:
         per_session = per_session[per_session["first_event"].isin(entry_events)]
         if per_session.empty:

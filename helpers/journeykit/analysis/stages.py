@@ -58,12 +58,27 @@ class StageModel:
     description : str, optional
         Where the framework comes from and when to use it.
 
+    Raises
+    ------
+    ParameterError
+        If ``name`` is not a non-empty string; if ``stages``, ``events``,
+        ``rules`` or ``touchpoints`` do not have the shapes above; if there is
+        no stage or a stage name repeats; or if ``events``, ``rules`` or
+        ``touchpoints`` point to a stage that is not in ``stages``.
+
     Examples
     --------
     >>> model = StageModel("mine", stages=[("Discover", "hears of us"), ("Buy", "pays")],
     ...                    events={"visit": "Discover", "purchase": "Buy"})
     >>> model.stage_names
     ['Discover', 'Buy']
+
+    A mapping to a stage that the model does not have is refused:
+
+    >>> StageModel("mine", stages=[("Buy", "pays")], events={"visit": "Discover"})
+    Traceback (most recent call last):
+    ...
+    journeykit.errors.ParameterError: events of model 'mine' point to stages that are not in it: ['Discover']; ...
     """
 
     name: str
@@ -213,10 +228,20 @@ def stage_presets() -> pd.DataFrame:
     DataFrame
         One row per preset: ``name``, ``stages`` (count), ``sequence`` and ``description``.
 
+    Raises
+    ------
+    Nothing
+        It takes no arguments and reads no data, so it raises none of the kit's errors.
+
     Examples
     --------
     >>> stage_presets()["name"].tolist()
     ['4-stage', '5-stage-intent', '5-stage-evaluation', '5-stage-advocacy', '6-stage', 'subscription']
+
+    The ``stages`` column counts the stages of each preset; the default model has six:
+
+    >>> stage_presets().set_index("name").loc["6-stage", "stages"]
+    np.int64(6)
     """
     return pd.DataFrame([{"name": m.name, "stages": len(m.stages), "sequence": " → ".join(m.stage_names),
                           "description": m.description} for m in _PRESETS.values()])
@@ -225,10 +250,32 @@ def stage_presets() -> pd.DataFrame:
 def stage_model(name: str = "6-stage") -> StageModel:
     """A preset stage model by name (see :func:`stage_presets`).
 
+    Parameters
+    ----------
+    name : str or StageModel, default "6-stage"
+        The name of a preset, as listed by :func:`stage_presets`. A
+        :class:`StageModel` is returned unchanged, so functions that take
+        either can pass their argument through.
+
+    Returns
+    -------
+    StageModel
+        The preset (frozen: it cannot be changed by the caller).
+
+    Raises
+    ------
+    ParameterError
+        If ``name`` is not a non-empty string (or a StageModel), or no preset
+        has that name; the message suggests the closest preset names.
+
     Examples
     --------
     >>> stage_model("4-stage").stage_names
     ['Awareness', 'Consideration', 'Purchase', 'Post-purchase']
+    >>> stage_model("7-stage")
+    Traceback (most recent call last):
+    ...
+    journeykit.errors.ParameterError: no stage preset called '7-stage'. Did you mean '6-stage', '4-stage'? Presets: ...
     """
     if isinstance(name, StageModel):
         return name
@@ -341,12 +388,60 @@ def stage_entries(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
                   user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """When each user first entered each stage they reached.
 
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`); any row order.
+    model : StageModel or str, default "6-stage"
+        The stage model or the name of a preset (see :func:`stage_presets`).
+    keep_unmapped : str, optional
+        By default an event that the model does not map is an error naming it.
+        Pass a label (e.g. ``"Other"``) to keep such events under it, as in
+        :func:`assign_stages`; they belong to no stage and are left out here.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
+
     Returns
     -------
     DataFrame
         One row per user and stage entered: ``user_id``, ``stage``,
         ``stage_number``, ``first_at`` (time of their first event in it),
         sorted by user and stage number.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, an event name is not mapped to
+        a stage of the model (unless ``keep_unmapped`` is given), or a rule of
+        the model cannot be evaluated on these events.
+    ParameterError
+        If ``model`` is neither a StageModel nor the name of a preset, or
+        ``keep_unmapped`` is not a non-empty string or is the name of a stage
+        of the model.
+
+    Examples
+    --------
+    ``a`` visits, views a product, adds it to the cart, goes back to the product
+    page and buys the next day; ``b`` visits and views a product an hour later.
+    In the 4-stage model the cart already belongs to Purchase.
+
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["a", "a", "a", "a", "a", "b", "b"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:05", "2025-01-01 10:20",
+    ...                                  "2025-01-01 10:30", "2025-01-02 09:00", "2025-01-03 12:00",
+    ...                                  "2025-01-03 13:00"]),
+    ...     "event": ["visit", "view_product", "add_to_cart", "view_product", "purchase", "visit", "view_product"],
+    ... })
+    >>> stage_entries(events, "4-stage")
+      user_id          stage  stage_number            first_at
+    0       a      Awareness             1 2025-01-01 10:00:00
+    1       a  Consideration             2 2025-01-01 10:05:00
+    2       a       Purchase             3 2025-01-01 10:20:00
+    3       b      Awareness             1 2025-01-03 12:00:00
+    4       b  Consideration             2 2025-01-03 13:00:00
+
+    ``a`` enters Purchase with the cart at 10:20, not with the payment the next
+    day, and is counted there once.
     """
     ev = assign_stages(events, model, keep_unmapped=keep_unmapped, user_col=user_col, time_col=time_col,
                        event_col=event_col)
@@ -365,12 +460,36 @@ def furthest_stage(events: pd.DataFrame, model: StageModel | str = "6-stage", *,
     The furthest stage is the latest stage *in the model's order* that the
     user has any event in, whatever the order in which they got there.
 
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`); any row order.
+    model : StageModel or str, default "6-stage"
+        The stage model or the name of a preset (see :func:`stage_presets`).
+    keep_unmapped : str, optional
+        By default an event that the model does not map is an error naming it.
+        Pass a label (e.g. ``"Other"``) to keep such events under it, as in
+        :func:`assign_stages`; they belong to no stage and are left out here.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
+
     Returns
     -------
     DataFrame
         One row per user: ``user_id``, ``furthest_stage``,
         ``furthest_stage_number``, then ``first_<stage>`` (Timestamp or NaT)
         for every stage.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, an event name is not mapped to
+        a stage of the model (unless ``keep_unmapped`` is given), or a rule of
+        the model cannot be evaluated on these events.
+    ParameterError
+        If ``model`` is neither a StageModel nor the name of a preset, or
+        ``keep_unmapped`` is not a non-empty string or is the name of a stage
+        of the model.
 
     Examples
     --------
@@ -403,6 +522,19 @@ def stage_summary(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
     between consecutive stages is measured between first entries, over users
     who entered the previous stage first and then this one.
 
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`); any row order.
+    model : StageModel or str, default "6-stage"
+        The stage model or the name of a preset (see :func:`stage_presets`).
+    keep_unmapped : str, optional
+        By default an event that the model does not map is an error naming it.
+        Pass a label (e.g. ``"Other"``) to keep such events under it, as in
+        :func:`assign_stages`; they belong to no stage and are left out here.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
+
     Returns
     -------
     DataFrame
@@ -411,6 +543,41 @@ def stage_summary(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
         ``share_of_previous`` (users ÷ users in the previous stage),
         ``median_time_from_previous`` (Timedelta) and ``timed_users`` (how many
         users that median rests on).
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, an event name is not mapped to
+        a stage of the model (unless ``keep_unmapped`` is given), or a rule of
+        the model cannot be evaluated on these events.
+    ParameterError
+        If ``model`` is neither a StageModel nor the name of a preset, or
+        ``keep_unmapped`` is not a non-empty string or is the name of a stage
+        of the model.
+
+    Examples
+    --------
+    ``a`` visits, views a product, adds it to the cart, goes back to the product
+    page and buys the next day; ``b`` visits and views a product an hour later.
+    In the 4-stage model the cart already belongs to Purchase.
+
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["a", "a", "a", "a", "a", "b", "b"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:05", "2025-01-01 10:20",
+    ...                                  "2025-01-01 10:30", "2025-01-02 09:00", "2025-01-03 12:00",
+    ...                                  "2025-01-03 13:00"]),
+    ...     "event": ["visit", "view_product", "add_to_cart", "view_product", "purchase", "visit", "view_product"],
+    ... })
+    >>> stage_summary(events, "4-stage")[["stage", "users", "share_of_users", "median_time_from_previous"]]
+               stage  users  share_of_users median_time_from_previous
+    0      Awareness      2             1.0                       NaT
+    1  Consideration      2             1.0           0 days 00:32:30
+    2       Purchase      1             0.5           0 days 00:15:00
+    3  Post-purchase      0             0.0                       NaT
+
+    Both users reach Consideration, after 5 minutes (``a``) and 60 minutes
+    (``b``): the median is their midpoint, 32 min 30 s. Only ``a`` reaches
+    Purchase, 15 minutes after entering Consideration.
     """
     model = _model(model)
     entries = stage_entries(events, model, keep_unmapped=keep_unmapped, user_col=user_col, time_col=time_col,
@@ -442,6 +609,19 @@ def stage_transitions(events: pd.DataFrame, model: StageModel | str = "6-stage",
     (A → B with B ≠ A) is one move. Moves to an earlier stage are
     **backtracks**: the journey is not linear.
 
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`); any row order.
+    model : StageModel or str, default "6-stage"
+        The stage model or the name of a preset (see :func:`stage_presets`).
+    keep_unmapped : str, optional
+        By default an event that the model does not map is an error naming it.
+        Pass a label (e.g. ``"Other"``) to keep such events under it, as in
+        :func:`assign_stages`; they belong to no stage and are left out here.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
+
     Returns
     -------
     DataFrame
@@ -449,6 +629,39 @@ def stage_transitions(events: pd.DataFrame, model: StageModel | str = "6-stage",
         ``to_stage``, ``moves``, ``users`` (who made that move at least once),
         ``probability`` (share of the moves out of ``from_stage``) and
         ``backward`` (True when ``to_stage`` comes earlier in the model).
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, an event name is not mapped to
+        a stage of the model (unless ``keep_unmapped`` is given), or a rule of
+        the model cannot be evaluated on these events.
+    ParameterError
+        If ``model`` is neither a StageModel nor the name of a preset, or
+        ``keep_unmapped`` is not a non-empty string or is the name of a stage
+        of the model.
+
+    Examples
+    --------
+    ``a`` visits, views a product, adds it to the cart, goes back to the product
+    page and buys the next day; ``b`` visits and views a product an hour later.
+    In the 4-stage model the cart already belongs to Purchase.
+
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["a", "a", "a", "a", "a", "b", "b"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:05", "2025-01-01 10:20",
+    ...                                  "2025-01-01 10:30", "2025-01-02 09:00", "2025-01-03 12:00",
+    ...                                  "2025-01-03 13:00"]),
+    ...     "event": ["visit", "view_product", "add_to_cart", "view_product", "purchase", "visit", "view_product"],
+    ... })
+    >>> stage_transitions(events, "4-stage")
+          from_stage       to_stage  moves  users  probability  backward
+    0      Awareness  Consideration      2      2          1.0     False
+    1  Consideration       Purchase      2      1          1.0     False
+    2       Purchase  Consideration      1      1          1.0      True
+
+    ``a`` moves Consideration → Purchase twice (the cart, then the payment after
+    going back to the product page), so that row counts 2 moves by 1 user.
     """
     model = _model(model)
     ev = assign_stages(events, model, keep_unmapped=keep_unmapped, user_col=user_col, time_col=time_col,
@@ -473,11 +686,54 @@ def backtracks(events: pd.DataFrame, model: StageModel | str = "6-stage", *, kee
                user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Where journeys are not linear: moves back to an earlier stage, and how many users make them.
 
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`); any row order.
+    model : StageModel or str, default "6-stage"
+        The stage model or the name of a preset (see :func:`stage_presets`).
+    keep_unmapped : str, optional
+        By default an event that the model does not map is an error naming it.
+        Pass a label (e.g. ``"Other"``) to keep such events under it, as in
+        :func:`assign_stages`; they belong to no stage and are left out here.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
+
     Returns
     -------
     DataFrame
         The backward rows of :func:`stage_transitions`, most frequent first,
         with ``share_of_users``: the users making that move ÷ all users.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, an event name is not mapped to
+        a stage of the model (unless ``keep_unmapped`` is given), or a rule of
+        the model cannot be evaluated on these events.
+    ParameterError
+        If ``model`` is neither a StageModel nor the name of a preset, or
+        ``keep_unmapped`` is not a non-empty string or is the name of a stage
+        of the model.
+
+    Examples
+    --------
+    ``a`` visits, views a product, adds it to the cart, goes back to the product
+    page and buys the next day; ``b`` visits and views a product an hour later.
+    In the 4-stage model the cart already belongs to Purchase.
+
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["a", "a", "a", "a", "a", "b", "b"],
+    ...     "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:05", "2025-01-01 10:20",
+    ...                                  "2025-01-01 10:30", "2025-01-02 09:00", "2025-01-03 12:00",
+    ...                                  "2025-01-03 13:00"]),
+    ...     "event": ["visit", "view_product", "add_to_cart", "view_product", "purchase", "visit", "view_product"],
+    ... })
+    >>> backtracks(events, "4-stage")
+      from_stage       to_stage  moves  users  probability  share_of_users
+    0   Purchase  Consideration      1      1          1.0             0.5
+
+    One of the two users (``a``) goes back from the cart to the product page.
     """
     transitions = stage_transitions(events, model, keep_unmapped=keep_unmapped, user_col=user_col,
                                     time_col=time_col, event_col=event_col)
@@ -499,12 +755,23 @@ def crosswalk(models: Iterable[StageModel | str], events: pd.DataFrame | None = 
         An event log. When given, the crosswalk is computed on it (so rules such
         as "a second purchase" are applied) and counts the events per row;
         otherwise it lists the event-name mappings of the models.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
 
     Returns
     -------
     DataFrame
         One row per event name (and distinct combination of stages), one
         column per model holding the stage, and ``events`` when a log is given.
+
+    Raises
+    ------
+    SchemaError
+        When ``events`` is given and breaks the data contract, or a rule of a
+        model cannot be evaluated on it. Events a model does not map are not
+        an error here: they show as ``"(unmapped)"``.
+    ParameterError
+        If an item of ``models`` is neither a StageModel nor the name of a preset.
 
     Examples
     --------
@@ -513,6 +780,18 @@ def crosswalk(models: Iterable[StageModel | str], events: pd.DataFrame | None = 
     0          visit      Awareness      Awareness
     1   read_article      Awareness      Awareness
     2         search  Consideration  Consideration
+
+    With an event log the rules apply: ``a``'s second purchase is a repeat
+    purchase, which each model places in its own after-purchase stage.
+
+    >>> events = pd.DataFrame({"user_id": ["a", "a", "a", "b"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-03-01", "2025-01-05"]),
+    ...                        "event": ["visit", "purchase", "purchase", "visit"]})
+    >>> crosswalk(["4-stage", "6-stage"], events)
+          event        4-stage    6-stage  events
+    0     visit      Awareness  Awareness       2
+    1  purchase       Purchase   Purchase       1
+    2  purchase  Post-purchase  Retention       1
     """
     models = [_model(m) for m in models]
     if events is None:

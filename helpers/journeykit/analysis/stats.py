@@ -40,11 +40,25 @@ def wilson_interval(successes, trials, *, level: float = 0.95) -> tuple[np.ndarr
     (low, high) : tuple of ndarray
         Lower and upper bounds, as proportions.
 
+    Raises
+    ------
+    ParameterError
+        If ``successes`` or ``trials`` cannot be read as numbers, are not
+        finite, or ``successes`` is negative or larger than ``trials``; or if
+        ``level`` is not strictly between 0 and 1.
+
     Examples
     --------
     >>> low, high = wilson_interval(8, 10)
     >>> round(float(low), 3), round(float(high), 3)
     (0.49, 0.943)
+
+    When every trial succeeds (10 of 10) the textbook interval collapses to
+    [1, 1]; the Wilson interval still has a width. With no trials it is NaN:
+
+    >>> low, high = wilson_interval([10, 0], [10, 0])
+    >>> low.round(3).tolist(), high.round(3).tolist()
+    ([0.722, nan], [1.0, nan])
     """
     try:
         k = np.asarray(successes, dtype="float64")
@@ -91,12 +105,24 @@ def compare_proportions(successes_a: int, trials_a: int, successes_b: int, trial
         ``p_value``, ``small_sample`` and ``verdict`` (a sentence naming the
         better group first).
 
+    Raises
+    ------
+    ParameterError
+        If a count is not a whole number or is negative, a number of trials is
+        0, successes exceed their trials, or ``level`` is not strictly between
+        0 and 1.
+
     Examples
     --------
     >>> compare_proportions(120, 400, 80, 400)["verdict"]
     'A converts better than B (30.0% vs 20.0%, p = 0.001)'
     >>> compare_proportions(80, 400, 120, 400, names=("mobile", "desktop"))["verdict"]
     'desktop converts better than mobile (30.0% vs 20.0%, p = 0.001)'
+
+    The same rates on 20 users per group are too few to judge:
+
+    >>> compare_proportions(6, 20, 4, 20)["verdict"]
+    'too few users to tell (fewer than 30 in a group; 30.0% vs 20.0%)'
     """
     for value, name in ((successes_a, "successes_a"), (trials_a, "trials_a"), (successes_b, "successes_b"),
                         (trials_b, "trials_b")):

@@ -13,6 +13,7 @@ import pandas as pd
 from journeykit import params
 from journeykit.errors import ParameterError
 from journeykit.params import duration
+from journeykit.io.ordering import first_value
 from journeykit.io.contract import require_columns, validate_orders
 
 __all__ = ["order_summary", "repeat_purchase_rate", "rfm", "RFM_SEGMENTS", "historical_clv", "predictive_clv"]
@@ -56,11 +57,24 @@ def order_summary(orders: pd.DataFrame, *, by: str | None = None, order_col: str
         Order table.
     by : str, optional
         Column whose value on a customer's **first** order splits the result.
+    order_col, user_col, time_col, revenue_col : str
+        Column names in ``orders`` (see :func:`journeykit.validate_orders`).
 
     Returns
     -------
     DataFrame
         One row (per segment with ``by``).
+
+    Raises
+    ------
+    SchemaError
+        If ``orders`` breaks the data contract (see
+        :func:`journeykit.validate_orders`: repeated order ids, missing or
+        negative revenue, unreadable timestamps, ...), or ``by`` names a
+        column that it does not have.
+    ParameterError
+        If ``by`` is not a column name or is one of ``order_id``, ``user_id``,
+        ``timestamp`` and ``revenue``.
 
     Examples
     --------
@@ -76,10 +90,14 @@ def order_summary(orders: pd.DataFrame, *, by: str | None = None, order_col: str
     purchase_frequency     1.333
     revenue_per_customer  33.333
     repeat_customer_share  0.333
+
+    ``a`` orders twice, ``b`` and ``c`` once: 4 orders and 100 of revenue from 3
+    customers, one of whom (``a``) ordered again.
     """
     df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
-    per_customer = df.groupby("user_id").agg(
-        orders=("order_id", "size"), revenue=("revenue", "sum"), **({by: (by, "first")} if by else {}))
+    per_customer = df.groupby("user_id").agg(orders=("order_id", "size"), revenue=("revenue", "sum"))
+    if by:  # the segment of a customer's first order, even when it is missing
+        per_customer[by] = first_value(df, ["user_id"], by)
     groups = _segments(per_customer, by)
     out = groups.agg(customers=("orders", "size"), orders=("orders", "sum"), revenue=("revenue", "sum"),
                      repeat=("orders", lambda s: (s >= 2).mean()))
@@ -110,12 +128,26 @@ def repeat_purchase_rate(orders: pd.DataFrame, *, within: str | pd.Timedelta = "
         How long after the first order a second order counts.
     by : str, optional
         Column whose value on the first order splits the result.
+    order_col, user_col, time_col, revenue_col : str
+        Column names in ``orders`` (see :func:`journeykit.validate_orders`).
 
     Returns
     -------
     DataFrame
         ``customers`` (eligible), ``repeaters``, ``repeat_rate``, and
         ``median_days_to_second_order`` among the repeaters.
+
+    Raises
+    ------
+    SchemaError
+        If ``orders`` breaks the data contract (see
+        :func:`journeykit.validate_orders`: repeated order ids, missing or
+        negative revenue, unreadable timestamps, ...), or ``by`` names a
+        column that it does not have.
+    ParameterError
+        If ``by`` is not a column name or is one of ``order_id``, ``user_id``,
+        ``timestamp`` and ``revenue``; or if ``within`` is not a positive
+        duration with a unit.
 
     Examples
     --------
@@ -126,6 +158,10 @@ def repeat_purchase_rate(orders: pd.DataFrame, *, within: str | pd.Timedelta = "
     >>> repeat_purchase_rate(orders, within="90D")
        customers  repeaters  repeat_rate  median_days_to_second_order
     0          3          1     0.333333                         31.0
+
+    All three first orders are more than 90 days before the last order
+    (2025-09-01), so all three count. ``a`` orders again after 31 days;
+    ``c``'s second order comes too late and ``b`` never orders again: 1 of 3.
     """
     df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
     limit = duration(within, "within")
@@ -176,6 +212,8 @@ def rfm(orders: pd.DataFrame, *, as_of=None, order_col: str = "order_id", user_c
         Order table.
     as_of : timestamp, optional
         The day recency is measured from; the last order in the data by default.
+    order_col, user_col, time_col, revenue_col : str
+        Column names in ``orders`` (see :func:`journeykit.validate_orders`).
 
     Returns
     -------
@@ -193,6 +231,15 @@ def rfm(orders: pd.DataFrame, *, as_of=None, order_col: str = "order_id", user_c
           one-order customers all get ``f_score`` 1;
         - ``segment``: from R and F, see :data:`RFM_SEGMENTS`.
 
+    Raises
+    ------
+    SchemaError
+        If ``orders`` breaks the data contract (see
+        :func:`journeykit.validate_orders`).
+    ParameterError
+        If ``as_of`` is not an unambiguous, time-zone-naive time, or is
+        earlier than some orders.
+
     Examples
     --------
     >>> orders = pd.DataFrame({"order_id": [1, 2, 3, 4, 5], "user_id": ["a", "a", "b", "c", "c"],
@@ -204,6 +251,9 @@ def rfm(orders: pd.DataFrame, *, as_of=None, order_col: str = "order_id", user_c
     0       a                      0                                 59
     1       b                     55                                  0
     2       c                     28                                 22
+
+    Recency counts from the last order in the data, ``a``'s on 2025-03-01:
+    ``b`` last ordered 55 days before it, on 2025-01-05.
     """
     as_of = params.moment(as_of, "as_of", allow_none=True)
     df = _orders(orders, order_col, user_col, time_col, revenue_col)
@@ -246,12 +296,26 @@ def historical_clv(orders: pd.DataFrame, *, horizon: str | pd.Timedelta = "365D"
         How long after the first order revenue counts.
     by : str, optional
         Column whose value on the first order splits the result.
+    order_col, user_col, time_col, revenue_col : str
+        Column names in ``orders`` (see :func:`journeykit.validate_orders`).
 
     Returns
     -------
     DataFrame
         ``customers``, ``revenue`` (total within the horizon), ``clv`` (mean
         revenue per customer) and ``median_revenue``.
+
+    Raises
+    ------
+    SchemaError
+        If ``orders`` breaks the data contract (see
+        :func:`journeykit.validate_orders`: repeated order ids, missing or
+        negative revenue, unreadable timestamps, ...), or ``by`` names a
+        column that it does not have.
+    ParameterError
+        If ``by`` is not a column name or is one of ``order_id``, ``user_id``,
+        ``timestamp`` and ``revenue``; or if ``horizon`` is not a positive
+        duration with a unit.
 
     Examples
     --------
@@ -261,13 +325,19 @@ def historical_clv(orders: pd.DataFrame, *, horizon: str | pd.Timedelta = "365D"
     >>> historical_clv(orders, horizon="60D")
        customers  revenue   clv  median_revenue
     0          2     60.0  30.0            30.0
+
+    The last order is on 2025-04-01, so only customers who first ordered 60
+    days before it count: ``a`` (20 + 30 within 60 days) and ``b`` (10), not
+    ``c``. The mean of 50 and 10 is 30.
     """
     df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
     limit = duration(horizon, "horizon")
     first = df.groupby("user_id")["timestamp"].transform("first")
     eligible_users = first <= df["timestamp"].max() - limit
     in_horizon = df[eligible_users & (df["timestamp"] < first + limit)]
-    per_customer = in_horizon.groupby("user_id").agg(revenue=("revenue", "sum"), **({by: (by, "first")} if by else {}))
+    per_customer = in_horizon.groupby("user_id").agg(revenue=("revenue", "sum"))
+    if by:
+        per_customer[by] = first_value(in_horizon, ["user_id"], by)
     groups = _segments(per_customer, by)
     out = groups.agg(customers=("revenue", "size"), revenue=("revenue", "sum"), median_revenue=("revenue", "median"))
     out["clv"] = out["revenue"] / out["customers"]
@@ -311,11 +381,22 @@ def predictive_clv(*, average_order_value: float, orders_per_period: float, marg
     Series
         ``clv`` and every assumption, with its unit.
 
+    Raises
+    ------
+    ParameterError
+        If ``margin`` or ``retention_rate`` is not a number from 0 to 1;
+        ``average_order_value``, ``orders_per_period`` or ``discount_rate`` is
+        not a finite number of at least 0; ``periods`` is not a whole number
+        of at least 1; or ``period_name`` is not a non-empty string.
+
     Examples
     --------
     >>> predictive_clv(average_order_value=50, orders_per_period=2, margin=0.4, retention_rate=0.5,
     ...                discount_rate=0.1, periods=3)["clv"].round(2)
     np.float64(66.45)
+
+    Each year a customer still there brings 50 × 2 × 0.4 = 40 of margin; over
+    three years that is 40 × (1 + 0.5 / 1.1 + 0.25 / 1.21) = 66.45.
     """
     for name, value in (("margin", margin), ("retention_rate", retention_rate)):
         params.number(value, name, low=0, high=1)

@@ -7,8 +7,11 @@
   notebook: every ``#``, ``##`` or ``###`` heading starts a slide; arrow keys
   move; nothing is loaded from the network, so decks work offline.
 - **Images** for the README: the journey map and the funnel chart, drawn by the kit.
+- **The API reference** (``docs/api.md``): every name of the top level with its
+  signature and docstring.
 
-Run ``python -m journeykit build --out build`` (and ``python -m journeykit images``).
+Run ``python -m journeykit build --out build`` (and ``python -m journeykit images``,
+``python -m journeykit api``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["lesson_notebooks", "learner_copy", "slides_notebook", "slides_html", "build", "draw_readme_images"]
+__all__ = ["lesson_notebooks", "learner_copy", "slides_notebook", "slides_html", "build", "draw_readme_images",
+           "api_reference"]
 
 def lesson_notebooks(folder: str | Path | None = None) -> list[Path]:
     """The lessons, in order (``00_…`` to the last), from ``folder`` or the course's ``notebooks/``.
@@ -175,3 +179,122 @@ def draw_readme_images(out: str | Path) -> list[Path]:
     fig.savefig(paths[1], dpi=100, metadata={"Software": None})
     plt.close(fig)
     return paths
+
+
+# ---------------------------------------------------------------------------
+# The API reference page
+# ---------------------------------------------------------------------------
+
+# (module prefix, title) in the order of the layers (see ARCHITECTURE.md)
+_API_SECTIONS = (
+    ("journeykit.errors", "Errors"),
+    ("journeykit.io", "Reading and checking data"),
+    ("journeykit.analysis.stages", "Stages"),
+    ("journeykit.analysis.journey_map", "Journey map"),
+    ("journeykit.analysis.sessions", "Sessions and web analytics"),
+    ("journeykit.analysis.funnel", "Funnels"),
+    ("journeykit.analysis.retention", "Retention, churn and lifecycle"),
+    ("journeykit.analysis.value", "Customer value"),
+    ("journeykit.analysis.satisfaction", "Satisfaction: NPS and CSAT"),
+    ("journeykit.analysis.paths", "Paths"),
+    ("journeykit.analysis.attribution", "Attribution"),
+    ("journeykit.analysis.comparison", "Buyer journey versus customer journey"),
+    ("journeykit.analysis.stats", "Rates and their uncertainty"),
+    ("journeykit.plots", "Figures"),
+    ("journeykit.course", "The course: exercises, sample data, simulators, setup check"),
+)
+
+
+def _api_entry(name: str, value: object) -> str:
+    import inspect
+
+    doc = inspect.getdoc(value) or "(no docstring)"
+    if inspect.isclass(value) or inspect.isfunction(value):
+        try:
+            signature = str(inspect.signature(value, eval_str=True))
+        except (TypeError, ValueError, NameError):
+            signature = "(...)"
+        head = f"### `jk.{name}{signature}`" if len(name + signature) < 100 else f"### `jk.{name}`\n\n```python\n{name}{signature}\n```"
+        kind = "class" if inspect.isclass(value) else "function"
+        where = f"*{kind.capitalize()} in `{value.__module__}`.*"
+        return f"{head}\n\n{where}\n\n```text\n{doc}\n```\n"
+    if inspect.ismodule(value):
+        return f"### `jk.{name}`\n\n*Module `{value.__name__}`.*\n\n```text\n{doc}\n```\n"
+    text = repr(value)
+    shown = text if len(text) <= 200 else text[:197] + "..."
+    return f"### `jk.{name}`\n\n*Constant.* `{shown}`\n"
+
+
+def _defined_in(value: object) -> str:
+    import inspect
+
+    if inspect.ismodule(value):
+        return value.__name__
+    return getattr(value, "__module__", None) or ""
+
+
+def api_reference() -> str:
+    """The API reference page (Markdown): every name of the curated top level, grouped by layer and concept.
+
+    Written from the docstrings by ``python -m journeykit api --out docs/api.md``; a test checks that the
+    committed page matches the code.
+
+    Returns
+    -------
+    str
+        The page, one section per concept, each name with its signature, where it is defined and its docstring.
+
+    Examples
+    --------
+    >>> page = api_reference()
+    >>> page.startswith("# API reference") and "### `jk.funnel`" in page
+    True
+    """
+    import journeykit as jk
+
+    names = {name: getattr(jk, name) for name in jk.__all__}
+    placed: dict[str, list[str]] = {title: [] for _, title in _API_SECTIONS}
+    constants: dict[str, list[str]] = {title: [] for _, title in _API_SECTIONS}
+    for name, value in names.items():
+        module = _defined_in(value)
+        if not module.startswith("journeykit"):  # constants: find the module that defines them
+            module = next((m.__name__ for m in _modules() if name in getattr(m, "__all__", ())), "")
+            target = constants
+        else:
+            target = placed
+        title = next((t for prefix, t in _API_SECTIONS if module.startswith(prefix)), None)
+        if title is None:
+            raise ValueError(f"jk.{name} (from {module}) belongs to no section of the API reference")
+        target[title].append(name)
+    lines = ["# API reference", "",
+             "Every name of the kit's top level, as a lesson or an analysis calls it (`import journeykit as jk`, then",
+             "`jk.<name>`), grouped by concept in the order of the layers ([`ARCHITECTURE.md`](../ARCHITECTURE.md)).",
+             "Each entry gives the signature, the module that defines it and its docstring. This page is written",
+             "from the docstrings by `python -m journeykit api --out docs/api.md`; do not edit it by hand.", "",
+             "## Contents", ""]
+    lines += [f"- [{title}](#{_anchor(title)})" for _, title in _API_SECTIONS]
+    for _, title in _API_SECTIONS:
+        lines += ["", f"## {title}", ""]
+        for name in sorted(placed[title], key=lambda n: (not n[0].isupper(), n.lower())):
+            lines += [_api_entry(name, names[name])]
+        if constants[title]:
+            lines += ["| constant | value |", "|---|---|"]
+            for name in sorted(constants[title]):
+                value = names[name]
+                text = (f"DataFrame: {', '.join(map(str, value.columns))}" if hasattr(value, "columns") else
+                        repr(value)).replace("|", "\\|").replace("\n", " ")
+                lines.append(f"| `jk.{name}` | `{text if len(text) <= 120 else text[:117] + '...'}` |")
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _modules() -> list:
+    import sys
+
+    return [module for name, module in sorted(sys.modules.items()) if name.startswith("journeykit.") and module]
+
+
+def _anchor(title: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9 -]", "", title.lower()).replace(" ", "-")

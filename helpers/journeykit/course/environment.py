@@ -34,6 +34,14 @@ def check_environment() -> pd.DataFrame:
         what must be present), ``found`` and ``ok`` (bool). Anything with
         ``ok == False`` comes with the fix in ``found``.
 
+    Raises
+    ------
+    None
+        Every problem is reported in the table instead: a missing package, a
+        version too old, a course folder that is not found or sample files
+        that are missing give a row with ``ok == False``. No error of the kit
+        is raised.
+
     Examples
     --------
     >>> report = check_environment()

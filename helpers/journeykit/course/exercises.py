@@ -286,6 +286,27 @@ _EXPORT_COLUMNS = {"Invoice": "InvoiceNo", "Customer ID": "CustomerID", "Price":
 def exercise_data(exercise: str) -> pd.DataFrame:
     """The small table an exercise asks you to work on by hand, as written in its file (all text).
 
+    Only exercise 6.1 has such a table: an invoice-line export of a few
+    lines, to work out by hand before reading it with
+    :func:`journeykit.read_online_retail`.
+
+    Parameters
+    ----------
+    exercise : str
+        The exercise number, ``"6.1"``.
+
+    Returns
+    -------
+    DataFrame
+        The table's rows, every column text as written (empty text for an
+        empty cell, leading zeros kept). A new copy at each call.
+
+    Raises
+    ------
+    ParameterError
+        If ``exercise`` is not an exercise of the course, or is one without a
+        table of its own (any but 6.1).
+
     Examples
     --------
     >>> exercise_data("6.1").loc[0, ["Invoice", "Quantity", "Price", "Customer ID"]].tolist()
@@ -655,7 +676,29 @@ def _get(exercise: str) -> _Exercise:
 
 
 def exercises() -> pd.DataFrame:
-    """Every exercise: ``id``, ``lesson`` notebook and the ``question`` its ``answer`` should hold."""
+    """Every exercise: ``id``, ``lesson`` notebook and the ``question`` its ``answer`` should hold.
+
+    Returns
+    -------
+    DataFrame
+        One row per exercise, in lesson order: ``id`` (e.g. ``"3.1"``, the
+        number :func:`check`, :func:`hint` and :func:`solution` take),
+        ``lesson`` (the notebook's file name) and ``question``.
+
+    Raises
+    ------
+    None
+        The table is built from the kit's own list of exercises; no error of
+        the kit is raised.
+
+    Examples
+    --------
+    >>> table = exercises()
+    >>> list(table.columns)
+    ['id', 'lesson', 'question']
+    >>> table.loc[0, ["id", "lesson"]].tolist()
+    ['0.1', '00_start_here.ipynb']
+    """
     return pd.DataFrame([{"id": e.id, "lesson": e.notebook, "question": e.question} for e in _EXERCISES])
 
 
@@ -668,12 +711,35 @@ def check(exercise: str, answer: object) -> Feedback:
         The exercise number, e.g. ``"3.1"``.
     answer : object
         Your answer (a number, a name, a tuple...; the exercise says which).
+        ``...`` or None means not answered yet: the feedback says what to
+        do and is not shown in the notebook.
 
     Returns
     -------
     Feedback
         Shown as one line: ``Correct``, ``Close`` or ``Not quite``, with the
         likely mistake. ``bool(feedback)`` is True when the answer is right.
+
+    Raises
+    ------
+    ParameterError
+        If ``exercise`` is not an exercise of the course (the message lists
+        them).
+    MissingFileError
+        If the sample data the expected answer is computed from cannot be
+        found: no course folder around the working folder (see
+        :func:`journeykit.datasets.course_dir`) and no ``JOURNEYKIT_DATA``,
+        or a sample file is missing. An unanswered exercise needs no data.
+
+    Examples
+    --------
+    >>> check("0.1", ...)
+    Exercise 0.1: not answered yet. Replace ... with your answer (share of shop users who placed at least one order).
+    >>> feedback = check("0.1", "half")
+    >>> feedback
+    Exercise 0.1: Not quite: expected a number, got str.
+    >>> bool(feedback)
+    False
     """
     ex = _get(exercise)
     if answer is Ellipsis or answer is None:
@@ -746,6 +812,18 @@ def hint(exercise: str, step: int | None = None) -> str:
     step : {1, 2, 3}, optional
         Ask for one step directly instead of the next one.
 
+    Returns
+    -------
+    str
+        "Hint <n> of 3 for exercise <id>: ..."; shown without quotes in a
+        notebook.
+
+    Raises
+    ------
+    ParameterError
+        If ``exercise`` is not an exercise of the course, or ``step`` is not
+        a whole number from 1 to 3.
+
     Examples
     --------
     >>> hint("0.1", step=1)
@@ -773,6 +851,36 @@ def solution(exercise: str) -> str:
 
     Each solution is the code block under the heading ``## Exercise <id>``; it
     runs in the lesson's notebook after the cells above the exercise.
+
+    Parameters
+    ----------
+    exercise : str
+        The exercise number, e.g. ``"3.1"``.
+
+    Returns
+    -------
+    str
+        "Solution of exercise <id>:", a blank line, then the code; shown
+        without quotes in a notebook.
+
+    Raises
+    ------
+    ParameterError
+        If ``exercise`` is not an exercise of the course.
+    MissingFileError
+        If the course folder is not found (see
+        :func:`journeykit.datasets.course_dir`), or the lesson's solutions
+        file in ``notebooks/solutions/`` is missing.
+    JourneyKitError
+        If the solutions file has no code block for this exercise.
+
+    Examples
+    --------
+    >>> text = solution("0.1")
+    >>> text.splitlines()[0]
+    'Solution of exercise 0.1:'
+    >>> 'jk.check("0.1", answer)' in text
+    True
     """
     from journeykit.course.datasets import course_dir
 

@@ -403,6 +403,15 @@ def simulate_shop(n_users: int = 24000, *, seed: int = SHOP_SEED, start: str = "
         contract) and ``"users"`` (one row per person: first visit,
         acquisition channel, device and who referred them).
 
+    Raises
+    ------
+    ValueError, TypeError
+        From numpy, for arguments it cannot use: ``start`` or ``end`` that
+        is not a date, ``end`` before ``start``, a negative or fractional
+        ``n_users``, a seed that is not a non-negative whole number. The
+        arguments are not checked by the kit, so no error of the kit is
+        raised.
+
     Examples
     --------
     >>> shop = simulate_shop(200, seed=1)
@@ -473,6 +482,15 @@ def simulate_subscription(n_users: int = 4000, *, seed: int = SUBSCRIPTION_SEED,
     -------
     dict of str to DataFrame
         ``"events"``, ``"invoices"``, ``"surveys"`` and ``"users"``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        From numpy, for arguments it cannot use: ``start`` or ``end`` that
+        is not a date, ``end`` before ``start``, a negative or fractional
+        ``n_users``, a seed that is not a non-negative whole number. The
+        arguments are not checked by the kit, so no error of the kit is
+        raised.
 
     Examples
     --------

@@ -457,7 +457,7 @@ def _header(source: _Source) -> list[str]:
     return list(source.header)
 
 
-def _require(source: _Source, columns: Sequence[str], hint: str = "") -> None:
+def _require(source: _Source, columns: Sequence[str], hint: str = "", *, mappable: bool = True) -> None:
     """Refuse a file whose header lacks any of ``columns``, with the closest names it has."""
     header = _header(source)
     problems = []
@@ -473,7 +473,7 @@ def _require(source: _Source, columns: Sequence[str], hint: str = "") -> None:
                 pairs[free[0]] = column
     if problems:
         fix = None
-        if len(pairs) == len(problems):
+        if mappable and len(pairs) == len(problems):
             fix = (f"if your columns mean these, pass columns={pairs!r}; each pair is only the closest name, so "
                    "check it against your export's documentation first.")
         raise SchemaError(problems, source.name, fix=fix)
@@ -563,7 +563,56 @@ def _report(frame: pd.DataFrame, path: Path, rows_read: int, dropped: Mapping[st
 
 
 def import_report(frame: pd.DataFrame) -> pd.DataFrame:
-    """What an importer dropped from the file and why: ``file``, ``reason``, ``rows`` (empty if nothing)."""
+    """What an importer dropped from the file and why: ``file``, ``reason``, ``rows`` (empty if nothing).
+
+    Every reader of the kit (:func:`journeykit.read_events`,
+    :func:`journeykit.read_ga4`, :func:`journeykit.read_online_retail`, ...)
+    records the rows it left out in ``frame.attrs["import_report"]``; this
+    shows them as a table. Reasons with no row dropped are left out.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A table returned by one of the kit's readers. Any other DataFrame
+        gives an empty report. The record lives in ``frame.attrs``, which
+        pandas does not always carry over to a new frame (after a merge or a
+        concat, for example): take the report from the reader's result.
+
+    Returns
+    -------
+    DataFrame
+        One row per reason: ``file`` (the file's name), ``reason`` (why the
+        rows were dropped) and ``rows`` (how many rows of the file).
+
+    Raises
+    ------
+    AttributeError
+        If ``frame`` is not a DataFrame (it has no ``attrs``). No error of the
+        kit is raised.
+
+    Examples
+    --------
+    A GA4 export with one event of a visitor who refused consent (no
+    ``user_pseudo_id``):
+
+    >>> import tempfile, pathlib
+    >>> from journeykit import read_ga4
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "ga4.csv").write_text(
+    ...     "event_name,event_timestamp,user_pseudo_id\\n"
+    ...     "session_start,1735808400000000,1197196453.1700000000\\n"
+    ...     "session_start,1735812000000000,\\n")
+    >>> events = read_ga4(folder / "ga4.csv")
+    >>> len(events)
+    1
+    >>> report = import_report(events)
+    >>> list(report.columns), len(report)
+    (['file', 'reason', 'rows'], 1)
+    >>> report.loc[0].to_dict()
+    {'file': 'ga4.csv', 'reason': 'no user_pseudo_id (consent mode): cannot be followed across events', 'rows': 1}
+    >>> import_report(pd.DataFrame({"x": [1]})).empty
+    True
+    """
     return pd.DataFrame(frame.attrs.get("import_report", []), columns=["file", "reason", "rows"])
 
 

@@ -37,6 +37,30 @@ def channel_from_source(source: pd.Series, medium: pd.Series | None = None) -> p
     ``content``; (direct), (none) or empty → ``direct``; anything else →
     ``other``.
 
+    Parameters
+    ----------
+    source : Series
+        Traffic source per row (``"google"``, ``"facebook"``, ``"(direct)"``,
+        ...); missing values count as empty text.
+    medium : Series, optional
+        Traffic medium per row (``"organic"``, ``"cpc"``, ``"email"``, ...),
+        aligned with ``source`` on the index. Without it the rules look at
+        the source alone.
+
+    Returns
+    -------
+    Series
+        One channel per row of ``source``, with its index: ``ads``,
+        ``email``, ``social``, ``search``, ``referral``, ``content``,
+        ``direct`` or ``other``.
+
+    Raises
+    ------
+    AttributeError
+        If ``source`` or ``medium`` is not a pandas Series (e.g. a list).
+        The arguments are not checked by the kit, so no error of the kit is
+        raised.
+
     Examples
     --------
     >>> channel_from_source(pd.Series(["google", "facebook", "newsletter", "(direct)"]),
@@ -71,11 +95,40 @@ def read_ga4(path: str | Path, *, sep: str = ",", encoding: str = "utf-8") -> pd
     encoding : str, default "utf-8"
         The CSV's text encoding.
 
+    Returns
+    -------
+    DataFrame
+        Validated events (see :func:`journeykit.validate_events`):
+        ``user_id`` (from ``user_pseudo_id``), ``timestamp`` (naive UTC),
+        ``event`` (from ``event_name``), and ``channel``, ``device`` and
+        ``session_id`` when the file has their columns. The rows dropped
+        are listed by :func:`journeykit.import_report`.
+
     Raises
     ------
     journeykit.errors.ReadError, journeykit.errors.MissingFileError, SchemaError
         As for :func:`read_events`; also when ``event_timestamp`` is not
         microseconds since 1970 (a date before 2000 or after 2100).
+    journeykit.errors.ParameterError
+        If ``path`` is not a str or Path, ``sep`` is not one character or
+        ``encoding`` is unknown.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "ga4.csv").write_text(
+    ...     "event_name,event_timestamp,user_pseudo_id,traffic_source.source,traffic_source.medium\\n"
+    ...     "session_start,1735808400000000,1197196453.1700000000,google,organic\\n"
+    ...     "purchase,1735808700000000,1197196453.1700000000,google,organic\\n"
+    ...     "session_start,1735812000000000,,(direct),(none)\\n")
+    >>> events = read_ga4(folder / "ga4.csv")
+    >>> events
+                     user_id           timestamp          event channel
+    0  1197196453.1700000000 2025-01-02 09:00:00  session_start  search
+    1  1197196453.1700000000 2025-01-02 09:05:00       purchase  search
+    >>> events.attrs["import_report"][0]["rows"]  # the event without user_pseudo_id
+    1
     """
     source = _Source(path, sep=sep, encoding=encoding)
     header = _header(source)

@@ -213,6 +213,25 @@ def read_online_retail(path: str | Path, *, columns: Mapping[str, str] | None = 
         Validated orders (see :func:`journeykit.validate_orders`) with
         ``items``, in the order of their first line in the file.
 
+    Raises
+    ------
+    journeykit.errors.MissingFileError
+        The path does not exist.
+    journeykit.errors.ReadError
+        The file cannot be read as a table (a folder, empty, truncated,
+        another encoding or separator, rows with too many fields, ...).
+    SchemaError
+        A column of the layout is missing or ``columns`` does not fit the
+        file; a line has no invoice number; a quantity or price is missing
+        or not a number, or a quantity is not whole; dates cannot be parsed
+        or their day order is undecided; an invoice names more than one
+        customer (unless ``drop_shared_invoices``); or no order is left, or
+        the orders break the contract.
+    journeykit.errors.ParameterError
+        An argument has the wrong type or value: ``path``, ``columns`` (not
+        a mapping), ``drop_shared_invoices`` (not True or False), ``sep``,
+        ``encoding``, ``input_tz``, ``ambiguous``, ``nonexistent``.
+
     Examples
     --------
     Customer 17850 buys two lanterns and a sign, then returns one lantern;

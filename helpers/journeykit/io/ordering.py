@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["sort_events", "factorize_sorted", "TIE_BREAK"]
+__all__ = ["sort_events", "factorize_sorted", "first_value", "TIE_BREAK"]
 
 TIE_BREAK = "user, time, stage order (where a stage model applies), event name, then the other columns' values"
 """The documented order of events, in one line (used in docstrings and the glossary)."""
@@ -90,3 +90,19 @@ def factorize_sorted(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     rank = np.empty(len(by_value), dtype=np.int64)
     rank[by_value] = np.arange(len(by_value))
     return rank[codes], uniques[by_value]
+
+
+def first_value(frame: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
+    """Each group's value of ``column`` on its first row, a missing value included, indexed by ``keys``.
+
+    ``groupby(...).first()`` skips missing values and would take a later row's
+    value; a user's segment is the value on their first event or order, even
+    when that value is missing. ``frame`` must already be in the kit's order.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"user_id": ["a", "a", "b"], "channel": [None, "ads", "search"]})
+    >>> first_value(frame, ["user_id"], "channel").isna().tolist()
+    [True, False]
+    """
+    return frame.drop_duplicates(keys)[[*keys, column]].set_index(keys)[column]

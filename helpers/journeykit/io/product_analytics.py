@@ -79,6 +79,8 @@ def read_product_analytics(path: str | Path, *, flavour: str | None = None, chan
 
     Parameters
     ----------
+    path : str or Path
+        The JSON lines file (one JSON object per line), compressed or not.
     flavour : {"mixpanel", "amplitude"}, optional
         Detected from the first line when not given.
     channel_property : str, optional
@@ -89,6 +91,54 @@ def read_product_analytics(path: str | Path, *, flavour: str | None = None, chan
         Unit of Mixpanel's ``properties.time``: seconds (the export API's) or
         milliseconds since 1970. Values that fall outside 2000-2100 in this
         unit are refused rather than guessed.
+
+    Returns
+    -------
+    DataFrame
+        Validated events (see :func:`journeykit.validate_events`):
+        ``user_id``, ``timestamp`` (naive UTC), ``event`` and, when the
+        file has it, ``channel``. When the channel comes from the UTM
+        properties, an event without them gets ``direct``. Records without a
+        user id are dropped and counted in :func:`journeykit.import_report`.
+
+    Raises
+    ------
+    journeykit.errors.MissingFileError
+        The path does not exist.
+    journeykit.errors.ReadError
+        The file cannot be read: a folder, empty or only blank lines, a
+        Parquet file, a line that is not UTF-8, damaged compression.
+    SchemaError
+        A line that is not one JSON object (or the whole file one JSON
+        array), a flavour that cannot be told from line 1, a required field
+        missing (``event``, ``properties.distinct_id``, ``properties.time``
+        for Mixpanel; ``event_type``, ``event_time`` for Amplitude), times
+        that are not numbers or fall outside 2000-2100 in ``time_unit``, a
+        ``channel_property`` not in the file, or events that break the
+        contract.
+    journeykit.errors.ParameterError
+        An argument has the wrong type or value: ``path`` is not a str or
+        Path, ``flavour`` or ``time_unit`` is not one of the choices,
+        ``channel_property`` is not a name, ``chunksize`` is not a whole
+        number of at least 1.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> records = [
+    ...     {"event": "visit", "properties": {"distinct_id": 17850, "time": 1735808400,
+    ...                                       "utm_source": "google", "utm_medium": "cpc"}},
+    ...     {"event": "purchase", "properties": {"distinct_id": 17850, "time": 1735808700}},
+    ...     {"event": "visit", "properties": {"time": 1735808800}}]
+    >>> _ = (folder / "mixpanel.jsonl").write_text("\\n".join(json.dumps(r) for r in records))
+    >>> events = read_product_analytics(folder / "mixpanel.jsonl")
+    >>> events
+      user_id           timestamp     event channel
+    0   17850 2025-01-02 09:00:00     visit     ads
+    1   17850 2025-01-02 09:05:00  purchase  direct
+    >>> events.attrs["import_report"]
+    [{'file': 'mixpanel.jsonl', 'reason': 'no user id', 'rows': 1}]
     """
     with _about(path):
         if flavour is not None:

@@ -25,7 +25,8 @@ def read_shopify_orders(path: str | Path, *, sep: str = ",", encoding: str = "ut
     (→ ``channel``). Order-level fields are read from each order's first row.
     Ids are read as text, exactly as written.
 
-    Dropped, and counted in the report: refunded or voided orders, and orders
+    Dropped, and counted in the report: refunded or voided orders, orders
+    refunded in full (``Refunded Amount`` equal to ``Total``), and orders
     without a customer. Partially refunded orders count net of ``Refunded Amount``.
     Refused: rows without an order ``Name``, and amounts or quantities that are
     not numbers.
@@ -38,12 +39,57 @@ def read_shopify_orders(path: str | Path, *, sep: str = ",", encoding: str = "ut
         The CSV separator, one character.
     encoding : str, default "utf-8"
         The CSV's text encoding.
+
+    Returns
+    -------
+    DataFrame
+        Validated orders (see :func:`journeykit.validate_orders`), one row
+        per order in the order of their first line: ``order_id`` (from
+        ``Name``), ``user_id``, ``timestamp`` (naive UTC), ``revenue``, and
+        ``items`` and ``channel`` when the file has their columns. The rows
+        dropped are listed by :func:`journeykit.import_report`.
+
+    Raises
+    ------
+    journeykit.errors.MissingFileError
+        The path does not exist.
+    journeykit.errors.ReadError
+        The file cannot be read as a table (a folder, empty, truncated,
+        another encoding or separator, rows with too many fields, ...).
+    SchemaError
+        A required column is missing (``Name``, ``Created at``, ``Total``,
+        and ``Email`` when there is no ``Customer ID``); a row has no
+        ``Name``; ``Total``, ``Refunded Amount`` or ``Lineitem quantity``
+        holds text that is not a number; a line item quantity is missing or
+        not whole; no order is left (all refunded, voided or without a
+        customer); or the orders break the contract (e.g. a missing total).
+    journeykit.errors.ParameterError
+        If ``path`` is not a str or Path, ``sep`` is not one character or
+        ``encoding`` is unknown.
+
+    Examples
+    --------
+    Order #1001 has two line items; #1002 was refunded in full.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "orders_export.csv").write_text(
+    ...     "Name,Email,Created at,Total,Lineitem quantity,Financial Status,Source\\n"
+    ...     "#1001,ann@example.com,2025-01-02 10:00:00 +0100,40.00,1,paid,web\\n"
+    ...     "#1001,,,,2,,\\n"
+    ...     "#1002,bob@example.com,2025-01-03 12:00:00 +0100,25.00,1,refunded,web\\n")
+    >>> orders = read_shopify_orders(folder / "orders_export.csv")
+    >>> orders
+      order_id          user_id           timestamp  revenue  items channel
+    0    #1001  ann@example.com 2025-01-02 09:00:00     40.0      3     web
+    >>> orders.attrs["import_report"]
+    [{'file': 'orders_export.csv', 'reason': 'refunded or voided orders', 'rows': 1}]
     """
     source = _Source(path, sep=sep, encoding=encoding)
     header = _header(source)
-    _require(source, ["Name", "Created at", "Total"], " Expected a Shopify orders export.")
+    _require(source, ["Name", "Created at", "Total"], " Expected a Shopify orders export.", mappable=False)
     customer_col = "Customer ID" if "Customer ID" in header else "Email"
-    _require(source, [customer_col], " Expected a Shopify orders export.")
+    _require(source, [customer_col], " Expected a Shopify orders export.", mappable=False)
     wanted = [c for c in ["Name", customer_col, "Created at", "Total", "Lineitem quantity", "Financial Status",
                           "Refunded Amount", "Source"] if c in header]
     _check_unique(source, wanted)
@@ -72,13 +118,17 @@ def read_shopify_orders(path: str | Path, *, sep: str = ",", encoding: str = "ut
     if "Source" in frame:
         orders["channel"] = first["Source"].to_numpy()
     dropped = {}
+    if "Refunded Amount" in frame:  # partial refunds are netted, with or without a Financial Status column
+        orders["revenue"] = orders["revenue"] - first["Refunded Amount"].fillna(0).to_numpy()
     if "Financial Status" in frame:
         status = first["Financial Status"].fillna("").str.strip().str.lower().to_numpy()
         refunded = np.isin(status, ["refunded", "voided"])
-        if "Refunded Amount" in frame:
-            orders["revenue"] = orders["revenue"] - first["Refunded Amount"].fillna(0).to_numpy()
         dropped["refunded or voided orders"] = int(refunded.sum())
         orders = orders[~refunded]
+    fully_refunded = (orders["revenue"] <= 0).to_numpy()  # refunded in full, whatever the status says
+    if fully_refunded.any():
+        dropped["orders refunded in full"] = int(fully_refunded.sum())
+        orders = orders[~fully_refunded]
     no_customer = _no_id(orders["user_id"])
     dropped["orders without a customer"] = int(no_customer.sum())
     orders = orders[~no_customer.to_numpy()]

@@ -75,6 +75,34 @@ def read_events(path: str | Path, *, columns: Mapping[str, str] | None = None, k
         another encoding or separator, rows with too many fields, ...).
     SchemaError
         The table breaks the contract, or the mapping does not fit the file.
+    journeykit.errors.ParameterError
+        An argument has the wrong type or value: ``path`` is not a str or
+        Path, ``columns`` is not a mapping, ``keep`` is not a list of names,
+        ``sep`` is not one character, ``encoding`` or ``input_tz`` is unknown,
+        ``ambiguous`` or ``nonexistent`` is not an accepted policy.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "log.csv").write_text(
+    ...     "customer,time,action,source\\n"
+    ...     "017850,2025-01-02 09:00,visit,ads\\n"
+    ...     "017850,2025-01-02 09:05,purchase,ads\\n"
+    ...     "013047,2025-01-03 18:30,visit,search\\n")
+    >>> events = read_events(folder / "log.csv", columns={
+    ...     "customer": "user_id", "time": "timestamp", "action": "event", "source": "channel"})
+    >>> events
+      user_id           timestamp     event channel
+    0  017850 2025-01-02 09:00:00     visit     ads
+    1  017850 2025-01-02 09:05:00  purchase     ads
+    2  013047 2025-01-03 18:30:00     visit  search
+    >>> read_events(folder / "log.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    journeykit.errors.SchemaError: log.csv failed validation with 3 problems:
+      - column 'user_id' not found in log.csv; its columns are: 'customer', 'time', 'action', 'source'. ...
+    ...
     """
     required = ["user_id", "timestamp", "event"]
     default_keep = keep is None
@@ -102,6 +130,77 @@ def read_orders(path: str | Path, *, columns: Mapping[str, str] | None = None,
     Parameters are as in :func:`read_events`; ``columns`` maps your names onto
     ``order_id``, ``user_id``, ``timestamp``, ``revenue`` (and optional ``items``, ``channel``).
     ``order_id`` and ``user_id`` are read as text, exactly as written.
+    Other columns of the file are not read.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV (``.csv``, ``.csv.gz``, ``.zip``, ...) or Parquet file; the
+        format is recognised from the content.
+    columns : mapping, optional
+        Your column → contract column, e.g. ``{"invoice": "order_id",
+        "customer": "user_id", "paid_at": "timestamp", "amount": "revenue"}``.
+        Columns already named as in the contract need no entry. Errors name
+        your columns.
+    time_format : str, optional
+        ``strftime`` format of the timestamps, e.g. ``"%d/%m/%Y %H:%M"``. By
+        default ISO 8601 is recognised, and otherwise one format is taken
+        from the column (see :mod:`journeykit.io.timestamps`).
+    dayfirst : bool, optional
+        For dates like ``03/04/2025`` whose order the file does not settle:
+        True for day/month/year, False for month/day/year.
+    input_tz : str, optional
+        Zone the file's naive timestamps are in; they are converted to UTC.
+    ambiguous, nonexistent : str, default "raise"
+        What to do with local times that daylight saving repeats or skips
+        (see :func:`journeykit.validate_events`).
+    sep : str, default ","
+        The CSV separator, one character.
+    encoding : str, default "utf-8"
+        The CSV's text encoding, e.g. ``"cp1252"``.
+    tz : str, optional
+        Deprecated name of ``input_tz`` (gives a ``FutureWarning``).
+
+    Returns
+    -------
+    DataFrame
+        Validated orders (see :func:`journeykit.validate_orders`): ids as
+        text, ``timestamp`` as naive UTC, ``revenue`` as float, and ``items``
+        and ``channel`` when the file has them. Nothing is dropped, so
+        :func:`journeykit.import_report` is empty.
+
+    Raises
+    ------
+    journeykit.errors.MissingFileError
+        The path does not exist.
+    journeykit.errors.ReadError
+        The file cannot be read as a table (a folder, empty, truncated,
+        another encoding or separator, rows with too many fields, ...).
+    SchemaError
+        The mapping does not fit the file (a required column missing, a
+        mapped column not in the file, two columns onto one), or the table
+        breaks the orders contract: repeated order ids, missing, negative or
+        non-numeric revenue, unusable ids or timestamps.
+    journeykit.errors.ParameterError
+        An argument has the wrong type or value (``path``, ``columns``,
+        ``sep``, ``encoding``, ``input_tz``, ``ambiguous``, ``nonexistent``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "orders.csv").write_text(
+    ...     "invoice,customer,paid_at,amount\\n"
+    ...     "A-1,007,2025-01-02 09:05,25.50\\n"
+    ...     "A-2,042,2025-01-03 14:00,12.00\\n")
+    >>> orders = read_orders(folder / "orders.csv", columns={
+    ...     "invoice": "order_id", "customer": "user_id", "paid_at": "timestamp", "amount": "revenue"})
+    >>> orders
+      order_id user_id           timestamp  revenue
+    0      A-1     007 2025-01-02 09:05:00     25.5
+    1      A-2     042 2025-01-03 14:00:00     12.0
+    >>> orders["user_id"].tolist()
+    ['007', '042']
     """
     source, frame, plan, options = _read_contract(
         path, columns, ["order_id", "user_id", "timestamp", "revenue"], ["items", "channel"],
@@ -157,6 +256,75 @@ def read_surveys(path: str | Path, *, columns: Mapping[str, str] | None = None,
     are read by their number; any other text (``"9,5"``, ``"7-8"``) and
     anything off the scale is an error naming the rows. Other parameters are
     as in :func:`read_events`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV (``.csv``, ``.csv.gz``, ``.zip``, ...) or Parquet file; the
+        format is recognised from the content.
+    columns : mapping, optional
+        Your column → contract column, e.g. ``{"answered_at": "timestamp",
+        "How likely are you to recommend us?": "nps"}``. The file needs
+        ``user_id``, ``timestamp``, at least one of ``touchpoint`` and
+        ``stage``, and at least one of ``nps`` and ``csat``; ``comment`` is
+        optional. Other columns of the file are not read.
+    time_format : str, optional
+        ``strftime`` format of the timestamps, e.g. ``"%d/%m/%Y %H:%M"``. By
+        default ISO 8601 is recognised, and otherwise one format is taken
+        from the column (see :mod:`journeykit.io.timestamps`).
+    dayfirst : bool, optional
+        For dates like ``03/04/2025`` whose order the file does not settle:
+        True for day/month/year, False for month/day/year.
+    input_tz : str, optional
+        Zone the file's naive timestamps are in; they are converted to UTC.
+    ambiguous, nonexistent : str, default "raise"
+        What to do with local times that daylight saving repeats or skips
+        (see :func:`journeykit.validate_events`).
+    sep : str, default ","
+        The CSV separator, one character.
+    encoding : str, default "utf-8"
+        The CSV's text encoding, e.g. ``"cp1252"``.
+    tz : str, optional
+        Deprecated name of ``input_tz`` (gives a ``FutureWarning``).
+
+    Returns
+    -------
+    DataFrame
+        Validated survey answers (see :func:`journeykit.validate_surveys`):
+        ``user_id`` as text, ``timestamp`` as naive UTC, ``nps`` and ``csat``
+        as whole numbers. Nothing is dropped, so
+        :func:`journeykit.import_report` is empty.
+
+    Raises
+    ------
+    journeykit.errors.MissingFileError
+        The path does not exist.
+    journeykit.errors.ReadError
+        The file cannot be read as a table (a folder, empty, truncated,
+        another encoding or separator, rows with too many fields, ...).
+    SchemaError
+        The mapping does not fit the file (a required column missing, neither
+        ``touchpoint`` nor ``stage``, neither ``nps`` nor ``csat``), or the
+        table breaks the surveys contract: answers that are not one number or
+        are off the scale (NPS 0-10, CSAT 1-5), unusable ids or timestamps.
+    journeykit.errors.ParameterError
+        An argument has the wrong type or value (``path``, ``columns``,
+        ``sep``, ``encoding``, ``input_tz``, ``ambiguous``, ``nonexistent``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "survey.csv").write_text(
+    ...     "user_id,answered_at,touchpoint,How likely are you to recommend us?\\n"
+    ...     "007,03/01/2025 10:00,delivery,10 - Extremely likely\\n"
+    ...     "042,04/01/2025 18:30,delivery,6\\n")
+    >>> answers = read_surveys(folder / "survey.csv", dayfirst=True, columns={
+    ...     "answered_at": "timestamp", "How likely are you to recommend us?": "nps"})
+    >>> answers
+      user_id           timestamp touchpoint  nps
+    0     007 2025-01-03 10:00:00   delivery   10
+    1     042 2025-01-04 18:30:00   delivery    6
     """
     source, frame, plan, options = _read_contract(
         path, columns, ["user_id", "timestamp"], ["touchpoint", "stage", "nps", "csat", "comment"],

@@ -47,6 +47,33 @@ def plot_funnel(result: pd.DataFrame, *, ax: plt.Axes | None = None, palette: di
     Returns
     -------
     matplotlib Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    KeyError
+        If ``result`` lacks a column of :func:`funnel`'s output (``step``,
+        ``users``, ``conversion_from_start``, ...). The table is not
+        checked by the kit, so no error of the kit is raised.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from journeykit import funnel
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["u1", "u1", "u1", "u2", "u2", "u3"],
+    ...     "timestamp": pd.to_datetime(["2025-01-02 09:00", "2025-01-02 09:05", "2025-01-02 09:10",
+    ...                                  "2025-01-03 10:00", "2025-01-03 10:02", "2025-01-04 11:00"]),
+    ...     "event": ["visit", "add_to_cart", "purchase", "visit", "add_to_cart", "visit"]})
+    >>> result = funnel(events, ["visit", "add_to_cart", "purchase"])
+    >>> ax = plot_funnel(result, title="Checkout funnel")
+    >>> type(ax).__name__, ax.get_title(loc=plt.rcParams["axes.titlelocation"])  # where the style puts titles
+    ('Axes', 'Checkout funnel')
+    >>> [label.get_text() for label in ax.get_xticklabels()]
+    ['visit', 'add_to_cart', 'purchase']
+    >>> plt.close("all")
     """
     from journeykit.plots.style import CHANNEL_COLORS, DEVICE_COLORS
 

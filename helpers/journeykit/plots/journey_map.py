@@ -112,6 +112,34 @@ def plot_journey_map(journey: pd.DataFrame, *, persona: str | None = None, scena
     -------
     matplotlib Figure
         Save it with ``fig.savefig("map.png")`` or ``"map.svg"``.
+
+    Raises
+    ------
+    KeyError
+        If ``journey`` (or ``compare``) lacks a column of :func:`journey_map`'s
+        output, or a cell of a lane of :data:`journeykit.LANES` for one of its
+        stages. The tables are not checked by the kit, so no error of the kit
+        is raised.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from journeykit import journey_map
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["u1", "u1", "u1", "u1", "u2", "u2"],
+    ...     "timestamp": pd.to_datetime(["2025-01-02 09:00", "2025-01-02 09:05", "2025-01-02 09:10",
+    ...                                  "2025-01-09 12:00", "2025-01-03 10:00", "2025-01-03 10:02"]),
+    ...     "event": ["visit", "view_product", "purchase", "write_review", "visit", "read_article"]})
+    >>> journey = journey_map(events, "4-stage")
+    >>> fig = plot_journey_map(journey, title="Shop journey", persona="Maya, 34")
+    >>> type(fig).__name__, len(fig.axes)
+    ('Figure', 1)
+    >>> print(fig.get_suptitle())
+    Shop journey
+    Persona: Maya, 34
+    >>> plt.close("all")
     """
     maps = [journey] if compare is None else [journey, compare]
     k = journey["stage"].nunique()

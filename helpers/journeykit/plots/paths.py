@@ -30,13 +30,39 @@ def plot_flow(transitions: pd.DataFrame, *, ax: plt.Axes | None = None, min_shar
         :func:`transition_matrix` with ``long=True`` (or
         :func:`journeykit.stage_transitions`): ``from_stage``, ``to_stage``, ``moves``.
     ax : matplotlib Axes, optional
+        Axes to draw on; the current Axes by default.
     min_share : float, default 0.01
         Bands with fewer than this share of all moves are left out to keep the picture readable.
     title : str, optional
+        Title of the plot.
 
     Returns
     -------
     matplotlib Axes
+        The Axes drawn on (its axis lines are turned off).
+
+    Raises
+    ------
+    KeyError
+        If ``transitions`` lacks ``from_stage``, ``to_stage`` or ``moves``.
+        The table is not checked by the kit, so no error of the kit is
+        raised.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> transitions = pd.DataFrame({
+    ...     "from_stage": ["Awareness", "Consideration", "Consideration", "Purchase"],
+    ...     "to_stage": ["Consideration", "Purchase", "Awareness", "Post-purchase"],
+    ...     "moves": [120, 45, 30, 40]})
+    >>> ax = plot_flow(transitions, title="Moves between stages")
+    >>> type(ax).__name__, ax.get_title(loc=plt.rcParams["axes.titlelocation"])  # where the style puts titles
+    ('Axes', 'Moves between stages')
+    >>> [text.get_text() for text in ax.texts][:4]  # the stage boxes, in journey order
+    ['Awareness', 'Consideration', 'Purchase', 'Post-purchase']
+    >>> plt.close("all")
     """
     ax = ax if ax is not None else plt.gca()
     moves = transitions[transitions["to_stage"] != END]

@@ -34,10 +34,41 @@ def plot_retention(table: pd.DataFrame, *, ax: plt.Axes | None = None, annot: bo
     cmap : str, default "Blues"
         Colour map.
     title : str, optional
+        Title of the plot.
 
     Returns
     -------
     matplotlib Axes
+        The Axes drawn on; the colour bar gets an Axes of its own.
+
+    Raises
+    ------
+    ParameterError
+        If ``table`` holds several segments (the output of
+        :func:`cohort_retention` with ``by``, not filtered to one), or
+        several rows for one cohort and period.
+    KeyError
+        If ``table`` lacks a column of :func:`cohort_retention`'s output
+        (``cohort``, ``period``, ``retention``, ``cohort_size``,
+        ``complete``); these are not checked by the kit.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from journeykit import cohort_retention
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["u1", "u1", "u2", "u2", "u3"],
+    ...     "timestamp": pd.to_datetime(["2025-01-05", "2025-02-10", "2025-01-20", "2025-03-01", "2025-02-03"]),
+    ...     "event": "visit"})
+    >>> table = cohort_retention(events, period="M")
+    >>> ax = plot_retention(table, title="Monthly cohorts")
+    >>> type(ax).__name__, ax.get_title(loc=plt.rcParams["axes.titlelocation"])  # where the style puts titles
+    ('Axes', 'Monthly cohorts')
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['2025-01  (n=2)', '2025-02  (n=1)']
+    >>> plt.close("all")
     """
     segment = table.attrs.get("segment")
     if segment is not None and segment in table.columns and table[segment].nunique(dropna=False) > 1:
@@ -77,9 +108,48 @@ def plot_retention_curve(curve: pd.DataFrame, *, ax: plt.Axes | None = None, pal
                          title: str | None = None) -> plt.Axes:
     """Retention curve(s) from :func:`retention_curve`; one line per segment when it has one.
 
+    Parameters
+    ----------
+    curve : DataFrame
+        Output of :func:`retention_curve`: ``period`` and ``retention``, and
+        the segment column when the cohorts were split with ``by``.
+    ax : matplotlib Axes, optional
+        Axes to draw on; the current Axes by default.
+    palette : dict, optional
+        Colour per segment value (defaults to the course's channel and device colours).
+    title : str, optional
+        Title of the plot.
+
     Returns
     -------
     matplotlib Axes
+        The Axes drawn on, with a legend when there are segments.
+
+    Raises
+    ------
+    KeyError
+        If ``curve`` lacks ``period`` or ``retention``. The table is not
+        checked by the kit, so no error of the kit is raised.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from journeykit import cohort_retention, retention_curve
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["u1", "u1", "u2", "u2", "u3", "u3"],
+    ...     "timestamp": pd.to_datetime(["2025-01-05", "2025-02-10", "2025-01-20", "2025-03-01",
+    ...                                  "2025-02-03", "2025-03-04"]),
+    ...     "event": "visit",
+    ...     "device": ["mobile", "mobile", "desktop", "desktop", "mobile", "mobile"]})
+    >>> curve = retention_curve(cohort_retention(events, period="M", by="device"))
+    >>> ax = plot_retention_curve(curve, title="Retention by device")
+    >>> type(ax).__name__, ax.get_title(loc=plt.rcParams["axes.titlelocation"])  # where the style puts titles
+    ('Axes', 'Retention by device')
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['desktop', 'mobile']
+    >>> plt.close("all")
     """
     from journeykit.plots.style import CHANNEL_COLORS, DEVICE_COLORS
 
@@ -105,9 +175,44 @@ def plot_retention_curve(curve: pd.DataFrame, *, ax: plt.Axes | None = None, pal
 def plot_lifecycle(table: pd.DataFrame, *, ax: plt.Axes | None = None, title: str | None = None) -> plt.Axes:
     """Stacked bars of new, returning and resurrected users per period, dormant users below zero.
 
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`lifecycle`: ``period``, ``status`` (``new``,
+        ``returning``, ``resurrected``, ``dormant``) and ``users``.
+    ax : matplotlib Axes, optional
+        Axes to draw on; the current Axes by default.
+    title : str, optional
+        Title of the plot.
+
     Returns
     -------
     matplotlib Axes
+        The Axes drawn on, with a legend of the four statuses.
+
+    Raises
+    ------
+    KeyError
+        If ``table`` lacks ``period``, ``status`` or ``users``, or one of the
+        four statuses. The table is not checked by the kit, so no error of
+        the kit is raised.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from journeykit import lifecycle
+    >>> events = pd.DataFrame({
+    ...     "user_id": ["u1", "u1", "u2", "u2", "u3"],
+    ...     "timestamp": pd.to_datetime(["2025-01-05", "2025-02-10", "2025-01-20", "2025-03-01", "2025-02-03"]),
+    ...     "event": "visit"})
+    >>> ax = plot_lifecycle(lifecycle(events, period="M"), title="Active users per month")
+    >>> type(ax).__name__, ax.get_title(loc=plt.rcParams["axes.titlelocation"])  # where the style puts titles
+    ('Axes', 'Active users per month')
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['new', 'returning', 'resurrected', 'dormant']
+    >>> plt.close("all")
     """
     ax = ax if ax is not None else plt.gca()
     wide = table.pivot(index="period", columns="status", values="users")

@@ -31,9 +31,25 @@ def use_course_style(*, font_scale: float = 1.0) -> None:
     font_scale : float, default 1.0
         Multiply font sizes, e.g. 1.4 when projecting in a workshop.
 
+    Returns
+    -------
+    None
+        The style is set for the rest of the session (seaborn's theme and
+        matplotlib's ``rcParams``); figures drawn afterwards use it.
+
+    Raises
+    ------
+    ValueError
+        From matplotlib, if ``font_scale`` is not a number (e.g. ``"big"``).
+        The argument is not checked by the kit, so no error of the kit is
+        raised.
+
     Examples
     --------
     >>> use_course_style(font_scale=1.2)
+    >>> import matplotlib as mpl
+    >>> mpl.rcParams["figure.figsize"], mpl.rcParams["axes.spines.top"]
+    ([7.5, 3.6], False)
     """
     sns.set_theme(style="whitegrid", context="notebook", font_scale=font_scale)
     mpl.rcParams.update({
