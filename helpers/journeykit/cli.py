@@ -38,9 +38,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from journeykit.course.simulate import write_datasets
 from journeykit.errors import JourneyKitError, ParameterError, SchemaError, did_you_mean
 from journeykit.report import template_path
-from journeykit.course.simulate import write_datasets
 
 TEMPLATE = template_path()
 """The report template: a notebook inside the installed package."""

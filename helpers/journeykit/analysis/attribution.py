@@ -29,11 +29,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from journeykit.analysis.paths import split_journeys
 from journeykit import params
+from journeykit.analysis.paths import split_journeys
 from journeykit.errors import ParameterError, unknown_names
-from journeykit.params import duration
 from journeykit.io.contract import require_columns
+from journeykit.params import duration
+from journeykit.results import described
 
 __all__ = ["ATTRIBUTION_MODELS", "touch_credits", "attribute", "compare_attribution", "NO_TOUCH"]
 
@@ -67,6 +68,7 @@ def _touches(events: pd.DataFrame, purchase_event: str, channel_col: str, touch_
     return touches.reset_index(drop=True), converters.set_index("user_id")["first_purchase_at"]
 
 
+@described
 def touch_credits(events: pd.DataFrame, *, model: str = "last_touch", purchase_event: str = "purchase",
                   channel_col: str = "channel", touch_events: Sequence[str] | None = None, lookback=None,
                   user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event",
@@ -196,6 +198,7 @@ def _markov(touches: pd.DataFrame, converters: pd.Index) -> pd.Series:
     return effects / effects.sum() * converted_with_touches
 
 
+@described
 def attribute(events: pd.DataFrame, *, model: str = "last_touch", purchase_event: str = "purchase",
               channel_col: str = "channel", touch_events: Sequence[str] | None = None, lookback=None,
               user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event",
@@ -261,6 +264,7 @@ def attribute(events: pd.DataFrame, *, model: str = "last_touch", purchase_event
     return out.sort_values("channel", ignore_index=True)
 
 
+@described
 def compare_attribution(events: pd.DataFrame, *, models: Sequence[str] = ATTRIBUTION_MODELS,
                         purchase_event: str = "purchase", channel_col: str = "channel",
                         touch_events: Sequence[str] | None = None, lookback=None, user_col: str = "user_id",

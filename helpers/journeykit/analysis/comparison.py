@@ -13,17 +13,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from journeykit.analysis.satisfaction import nps
 from journeykit import params
+from journeykit.analysis.satisfaction import nps
+from journeykit.analysis.value import historical_clv, repeat_purchase_rate
 from journeykit.errors import SchemaError, unknown_names
+from journeykit.io.contract import require_columns, validate_events, validate_orders, validate_surveys
 from journeykit.io.ordering import sort_events
 from journeykit.params import duration
-from journeykit.io.contract import require_columns, validate_events, validate_orders, validate_surveys
-from journeykit.analysis.value import historical_clv, repeat_purchase_rate
+from journeykit.results import described
 
 __all__ = ["journey_comparison"]
 
 
+@described
 def journey_comparison(events: pd.DataFrame, orders: pd.DataFrame, surveys: pd.DataFrame | None = None, *,
                        by: str = "channel", purchase_event: str = "purchase", referral_event: str | None = "refer_friend",
                        within: str = "90D", horizon: str = "180D", user_col: str = "user_id",

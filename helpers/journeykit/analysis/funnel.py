@@ -40,11 +40,12 @@ import numpy as np
 import pandas as pd
 
 from journeykit import params
+from journeykit.analysis.stats import MIN_SAMPLE, compare_proportions, wilson_interval
 from journeykit.errors import ParameterError, unknown_names
+from journeykit.io.contract import require_columns, validate_events
 from journeykit.io.ordering import factorize_sorted
 from journeykit.params import duration
-from journeykit.io.contract import require_columns, validate_events
-from journeykit.analysis.stats import MIN_SAMPLE, compare_proportions, wilson_interval
+from journeykit.results import described
 
 __all__ = ["funnel", "funnel_users", "dropped_users", "time_to_convert", "time_to_convert_summary",
            "funnel_confidence", "compare_funnel_segments"]
@@ -312,6 +313,7 @@ _COMMON = """    events : DataFrame
         Column names in ``events``."""
 
 
+@described
 def funnel(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
            strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
            time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
@@ -408,6 +410,7 @@ def _counts(result: _Result) -> pd.DataFrame:
     return out
 
 
+@described
 def funnel_users(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
                  strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
                  time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
@@ -479,6 +482,7 @@ def _user_table(result: _Result) -> pd.DataFrame:
     return out.sort_values("user_id", ignore_index=True)
 
 
+@described
 def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *, window=None,
                   by: str | None = None, strict: bool = False, exclude: Sequence[str] | None = None,
                   user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
@@ -544,6 +548,7 @@ def _step_number(at: int | str, labels: list[str]) -> int:
     return at
 
 
+@described
 def time_to_convert(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
                     strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
                     time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
@@ -614,6 +619,7 @@ def time_to_convert(events: pd.DataFrame, steps: Sequence[Step], *, window=None,
 time_to_convert.__doc__ = time_to_convert.__doc__.format(common=_COMMON)
 
 
+@described
 def time_to_convert_summary(times: pd.DataFrame) -> pd.DataFrame:
     """Median and spread of :func:`time_to_convert` per transition (and segment).
 
@@ -686,6 +692,7 @@ def _segment_column(result: pd.DataFrame) -> str | None:
     return others[0] if others else None
 
 
+@described
 def funnel_confidence(result: pd.DataFrame, *, level: float = 0.95, min_sample: int = MIN_SAMPLE,
                       min_users: int | None = None) -> pd.DataFrame:
     """Add Wilson intervals and small-sample flags to a :func:`funnel` result.
@@ -735,6 +742,7 @@ def funnel_confidence(result: pd.DataFrame, *, level: float = 0.95, min_sample: 
     return out
 
 
+@described
 def compare_funnel_segments(result: pd.DataFrame, a, b, *, step: int | str = -1, level: float = 0.95,
                             min_sample: int = MIN_SAMPLE, min_users: int | None = None) -> pd.Series:
     """Do two segments convert differently, or is the gap noise?

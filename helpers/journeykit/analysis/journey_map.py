@@ -37,6 +37,7 @@ from journeykit.analysis.sessions import web_analytics
 from journeykit.analysis.stages import _PRESETS, StageModel, _model, assign_stages, stage_summary
 from journeykit.errors import ParameterError
 from journeykit.io.contract import validate_surveys
+from journeykit.results import described
 
 __all__ = ["LANES", "emotion_scores", "journey_map", "journey_map_table", "journey_map_markdown", "SHOP_MAP_TEXT"]
 
@@ -86,6 +87,7 @@ _KNOWN_STAGES = {name for preset in _PRESETS.values() for name in preset.stage_n
 # ---------------------------------------------------------------------------
 
 
+@described
 def emotion_scores(surveys: pd.DataFrame, model: StageModel | str = "6-stage", **columns) -> pd.DataFrame:
     """Place survey answers in stages and put them on the −2…+2 emotion scale.
 
@@ -159,6 +161,7 @@ def _top(counts: pd.Series, n: int, share: bool = False) -> str:
     return " · ".join(parts)
 
 
+@described
 def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, surveys: pd.DataFrame | None = None,
                 text: Mapping[str, Mapping[str, str]] | None = None, top: int = 3, min_sample: int = 20,
                 negative_share: float = 0.2, keep_unmapped: str | None = None,
@@ -364,6 +367,7 @@ def _analyst_text(cells: _Cells, text: Mapping[str, Mapping[str, str]] | None, m
                                      f"{model.name!r} ({names}).", "text")
 
 
+@described
 def journey_map_table(journey: pd.DataFrame) -> pd.DataFrame:
     """The familiar grid: one row per lane, one column per stage, the cells' text.
 
@@ -397,6 +401,7 @@ def journey_map_table(journey: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(index=[lane for lane in LANES if lane in table.index], columns=order)
 
 
+@described
 def journey_map_markdown(journey: pd.DataFrame) -> str:
     """The map as a Markdown table (pain points in bold), for a report or a wiki page.
 

@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from journeykit import params
-from journeykit.errors import SchemaError, unknown_names
-from journeykit.io.ordering import sort_events
-from journeykit.io.contract import validate_events
 from journeykit.analysis.stages import StageModel, _model, assign_stages
+from journeykit.errors import SchemaError, unknown_names
+from journeykit.io.contract import validate_events
+from journeykit.io.ordering import sort_events
+from journeykit.results import described
 
 __all__ = ["split_journeys", "top_paths", "transition_matrix", "purchase_timing", "END"]
 
@@ -35,6 +36,7 @@ def _check_event(ev: pd.DataFrame, name: object, param: str) -> str:
     return name
 
 
+@described
 def split_journeys(events: pd.DataFrame, *, purchase_event: str = "purchase", user_col: str = "user_id",
                    time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Label every event as part of the buyer journey or of what comes after the first purchase.
@@ -120,6 +122,7 @@ def _steps(events: pd.DataFrame, level: str, model: StageModel | str | None, par
     return ev[["user_id", "timestamp", "step", "converted", "part"]].reset_index(drop=True)
 
 
+@described
 def top_paths(events: pd.DataFrame, *, part: str | None = "buyer", level: str = "event",
               model: StageModel | str | None = None, collapse: str = "repeats", max_steps: int = 8, top: int = 10,
               purchase_event: str = "purchase", user_col: str = "user_id", time_col: str = "timestamp",
@@ -216,6 +219,7 @@ def top_paths(events: pd.DataFrame, *, part: str | None = "buyer", level: str = 
     return out
 
 
+@described
 def transition_matrix(events: pd.DataFrame, model: StageModel | str = "6-stage", *, part: str | None = None,
                       long: bool = False, purchase_event: str = "purchase", user_col: str = "user_id",
                       time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
@@ -291,6 +295,7 @@ def transition_matrix(events: pd.DataFrame, model: StageModel | str = "6-stage",
         index=present, columns=targets).fillna(0.0)
 
 
+@described
 def purchase_timing(events: pd.DataFrame, *, purchase_event: str = "purchase", touch_events=None,
                     user_col: str = "user_id", time_col: str = "timestamp",
                     event_col: str = "event") -> pd.DataFrame:

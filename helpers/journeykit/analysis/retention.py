@@ -28,9 +28,10 @@ import pandas as pd
 
 from journeykit import params
 from journeykit.errors import ParameterError, SchemaError, unknown_names
+from journeykit.io.contract import require_columns, validate_events
 from journeykit.io.ordering import factorize_sorted, first_value, sort_events
 from journeykit.params import duration
-from journeykit.io.contract import require_columns, validate_events
+from journeykit.results import described
 
 __all__ = ["cohort_retention", "retention_curve", "churn_rate",
            "lifecycle", "PERIODS"]
@@ -130,6 +131,7 @@ def _activity(events: pd.DataFrame, period: str, cohort_event: str | None, retur
             "span": span, "pairs": pairs}
 
 
+@described
 def cohort_retention(events: pd.DataFrame, *, period: str = "M", cohort_event: str | None = None,
                      return_event: str | None = None, unbounded: bool = False, by: str | None = None,
                      user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
@@ -255,6 +257,7 @@ def cohort_retention(events: pd.DataFrame, *, period: str = "M", cohort_event: s
     return out
 
 
+@described
 def retention_curve(table: pd.DataFrame) -> pd.DataFrame:
     """Average a :func:`cohort_retention` table into one curve, weighted by cohort size.
 
@@ -314,6 +317,7 @@ def retention_curve(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@described
 def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", as_of=None, by: str | None = None,
                user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event",
                event: str | None = None) -> pd.DataFrame:
@@ -403,6 +407,7 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
     return out
 
 
+@described
 def lifecycle(events: pd.DataFrame, *, period: str = "M", event: str | None = None, user_col: str = "user_id",
               time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Active users per period split into new, returning and resurrected, and the dormant ones.

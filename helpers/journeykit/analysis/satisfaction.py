@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 
 from journeykit import params
+from journeykit.analysis.stats import MIN_SAMPLE, wilson_interval
 from journeykit.errors import ParameterError, SchemaError
 from journeykit.io.contract import CSAT_RANGE, NPS_RANGE, _parse_scale, require_columns
-from journeykit.analysis.stats import MIN_SAMPLE, wilson_interval
+from journeykit.results import described
 
 __all__ = ["nps", "csat"]
 
@@ -73,6 +74,7 @@ def _labels(by, index: pd.Index) -> pd.Series:
     return pd.Series(list(by), index=index)
 
 
+@described
 def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequence | None = None,
         level: float = 0.95, min_sample: int = MIN_SAMPLE, min_answers: int | None = None) -> float | pd.DataFrame:
     """Net Promoter Score: % of promoters (9–10) minus % of detractors (0–6).
@@ -144,6 +146,7 @@ def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequenc
     return out.rename_axis(by if isinstance(by, str) else "group").reset_index()
 
 
+@described
 def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequence | None = None,
          level: float = 0.95, min_sample: int = MIN_SAMPLE, min_answers: int | None = None) -> float | pd.DataFrame:
     """Customer satisfaction score: % of answers that are 4 or 5 on a 1–5 scale.

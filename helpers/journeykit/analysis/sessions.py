@@ -18,11 +18,13 @@ from journeykit.errors import SchemaError, unknown_names
 from journeykit.io.contract import require_columns, validate_events
 from journeykit.io.ordering import first_value, sort_events
 from journeykit.params import duration
+from journeykit.results import described
 
 __all__ = ["sessionize", "web_analytics"]
 
 
 
+@described
 def sessionize(events: pd.DataFrame, *, timeout: str | pd.Timedelta = "30min", user_col: str = "user_id",
                time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Split each user's events into sessions after a period of inactivity.
@@ -71,6 +73,7 @@ def sessionize(events: pd.DataFrame, *, timeout: str | pd.Timedelta = "30min", u
     return ev
 
 
+@described
 def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_col: str = "session_id",
                   timeout: str | pd.Timedelta = "30min", entry_events: Sequence[str] | None = None,
                   user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:

@@ -31,8 +31,9 @@ import pandas as pd
 
 from journeykit import params
 from journeykit.errors import ParameterError, SchemaError, did_you_mean
-from journeykit.io.ordering import sort_events
 from journeykit.io.contract import validate_events
+from journeykit.io.ordering import sort_events
+from journeykit.results import described
 
 __all__ = ["StageModel", "stage_model", "stage_presets", "assign_stages", "stage_entries", "furthest_stage",
            "stage_summary", "stage_transitions", "backtracks", "crosswalk"]
@@ -299,6 +300,7 @@ def _model(model: StageModel | str) -> StageModel:
     return stage_model(model)
 
 
+@described
 def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, keep_unmapped: str | None = None,
                   user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Place every event in a stage.
@@ -384,6 +386,7 @@ def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
     return sort_events(ev, rank=ev["stage_number"].fillna(len(numbers) + 1).to_numpy())
 
 
+@described
 def stage_entries(events: pd.DataFrame, model: StageModel | str = "6-stage", *, keep_unmapped: str | None = None,
                   user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """When each user first entered each stage they reached.
@@ -453,6 +456,7 @@ def stage_entries(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
     return out[["user_id", "stage", "stage_number", "first_at"]]
 
 
+@described
 def furthest_stage(events: pd.DataFrame, model: StageModel | str = "6-stage", *, keep_unmapped: str | None = None,
                    user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Each user's furthest stage, and when they first entered every stage (one column per stage).
@@ -514,6 +518,7 @@ def furthest_stage(events: pd.DataFrame, model: StageModel | str = "6-stage", *,
     return out.join(wide).reset_index()
 
 
+@described
 def stage_summary(events: pd.DataFrame, model: StageModel | str = "6-stage", *, keep_unmapped: str | None = None,
                   user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Users reaching each stage and the median time from the previous stage.
@@ -600,6 +605,7 @@ def stage_summary(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
             "median_time_from_previous": pd.to_timedelta(medians).round("s"), "timed_users": timed})
 
 
+@described
 def stage_transitions(events: pd.DataFrame, model: StageModel | str = "6-stage", *,
                       keep_unmapped: str | None = None, user_col: str = "user_id", time_col: str = "timestamp",
                       event_col: str = "event") -> pd.DataFrame:
@@ -682,6 +688,7 @@ def stage_transitions(events: pd.DataFrame, model: StageModel | str = "6-stage",
     return out
 
 
+@described
 def backtracks(events: pd.DataFrame, model: StageModel | str = "6-stage", *, keep_unmapped: str | None = None,
                user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Where journeys are not linear: moves back to an earlier stage, and how many users make them.
@@ -743,6 +750,7 @@ def backtracks(events: pd.DataFrame, model: StageModel | str = "6-stage", *, kee
     return back.sort_values(["moves", "from_stage"], ascending=[False, True], ignore_index=True)
 
 
+@described
 def crosswalk(models: Iterable[StageModel | str], events: pd.DataFrame | None = None, *,
               user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Translate frameworks onto each other: which stage each event lands in under each model.

@@ -9,6 +9,7 @@ import pandas as pd
 
 from journeykit import params
 from journeykit.errors import ParameterError
+from journeykit.results import described
 
 __all__ = ["wilson_interval", "compare_proportions", "MIN_SAMPLE"]
 
@@ -78,6 +79,7 @@ def wilson_interval(successes, trials, *, level: float = 0.95) -> tuple[np.ndarr
     return low, high
 
 
+@described
 def compare_proportions(successes_a: int, trials_a: int, successes_b: int, trials_b: int, *,
                         level: float = 0.95, min_sample: int = MIN_SAMPLE,
                         names: tuple[str, str] = ("A", "B")) -> pd.Series:

@@ -12,9 +12,10 @@ import pandas as pd
 
 from journeykit import params
 from journeykit.errors import ParameterError
-from journeykit.params import duration
-from journeykit.io.ordering import first_value
 from journeykit.io.contract import require_columns, validate_orders
+from journeykit.io.ordering import first_value
+from journeykit.params import duration
+from journeykit.results import described
 
 __all__ = ["order_summary", "repeat_purchase_rate", "rfm", "RFM_SEGMENTS", "historical_clv", "predictive_clv"]
 
@@ -38,6 +39,7 @@ def _segments(per_customer: pd.DataFrame, by: str | None):
     return per_customer.groupby(by, dropna=False) if by else per_customer.groupby(lambda _: 0)
 
 
+@described
 def order_summary(orders: pd.DataFrame, *, by: str | None = None, order_col: str = "order_id",
                   user_col: str = "user_id", time_col: str = "timestamp", revenue_col: str = "revenue") -> pd.DataFrame:
     """The headline numbers of an order table.
@@ -110,6 +112,7 @@ def order_summary(orders: pd.DataFrame, *, by: str | None = None, order_col: str
     return out[cols].reset_index(drop=not by)
 
 
+@described
 def repeat_purchase_rate(orders: pd.DataFrame, *, within: str | pd.Timedelta = "90D", by: str | None = None,
                          order_col: str = "order_id", user_col: str = "user_id", time_col: str = "timestamp",
                          revenue_col: str = "revenue") -> pd.DataFrame:
@@ -202,6 +205,7 @@ def _score(values: pd.Series) -> pd.Series:
     return (np.floor(pct * 5) + 1).clip(1, 5).astype("int64")
 
 
+@described
 def rfm(orders: pd.DataFrame, *, as_of=None, order_col: str = "order_id", user_col: str = "user_id",
         time_col: str = "timestamp", revenue_col: str = "revenue") -> pd.DataFrame:
     """Recency, frequency and monetary value per customer, with 1-5 scores and a named segment.
@@ -277,6 +281,7 @@ def rfm(orders: pd.DataFrame, *, as_of=None, order_col: str = "order_id", user_c
     return out
 
 
+@described
 def historical_clv(orders: pd.DataFrame, *, horizon: str | pd.Timedelta = "365D", by: str | None = None,
                    order_col: str = "order_id", user_col: str = "user_id", time_col: str = "timestamp",
                    revenue_col: str = "revenue") -> pd.DataFrame:
@@ -344,6 +349,7 @@ def historical_clv(orders: pd.DataFrame, *, horizon: str | pd.Timedelta = "365D"
     return out[["customers", "revenue", "clv", "median_revenue"]].reset_index(drop=not by)
 
 
+@described
 def predictive_clv(*, average_order_value: float, orders_per_period: float, margin: float, retention_rate: float,
                    discount_rate: float, periods: int, period_name: str = "year") -> pd.Series:
     """A simple forecast of a new customer's lifetime value, with its assumptions spelled out.

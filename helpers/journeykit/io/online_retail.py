@@ -12,8 +12,8 @@ import pandas as pd
 from journeykit import params
 from journeykit.errors import ParameterError, SchemaError, did_you_mean
 from journeykit.io.contract import validate_orders
-from journeykit.io.timestamps import TimeOptions, parse_timestamps
 from journeykit.io.files import _about, _check_unique, _EXAMPLES, _header, _importer_hint, _no_id, _numbers, _options, _parse_times, _read_table, _report, _require, _shown_columns, _Source, _validated
+from journeykit.io.timestamps import TimeOptions, parse_timestamps
 
 __all__ = ["read_online_retail"]
 

@@ -26,11 +26,11 @@ from journeykit.analysis.retention import cohort_retention, retention_curve
 from journeykit.analysis.satisfaction import csat, nps
 from journeykit.analysis.stages import stage_model, stage_summary, StageModel
 from journeykit.analysis.value import historical_clv, repeat_purchase_rate
+from journeykit.errors import ParameterError, SchemaError
 from journeykit.io.contract import validate_events, validate_orders, validate_surveys
 from journeykit.plots.funnel import plot_funnel
-from journeykit.errors import ParameterError, SchemaError
-from journeykit.report import fmt
 from journeykit.report import figures as figs
+from journeykit.report import fmt
 from journeykit.report.handover import INPUTS, load_inputs
 
 __all__ = ["Report", "Section", "SECTIONS", "summary"]
