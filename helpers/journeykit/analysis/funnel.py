@@ -360,7 +360,8 @@ def funnel(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str 
 
     Examples
     --------
-    Two users: ``a`` views at 10:00 and buys at 10:30; ``b`` views, then buys two days later.
+    Three users: ``a`` views at 10:00 and buys at 10:30; ``b`` views, then buys two days later; ``c``
+    only views.
 
     >>> events = pd.DataFrame({{
     ...     "user_id": ["a", "a", "b", "b", "c"],
@@ -732,6 +733,7 @@ def funnel_confidence(result: pd.DataFrame, *, level: float = 0.95, min_sample: 
     1   buy   0.490    0.943          True
     """
     min_sample = params.renamed(min_sample, min_users, "min_sample", "min_users", MIN_SAMPLE)
+    params.integer(min_sample, "min_sample", minimum=1)
     out = result.copy()
     segment = _segment_column(result)
     keys = [segment] if segment else []
@@ -790,6 +792,7 @@ def compare_funnel_segments(result: pd.DataFrame, a, b, *, step: int | str = -1,
     'desktop converts better than mobile (35.0% vs 20.0%, p < 0.001)'
     """
     min_sample = params.renamed(min_sample, min_users, "min_sample", "min_users", MIN_SAMPLE)
+    params.integer(min_sample, "min_sample", minimum=1)
     segment = _segment_column(result)
     if segment is None:
         raise ParameterError("this funnel has no segments; compute it with by='<column>' first.", "result")

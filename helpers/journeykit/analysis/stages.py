@@ -280,11 +280,11 @@ def stage_model(name: str = "6-stage") -> StageModel:
     """
     if isinstance(name, StageModel):
         return name
-    params.name(name, "model")
+    params.name(name, "name")
     if name not in _PRESETS:
         close = did_you_mean(name, list(_PRESETS), n=2, cutoff=0.4)
         hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise ParameterError(f"no stage preset called {name!r}.{hint} Presets: {', '.join(_PRESETS)}.", "model")
+        raise ParameterError(f"no stage preset called {name!r}.{hint} Presets: {', '.join(_PRESETS)}.", "name")
     return _PRESETS[name]
 
 
@@ -297,7 +297,12 @@ def _model(model: StageModel | str) -> StageModel:
     if not isinstance(model, (StageModel, str)):
         raise ParameterError(f"model must be a StageModel or the name of a preset (see jk.stage_presets()), got "
                              f"{type(model).__name__} {model!r}.", "model")
-    return stage_model(model)
+    if isinstance(model, StageModel):
+        return model
+    try:
+        return stage_model(model)
+    except ParameterError as error:  # the caller's parameter is model=, not stage_model's name=
+        raise ParameterError(str(error), "model") from None
 
 
 @described
@@ -757,7 +762,7 @@ def crosswalk(models: Iterable[StageModel | str], events: pd.DataFrame | None = 
 
     Parameters
     ----------
-    models : iterable of StageModel or str
+    models : StageModel, str, or an iterable of them
         The frameworks to put side by side.
     events : DataFrame, optional
         An event log. When given, the crosswalk is computed on it (so rules such
@@ -801,6 +806,8 @@ def crosswalk(models: Iterable[StageModel | str], events: pd.DataFrame | None = 
     1  purchase       Purchase   Purchase       1
     2  purchase  Post-purchase  Retention       1
     """
+    if isinstance(models, (str, StageModel)):  # one model, not the letters of its name
+        models = [models]
     models = [_model(m) for m in models]
     if events is None:
         names = list(dict.fromkeys(name for m in models for name in m.events))
