@@ -102,7 +102,7 @@ def plot_journey_map(journey: pd.DataFrame, *, persona: str | None = None, scena
     title : str, optional
         Title above the map.
     compare : DataFrame, optional
-        A second map (typically the "to-be" journey) drawn beside the first.
+        A second map (typically the "to-be" journey) drawn below the first, at the same width.
     titles : pair of str, default ("As-is", "To-be")
         Titles of the two maps when ``compare`` is given.
     wrap : int, default 26
@@ -143,11 +143,12 @@ def plot_journey_map(journey: pd.DataFrame, *, persona: str | None = None, scena
     """
     maps = [journey] if compare is None else [journey, compare]
     k = journey["stage"].nunique()
-    # both maps share lane heights, so their rows line up side by side
+    # both maps share lane heights, and are drawn one above the other at full width, so that the text stays
+    # legible and the lanes can be compared row by row
     heights = np.max([_lane_heights(m, wrap) for m in maps], axis=0).tolist()
-    width = (2.3 * k + 2.0) * len(maps)
-    fig, axes = plt.subplots(1, len(maps), figsize=(width, 1.6 + 0.95 * sum(heights)), squeeze=False)
-    for ax, data, name in zip(axes[0], maps, titles if compare is not None else [title]):
+    width = 2.3 * k + 2.0
+    fig, axes = plt.subplots(len(maps), 1, figsize=(width, (1.6 + 0.95 * sum(heights)) * len(maps)), squeeze=False)
+    for ax, data, name in zip(axes[:, 0], maps, titles if compare is not None else [title]):
         _draw(ax, data, name if compare is not None else None, wrap, heights)
     header = [part for part in (title if compare is not None else None, persona and f"Persona: {persona}",
                                 scenario and f"Scenario: {scenario}") if part]

@@ -16,6 +16,16 @@ from journeykit.errors import ParameterError
 __all__ = ["plot_retention", "plot_retention_curve", "plot_lifecycle"]
 
 
+_PERIOD_UNITS = {"D": "days", "W": "weeks", "M": "months"}
+
+
+def _since_label(table: pd.DataFrame) -> str:
+    """The x axis of retention figures, with its unit: "months since the cohort's first month"."""
+    unit = _PERIOD_UNITS.get(table.attrs.get("period"))
+    return f"{unit} since the cohort's first {unit[:-1]} (0 = that {unit[:-1]})" if unit else \
+        "periods since the cohort's first period"
+
+
 def plot_retention(table: pd.DataFrame, *, ax: plt.Axes | None = None, annot: bool = True,
                    cmap: str = "Blues", title: str | None = None) -> plt.Axes:
     """Cohort heatmap: one row per cohort, one column per offset, shaded by retention.
@@ -97,7 +107,7 @@ def plot_retention(table: pd.DataFrame, *, ax: plt.Axes | None = None, annot: bo
         for text, flag in zip(ax.texts, incomplete[~np.isnan(grid.to_numpy())]):
             if flag:
                 text.set_color("#777777")
-    ax.set(xlabel="periods since cohort start", ylabel="cohort (size)")
+    ax.set(xlabel=_since_label(table), ylabel="cohort (people in it)")
     ax.grid(False)
     if title:
         ax.set_title(title)
@@ -164,9 +174,10 @@ def plot_retention_curve(curve: pd.DataFrame, *, ax: plt.Axes | None = None, pal
     for name, rows in groups:
         ax.plot(rows["period"], rows["retention"], marker="o", ms=3, label=name, color=colors.get(name))
     ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
-    ax.set(xlabel="periods since cohort start", ylabel="retention", ylim=(0, None))
-    if segment:
-        ax.legend(title=segment, fontsize="small", title_fontsize="small")
+    ax.set(xlabel=_since_label(curve), ylabel="retention (share of the cohort)", ylim=(0, None))
+    if segment:  # beside the axes, never over the lines
+        ax.legend(title=segment, fontsize="small", title_fontsize="small", loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     if title:
         ax.set_title(title)
     return ax
