@@ -106,6 +106,6 @@ def test_journey_comparison_by_hand():
     assert table.loc["ref", "rank_buyer_journey"] == 1 and table.loc["ads", "rank_buyer_journey"] == 2
     assert table.loc["ads", "repeat_rate"] == 0 and table.loc["ref", "repeat_rate"] == 1
     assert table.loc["ref", "clv"] == 100 and table.loc["ref", "repeat_revenue"] == 60
-    assert table.loc["ads", "nps"] == -100 and table.loc["ref", "nps"] == 100
+    assert table.loc["ads", "nps"] == -1 and table.loc["ref", "nps"] == 1  # NPS as a fraction, like every rate
     assert table.loc["ref", "referrals_per_customer"] == 0.5 and table.loc["ads", "referrals_per_customer"] == 0
     assert table.loc["ref", "rank_customer_journey"] == 1 and table.loc["ads", "rank_customer_journey"] == 2

@@ -322,7 +322,7 @@ def test_surveys_only(surveys_report):
     assert status == 0
     assert json.loads((out / "summary.json").read_text()) == {"surveys": {"answers": 5}, "dropped": {}}
     nps = pd.read_csv(out / "tables" / "nps_by_touchpoint.csv").set_index("touchpoint")
-    assert nps["nps"].to_dict() == {"delivery": 100.0, "support": -50.0}
+    assert nps["nps"].to_dict() == {"delivery": 1.0, "support": -0.5}  # tables hold fractions; the page shows points
     assert nps["answers"].to_dict() == {"delivery": 2, "support": 2}
     html = (out / "report.html").read_text()
     page_checks(html)

@@ -9,15 +9,15 @@ import journeykit as jk
 
 def test_nps_definition():
     assert jk.nps([10, 9, 8, 7, 6, 0]) == pytest.approx(0.0)
-    assert jk.nps([10, 9, 9]) == 100.0
-    assert jk.nps([0, 3, 6]) == -100.0
+    assert jk.nps([10, 9, 9]) == 1.0  # fractions, like every rate; +100 in points
+    assert jk.nps([0, 3, 6]) == -1.0
     assert jk.nps([7, 8]) == 0.0
-    assert jk.nps([10, 10, 10, 0]) == pytest.approx(50.0)
+    assert jk.nps([10, 10, 10, 0]) == pytest.approx(0.5)
 
 
 def test_missing_answers_are_ignored():
     assert jk.nps(pd.Series([10, None, np.nan, 6], dtype="Float64")) == pytest.approx(0.0)
-    assert jk.csat([5, None, 1]) == pytest.approx(50.0)
+    assert jk.csat([5, None, 1]) == pytest.approx(0.5)
 
 
 def test_nothing_left_is_an_error():
@@ -40,8 +40,8 @@ def test_off_scale_values_are_named():
 
 
 def test_csat_definition():
-    assert jk.csat([5, 4, 3, 2, 1]) == pytest.approx(40.0)
-    assert jk.csat([5, 5]) == 100.0
+    assert jk.csat([5, 4, 3, 2, 1]) == pytest.approx(0.4)
+    assert jk.csat([5, 5]) == 1.0
     assert jk.csat([1, 2, 3]) == 0.0
 
 
@@ -50,18 +50,18 @@ def test_per_group_with_answer_counts():
                             "csat": [5, 4, 2, 1, None, 5]})
     by_stage = jk.nps(surveys, by="stage").set_index("stage")
     assert by_stage.loc["A", "answers"] == 3
-    assert by_stage.loc["A", "nps"] == pytest.approx(100 * (2 / 3 - 1 / 3))
-    assert by_stage.loc["B", ["promoters", "passives", "detractors"]].tolist() == [0.0, 50.0, 50.0]
+    assert by_stage.loc["A", "nps"] == pytest.approx(2 / 3 - 1 / 3)
+    assert by_stage.loc["B", ["promoters", "passives", "detractors"]].tolist() == [0.0, 0.5, 0.5]
     assert by_stage["small_sample"].all()
     assert (by_stage["ci_low"] <= by_stage["nps"]).all() and (by_stage["nps"] <= by_stage["ci_high"]).all()
     c = jk.csat(surveys, by="stage").set_index("stage")
-    assert c.loc["A", "answers"] == 4 and c.loc["A", "csat"] == 50.0 and c.loc["B", "answers"] == 1
+    assert c.loc["A", "answers"] == 4 and c.loc["A", "csat"] == 0.5 and c.loc["B", "answers"] == 1
     assert c.loc["A", "mean_score"] == 3.0
 
 
 def test_groups_given_as_labels():
     result = jk.nps(pd.Series([10, 0, 9]), by=["x", "y", "x"])
-    assert result.set_index("group")["nps"].to_dict() == {"x": 100.0, "y": -100.0}
+    assert result.set_index("group")["nps"].to_dict() == {"x": 1.0, "y": -1.0}
 
 
 def test_by_column_needs_the_table():
@@ -71,4 +71,4 @@ def test_by_column_needs_the_table():
 
 def test_all_promoters_group_interval_stays_on_the_scale():
     result = jk.nps(pd.DataFrame({"g": ["x"] * 50, "nps": [10] * 50}), by="g")
-    assert result["ci_high"].iloc[0] == 100.0
+    assert result["ci_high"].iloc[0] == 1.0

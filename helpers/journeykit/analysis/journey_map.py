@@ -320,10 +320,10 @@ def _survey_lanes(cells: _Cells, kpis: dict[str, list[str]], pains: dict[str, li
     for s, rows in answers.groupby("stage"):
         if "csat" in rows and rows["csat"].notna().any():
             c = rows["csat"].dropna()
-            kpis[s].append(f"CSAT {csat(c):.0f}% (n={len(c):,})")
+            kpis[s].append(f"CSAT {csat(c):.0%} (n={len(c):,})")
         if "nps" in rows and rows["nps"].notna().any():
             p = rows["nps"].dropna()
-            kpis[s].append(f"NPS {nps(p):+.0f} (n={len(p):,})")
+            kpis[s].append(f"NPS {100 * nps(p):+.0f} (n={len(p):,})")  # in points, as NPS is quoted
     if "comment" in answers.columns:
         commented = answers[answers["comment"].notna()]
         for s, rows in commented.groupby("stage"):

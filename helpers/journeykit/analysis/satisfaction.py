@@ -1,12 +1,15 @@
 """Net Promoter Score and customer satisfaction (CSAT) from survey answers.
 
 - **NPS** asks "How likely are you to recommend us to a friend?" on 0–10.
-  Promoters answer 9–10, passives 7–8, detractors 0–6. NPS = % promoters − %
-  detractors, from −100 (all detractors) to +100 (all promoters).
-- **CSAT** asks "How satisfied are you with …?" on 1–5. CSAT = % of answers
-  that are 4 or 5 ("satisfied" or "very satisfied"), from 0 to 100.
+  Promoters answer 9–10, passives 7–8, detractors 0–6. NPS = share of
+  promoters − share of detractors, from −1 (all detractors) to +1 (all
+  promoters). It is usually quoted in points, ×100: an NPS of 0.19 is "+19".
+- **CSAT** asks "How satisfied are you with …?" on 1–5. CSAT = share of
+  answers that are 4 or 5 ("satisfied" or "very satisfied"), from 0 to 1.
 
-Missing answers are ignored; a value off the scale is an error that names it.
+Like every rate of the kit (conversion, retention, repeat rate), both are
+fractions; percent and points are for labels. Missing answers are ignored; a
+value off the scale is an error that names it.
 """
 
 from __future__ import annotations
@@ -77,7 +80,7 @@ def _labels(by, index: pd.Index) -> pd.Series:
 @described
 def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequence | None = None,
         level: float = 0.95, min_sample: int = MIN_SAMPLE, min_answers: int | None = None) -> float | pd.DataFrame:
-    """Net Promoter Score: % of promoters (9–10) minus % of detractors (0–6).
+    """Net Promoter Score: the share of promoters (9–10) minus the share of detractors (0–6), from −1 to 1.
 
     Parameters
     ----------
@@ -97,10 +100,11 @@ def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequenc
     Returns
     -------
     float or DataFrame
-        Without ``by``: the NPS, between −100 and 100. With ``by``: one row per
-        group with ``answers``, ``promoters``, ``passives``, ``detractors``
-        (each in % of answers), ``nps``, ``ci_low``, ``ci_high`` (normal
-        approximation, in NPS points) and ``small_sample``.
+        Without ``by``: the NPS, between −1 and 1 (×100 for the usual points).
+        With ``by``: one row per group with ``answers``, ``promoters``,
+        ``passives``, ``detractors`` (each a share of the answers), ``nps``,
+        ``ci_low``, ``ci_high`` (normal approximation, on the same −1…1 scale)
+        and ``small_sample``.
 
     Raises
     ------
@@ -116,7 +120,9 @@ def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequenc
     >>> nps([10, 9, 8, 7, 6, 0, None])
     0.0
     >>> nps([10, 10, 9])
-    100.0
+    1.0
+    >>> round(nps([10, 9, 9, 8, 3]), 2)  # 3 promoters and 1 detractor in 5 answers: +40 in points
+    0.4
     >>> nps([10, 11, 3])
     Traceback (most recent call last):
     ...
@@ -132,16 +138,16 @@ def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequenc
         raise SchemaError(["no NPS answers left after dropping missing values; there is nothing to score."],
                           "NPS answers")
     if labels is None:
-        return float(100 * ((answers >= 9).mean() - (answers <= 6).mean()))
+        return float((answers >= 9).mean() - (answers <= 6).mean())
     frame = pd.DataFrame({"group": labels.loc[answers.index], "score": answers})
     out = frame.groupby("group", dropna=False)["score"].agg(
-        answers="size", promoters=lambda s: 100 * (s >= 9).mean(), passives=lambda s: 100 * s.between(7, 8).mean(),
-        detractors=lambda s: 100 * (s <= 6).mean())
+        answers="size", promoters=lambda s: (s >= 9).mean(), passives=lambda s: s.between(7, 8).mean(),
+        detractors=lambda s: (s <= 6).mean())
     out["nps"] = out["promoters"] - out["detractors"]
-    p, d = out["promoters"] / 100, out["detractors"] / 100
-    half = NormalDist().inv_cdf(0.5 + level / 2) * 100 * np.sqrt((p + d - (p - d) ** 2) / out["answers"])
-    out["ci_low"] = (out["nps"] - half).clip(-100, 100)
-    out["ci_high"] = (out["nps"] + half).clip(-100, 100)
+    p, d = out["promoters"], out["detractors"]
+    half = NormalDist().inv_cdf(0.5 + level / 2) * np.sqrt((p + d - (p - d) ** 2) / out["answers"])
+    out["ci_low"] = (out["nps"] - half).clip(-1, 1)
+    out["ci_high"] = (out["nps"] + half).clip(-1, 1)
     out["small_sample"] = out["answers"] < min_sample
     return out.rename_axis(by if isinstance(by, str) else "group").reset_index()
 
@@ -149,7 +155,7 @@ def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequenc
 @described
 def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequence | None = None,
          level: float = 0.95, min_sample: int = MIN_SAMPLE, min_answers: int | None = None) -> float | pd.DataFrame:
-    """Customer satisfaction score: % of answers that are 4 or 5 on a 1–5 scale.
+    """Customer satisfaction score: the share of answers that are 4 or 5 on a 1–5 scale, from 0 to 1.
 
     Parameters
     ----------
@@ -168,9 +174,9 @@ def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequen
     Returns
     -------
     float or DataFrame
-        Without ``by``: the CSAT in %, between 0 and 100. With ``by``: one row
-        per group with ``answers``, ``mean_score``, ``csat``, ``ci_low``,
-        ``ci_high`` (in %) and ``small_sample``.
+        Without ``by``: the CSAT, between 0 and 1. With ``by``: one row per
+        group with ``answers``, ``mean_score``, ``csat``, ``ci_low``,
+        ``ci_high`` (Wilson interval, 0–1) and ``small_sample``.
 
     Raises
     ------
@@ -183,7 +189,7 @@ def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequen
     Examples
     --------
     >>> csat([5, 4, 3, 1])
-    50.0
+    0.5
     >>> csat([5, 0])
     Traceback (most recent call last):
     ...
@@ -199,12 +205,11 @@ def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequen
         raise SchemaError(["no CSAT answers left after dropping missing values; there is nothing to score."],
                           "CSAT answers")
     if labels is None:
-        return float(100 * (answers >= 4).mean())
+        return float((answers >= 4).mean())
     frame = pd.DataFrame({"group": labels.loc[answers.index], "score": answers})
     out = frame.groupby("group", dropna=False)["score"].agg(answers="size", mean_score="mean",
                                                              satisfied=lambda s: int((s >= 4).sum()))
-    out["csat"] = 100 * out["satisfied"] / out["answers"]
-    low, high = wilson_interval(out["satisfied"], out["answers"], level=level)
-    out["ci_low"], out["ci_high"] = 100 * low, 100 * high
+    out["csat"] = out["satisfied"] / out["answers"]
+    out["ci_low"], out["ci_high"] = wilson_interval(out["satisfied"], out["answers"], level=level)
     out["small_sample"] = out["answers"] < min_sample
     return out.drop(columns="satisfied").rename_axis(by if isinstance(by, str) else "group").reset_index()

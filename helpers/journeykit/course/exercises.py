@@ -238,7 +238,7 @@ def _delivery_csat(touchpoint: str | None = "delivery") -> dict[str, float]:
     if touchpoint is not None:
         surveys = surveys[surveys["touchpoint"] == touchpoint]
     surveys = surveys[surveys["acquisition_channel"].isin(["ads", "referral"])]
-    return csat(surveys, by="acquisition_channel").set_index("acquisition_channel")["csat"].round(1).to_dict()
+    return csat(surveys, by="acquisition_channel").set_index("acquisition_channel")["csat"].round(4).to_dict()
 
 
 def _at_risk(as_percent: bool = False) -> tuple[int, float]:
@@ -418,13 +418,16 @@ def _cap_clv(horizon: str = "180D") -> float:
     return float(historical_clv(_data("subscription_invoices"), horizon=horizon)["clv"].iloc[0])
 
 
-def _cap_nps(touchpoint: str | None = "in_app") -> float:
+def _cap_nps(touchpoint: str | None = "in_app", added: bool = False) -> float:
     from journeykit.analysis.satisfaction import nps
 
     surveys = _data("subscription_surveys")
     if touchpoint is not None:
         surveys = surveys[surveys["touchpoint"] == touchpoint]
-    return float(nps(surveys["nps"]))
+    answers = surveys["nps"].dropna()
+    if added:  # the typical slip: promoters plus detractors
+        return float((answers >= 9).mean() + (answers <= 6).mean())
+    return float(nps(answers))
 
 
 def _cap_worst_channel(view: str = "customer") -> str:
@@ -510,10 +513,13 @@ _EXERCISES = [
                                                          "question counts any event (a delivery, an e-mail opened)."),
                (lambda: 100 * _week_one(), _PERCENT)], tolerance=0.0005),
     _Exercise("4.2", "04_retention_and_value.ipynb", "delivery CSAT of ads and referral customers, as "
-                                                     "{'ads': ..., 'referral': ...} in %",
+                                                     "{'ads': ..., 'referral': ...}, shares between 0 and 1",
               _delivery_csat,
               [(lambda: _delivery_csat(None), "Close: those are CSATs over every touchpoint; keep delivery "
-                                              "answers only.")], tolerance=0.1),
+                                              "answers only."),
+               (lambda: {k: 100 * v for k, v in _delivery_csat().items()}, "Close: give each CSAT as a share "
+                                                                           "between 0 and 1, not in %.")],
+              tolerance=0.001),
     _Exercise("4.3", "04_retention_and_value.ipynb", "(number of At risk customers, their share of all revenue)",
               _at_risk,
               [(lambda: _at_risk(as_percent=True), "Close: give the revenue share between 0 and 1, not in %.")]),
@@ -569,10 +575,12 @@ _EXERCISES = [
     _Exercise("7.4", "07_capstone.ipynb", "revenue per subscriber over 180 days (historical CLV, EUR)",
               _cap_clv,
               [(lambda: _cap_clv("365D"), "Close: that is the 365-day CLV; use horizon='180D'.")], tolerance=0.01),
-    _Exercise("7.5", "07_capstone.ipynb", "NPS of the in-app survey",
+    _Exercise("7.5", "07_capstone.ipynb", "NPS of the in-app survey, as a fraction between -1 and 1",
               _cap_nps,
-              [(lambda: 100 + _cap_nps(), "NPS is % promoters minus % detractors, between -100 and 100; did you "
-                                          "add instead of subtract?")], tolerance=0.01),
+              [(lambda: 100 * _cap_nps(), "Close: that is the NPS in points; the kit gives it as a fraction "
+                                          "between -1 and 1 (0.19 is +19 points)."),
+               (lambda: _cap_nps(added=True), "NPS is the share of promoters minus the share of detractors; did "
+                                              "you add instead of subtract?")], tolerance=0.0001),
     _Exercise("7.6", "07_capstone.ipynb", "acquisition channel ranked last in the customer journey",
               _cap_worst_channel,
               [(lambda: _cap_worst_channel("buyer"), "That channel is last in the *buyer* journey (conversion); "
@@ -656,7 +664,7 @@ _HINTS: dict[str, tuple[str, str, str]] = {
     "7.4": ("Historical CLV is revenue per customer over a fixed horizon after their first payment.",
             "Only customers observed for the whole horizon can be counted fairly.",
             "jk.historical_clv on the invoices with a 180-day horizon."),
-    "7.5": ("NPS is promoters minus detractors, in points.",
+    "7.5": ("NPS is the share of promoters minus the share of detractors; the kit gives it between -1 and 1.",
             "Only one survey in the app asks the recommend question.",
             "jk.nps on the surveys' nps column."),
     "7.6": ("Judge channels by what their customers are worth after buying, not by how many buy.",

@@ -521,12 +521,12 @@ class Report:
 
             if "nps" in surveys and surveys["nps"].notna().any():
                 value, n = nps(surveys["nps"]), int(surveys["nps"].notna().sum())
-                add(fmt.decimal(value, 1), "NPS", f"% of answers 9–10 minus % of answers 0–6, over "
+                add(fmt.decimal(100 * value, 1), "NPS", f"% of answers 9–10 minus % of answers 0–6, over "
                     f"{fmt.integer(n)} NPS answers; unit: points from −100 to 100.", value)
             if "csat" in surveys and surveys["csat"].notna().any():
                 value, n = csat(surveys["csat"]), int(surveys["csat"].notna().sum())
-                add(fmt.percent(value / 100), "CSAT", f"share of answers 4 or 5 on the 1–5 scale, over "
-                    f"{fmt.integer(n)} CSAT answers; unit: % of answers.", value / 100)
+                add(fmt.percent(value), "CSAT", f"share of answers 4 or 5 on the 1–5 scale, over "
+                    f"{fmt.integer(n)} CSAT answers; unit: % of answers.", value)
         section.parts.append(_cards(cards))
         section.parts.append(_numbers_in("key_numbers"))
         section.tables["key_numbers"] = pd.DataFrame(rows)
@@ -981,7 +981,7 @@ class Report:
             table = table[columns].sort_values("answers", ascending=False)
             section.tables[f"{score}_by_{place}"] = table
             overall = function(answered[score])
-            overall_text = fmt.decimal(overall, 1) if score == "nps" else fmt.percent(overall / 100)
+            overall_text = fmt.decimal(100 * overall, 1) if score == "nps" else fmt.percent(overall)
             section.parts.append(_p(f"<strong>{label}</strong> = {definition}. Overall: "
                                     f"<strong>{overall_text}</strong> over "
                                     f"{fmt.integer(len(answered))} answers. By {place} below, with a 95% range; "
@@ -989,8 +989,10 @@ class Report:
             fig, ax = figs.figure(height=max(2.0, 0.35 * len(table) + 0.9))
             with figs._style():
                 ordered = table.iloc[::-1]
-                ax.barh(ordered[place].astype(str), ordered[value_col], color=figs.BLUE,
-                        xerr=[ordered[value_col] - ordered["ci_low"], ordered["ci_high"] - ordered[value_col]],
+                shown_values = {c: 100 * ordered[c] for c in (value_col, "ci_low", "ci_high")}  # points, or %
+                ax.barh(ordered[place].astype(str), shown_values[value_col], color=figs.BLUE,
+                        xerr=[shown_values[value_col] - shown_values["ci_low"],
+                              shown_values["ci_high"] - shown_values[value_col]],
                         error_kw={"ecolor": "#555555", "capsize": 3})
                 ax.set_xlabel(f"{label} ({'points' if score == 'nps' else '% of answers'})")
                 ax.grid(axis="y", visible=False)
@@ -998,7 +1000,7 @@ class Report:
                 if score == "nps":
                     ax.axvline(0, color="#777777", lw=0.8)
             section.parts.append(Figure(fig, f"Bar chart of {label} by {place} with 95% ranges."))
-            number = (lambda v: fmt.decimal(v, 1)) if score == "nps" else (lambda v: fmt.decimal(v, 1) + "%")
+            number = (lambda v: fmt.decimal(100 * v, 1)) if score == "nps" else (lambda v: fmt.decimal(100 * v, 1) + "%")
             section.parts.append(fmt.table(table, {"answers": "int", value_col: number, "ci_low": number,
                                                    "ci_high": number},
                                            labels={"answers": "answers", value_col: label, "ci_low": "95% low",
