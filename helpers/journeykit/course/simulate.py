@@ -605,6 +605,21 @@ _EXPORT_COLUMNS = ["Invoice", "StockCode", "Description", "Quantity", "InvoiceDa
                    "Country"]
 
 
+def _not_orders(rng: np.random.Generator, days: pd.DatetimeIndex, customers: np.ndarray, guests: int,
+                product, cents) -> list[tuple]:
+    """Invoices of the export that are not orders: guest checkouts without a customer number, and free samples."""
+    invoices = []
+    for _ in range(max(1, guests)):  # guest checkouts: no customer number
+        when = days[rng.integers(len(days))] + pd.Timedelta(minutes=int(rng.integers(8 * 60, 22 * 60)))
+        guest = product()
+        invoices.append((when, [(guest, int(rng.integers(1, 4)), cents(guest[2]), "")], False))
+    for _ in range(3):  # free samples
+        when = days[rng.integers(len(days))] + pd.Timedelta(minutes=int(rng.integers(8 * 60, 22 * 60)))
+        who = customers[rng.integers(len(customers))].removeprefix("U")
+        invoices.append((when, [(("SAMPLE", "FREE SAMPLE, FABRIC SWATCHES", 0.0), 1, 0, who)], False))
+    return invoices
+
+
 def simulate_export(orders: pd.DataFrame, *, seed: int = EXPORT_SEED, every: int = 5) -> pd.DataFrame:
     """The shop's orders as its order system would export them: invoice lines, with the usual mess.
 
@@ -697,14 +712,7 @@ def simulate_export(orders: pd.DataFrame, *, seed: int = EXPORT_SEED, every: int
             invoices.append((again, copy, False))
             invoices.append((later + pd.Timedelta(minutes=5), [(p, -q, c, w) for p, q, c, w in copy], True))
     days = pd.date_range(mine["timestamp"].min().normalize(), end.normalize(), freq="D")
-    for _ in range(max(1, len(mine) // 40)):  # guest checkouts: no customer number
-        when = days[rng.integers(len(days))] + pd.Timedelta(minutes=int(rng.integers(8 * 60, 22 * 60)))
-        guest = product()
-        invoices.append((when, [(guest, int(rng.integers(1, 4)), cents(guest[2]), "")], False))
-    for _ in range(3):  # free samples
-        when = days[rng.integers(len(days))] + pd.Timedelta(minutes=int(rng.integers(8 * 60, 22 * 60)))
-        who = customers[rng.integers(len(customers))].removeprefix("U")
-        invoices.append((when, [(("SAMPLE", "FREE SAMPLE, FABRIC SWATCHES", 0.0), 1, 0, who)], False))
+    invoices += _not_orders(rng, days, customers, len(mine) // 40, product, cents)
     # one real order keyed with another customer's number on its second line (a typing slip)
     with_cancellations = {lines[0][3] for _, lines, cancellation in invoices if cancellation}
     candidates = [i for i, (_, lines, cancellation) in enumerate(invoices) if not cancellation and len(lines) == 2

@@ -265,14 +265,45 @@ def read_online_retail(path: str | Path, *, columns: Mapping[str, str] | None = 
     needed = ["InvoiceNo", "InvoiceDate", "CustomerID", "Quantity", "UnitPrice"]
     _require(source, [name[c] for c in needed], " Expected the UCI Online Retail layout (one row per invoice line); "
                                                 "rename your columns to these names or map them with columns=.")
+    lines, invoices, customers, rows_read, no_customer = _invoice_lines(source, name, needed, options)
+    dropped = {f"lines without {name['CustomerID']}": no_customer}
+    lines, in_shared = _shared_invoices(lines, invoices, customers, source, name, drop_shared_invoices)
+    if in_shared:
+        dropped["lines of invoices naming more than one customer"] = in_shared
+    is_cancel = lines["cancelled"].to_numpy()
+    sales, cancels = lines[~is_cancel].drop(columns="cancelled"), lines[is_cancel].drop(columns="cancelled")
+    del lines, is_cancel  # a file of millions of lines: hold its lines once
+    orders, cancellations = _net_orders(sales, cancels)
+    del sales, cancels
+    non_positive = orders["revenue"] <= 0
+    dropped["cancellation lines of customers with no sale in the file (nothing to net them against)"] = \
+        cancellations["unnetted_lines"]
+    dropped["invoices with a net value of zero or less (free, or cancelled in full)"] = int(non_positive.sum())
+    orders = orders[~non_positive]
+    out = pd.DataFrame({"order_id": invoices[orders.index.to_numpy()], "user_id": customers[orders["user"].to_numpy()],
+                        "timestamp": orders["timestamp"].to_numpy(), "revenue": orders["revenue"].to_numpy(),
+                        "items": orders["items"].to_numpy().astype("int64")}, index=orders["row"].to_numpy())
+    names = {"order_id": name["InvoiceNo"], "user_id": name["CustomerID"], "timestamp": name["InvoiceDate"]}
+    out = _validated(validate_orders, out, source, names=names).reset_index(drop=True)
+    out = _report(out, source.path, rows_read, dropped)
+    out.attrs["cancellations"] = cancellations
+    return out
+
+
+
+def _invoice_lines(source: _Source, name: dict[str, str], needed: list[str], options: TimeOptions
+                   ) -> tuple[pd.DataFrame, pd.Index, pd.Index, int, int]:
+    """The file's lines with a customer, ids as integer codes: (lines, invoices, customers, rows read, lines dropped).
+
+    Columns are consumed one by one (pop) and ids turned into integer codes, so
+    that a file of millions of lines is held about once in memory.
+    """
     layout = needed + (["StockCode"] if name["StockCode"] in _header(source) else [])
     _check_unique(source, [name[c] for c in layout])
     text = [name[c] for c in ("InvoiceNo", "InvoiceDate", "CustomerID", "StockCode") if c in layout]
     frame = _read_table(source, [name[c] for c in layout], text=text)
     frame.columns = layout
     rows_read = len(frame)
-    # columns are consumed one by one (pop) and ids turned into integer codes, so that a file of millions of
-    # lines is held about once in memory
     invoice = frame.pop("InvoiceNo").str.strip()
     no_invoice = _no_id(invoice)
     if no_invoice.any():
@@ -299,51 +330,39 @@ def read_online_retail(path: str | Path, *, columns: Mapping[str, str] | None = 
                           "value": value[kept], "quantity": quantity[kept], "row": kept, "cancelled": cancelled[kept]})
     if stock_code is not None:
         lines["stock"] = stock_code[kept]
-    del times, value, quantity, price, cancelled, invoice_code, customer_code, stock_code
-    dropped = {f"lines without {name['CustomerID']}": int(no_customer.sum())}
+    return lines, invoices, customers, rows_read, int(no_customer.sum())
 
+
+def _shared_invoices(lines: pd.DataFrame, invoices: pd.Index, customers: pd.Index, source: _Source,
+                     name: dict[str, str], drop: bool) -> tuple[pd.DataFrame, int]:
+    """Refuse invoices whose lines name more than one customer, listing them; or drop them: (lines, lines dropped)."""
     pairs = lines[["order", "user"]].drop_duplicates()
     shared = pairs.loc[pairs["order"].duplicated(), "order"].unique()
-    if len(shared):
-        if not drop_shared_invoices:
-            shown = []
-            for order in shared[:_SHOWN_SHARED]:
-                ids = customers[pairs.loc[pairs["order"] == order, "user"].to_numpy()].tolist()
-                shown.append(f"{invoices[order]!r} ({', '.join(map(repr, ids[:3]))}{', ...' if len(ids) > 3 else ''})")
-            more = f" and {len(shared) - _SHOWN_SHARED} more" if len(shared) > _SHOWN_SHARED else ""
-            raise SchemaError([f"column {name['CustomerID']!r} names more than one customer on {len(shared)} "
-                               f"invoice{'s' if len(shared) > 1 else ''}: {'; '.join(shown)}{more}. An invoice "
-                               "belongs to one customer: fix those lines, or pass drop_shared_invoices=True "
-                               "(--drop-shared-invoices on the command line) to drop them and have them counted."],
-                              source.name)
-        in_shared = lines["order"].isin(shared).to_numpy()
-        dropped["lines of invoices naming more than one customer"] = int(in_shared.sum())
-        lines = lines[~in_shared]
-    del pairs
+    if not len(shared):
+        return lines, 0
+    if not drop:
+        shown = []
+        for order in shared[:_SHOWN_SHARED]:
+            ids = customers[pairs.loc[pairs["order"] == order, "user"].to_numpy()].tolist()
+            shown.append(f"{invoices[order]!r} ({', '.join(map(repr, ids[:3]))}{', ...' if len(ids) > 3 else ''})")
+        more = f" and {len(shared) - _SHOWN_SHARED} more" if len(shared) > _SHOWN_SHARED else ""
+        raise SchemaError([f"column {name['CustomerID']!r} names more than one customer on {len(shared)} "
+                           f"invoice{'s' if len(shared) > 1 else ''}: {'; '.join(shown)}{more}. An invoice "
+                           "belongs to one customer: fix those lines, or pass drop_shared_invoices=True "
+                           "(--drop-shared-invoices on the command line) to drop them and have them counted."],
+                          source.name)
+    in_shared = lines["order"].isin(shared).to_numpy()
+    return lines[~in_shared], int(in_shared.sum())
 
-    is_cancel = lines["cancelled"].to_numpy()
-    sales = lines[~is_cancel].drop(columns="cancelled")
-    cancels = lines[is_cancel].drop(columns="cancelled")
-    del lines
-    grouped = sales.groupby("order", sort=False)
-    orders = grouped.agg(user=("user", "first"), timestamp=("timestamp", "min"), revenue=("value", "sum"),
-                         items=("quantity", "sum"), row=("row", "first"))
+
+def _net_orders(sales: pd.DataFrame, cancels: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """One row per sales invoice, its revenue net of the cancellations matched to it; and what was netted."""
+    orders = sales.groupby("order", sort=False).agg(user=("user", "first"), timestamp=("timestamp", "min"),
+                                                    revenue=("value", "sum"), items=("quantity", "sum"),
+                                                    row=("row", "first"))
     net, cancellations = _net_cancellations(sales, cancels, orders)
-    del sales, cancels, grouped
     orders["revenue"] = net
-    non_positive = orders["revenue"] <= 0
-    dropped["cancellation lines of customers with no sale in the file (nothing to net them against)"] = \
-        cancellations["unnetted_lines"]
-    dropped["invoices with a net value of zero or less (free, or cancelled in full)"] = int(non_positive.sum())
-    orders = orders[~non_positive]
-    out = pd.DataFrame({"order_id": invoices[orders.index.to_numpy()], "user_id": customers[orders["user"].to_numpy()],
-                        "timestamp": orders["timestamp"].to_numpy(), "revenue": orders["revenue"].to_numpy(),
-                        "items": orders["items"].to_numpy().astype("int64")}, index=orders["row"].to_numpy())
-    names = {"order_id": name["InvoiceNo"], "user_id": name["CustomerID"], "timestamp": name["InvoiceDate"]}
-    out = _validated(validate_orders, out, source, names=names).reset_index(drop=True)
-    out = _report(out, source.path, rows_read, dropped)
-    out.attrs["cancellations"] = cancellations
-    return out
+    return orders, cancellations
 
 
 def _parse_distinct_times(values: pd.Series, options: TimeOptions, source: _Source, column: str) -> np.ndarray:

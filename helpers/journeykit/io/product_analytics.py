@@ -147,6 +147,33 @@ def read_product_analytics(path: str | Path, *, flavour: str | None = None, chan
         params.integer(chunksize, "chunksize", minimum=1)
         params.choice(time_unit, "time_unit", ["s", "ms"])
     source = _Source(path, expect="jsonl")
+    frame, flavour = _records(source, flavour, chunksize)
+    rows_read = len(frame)
+    columns = list(frame.columns)
+    if flavour == "mixpanel":
+        out, names = _mixpanel_events(frame, source, columns, time_unit)
+        props = "properties."
+    else:
+        out, names = _amplitude_events(frame, source, columns)
+        props = "event_properties."
+    no_user = _no_id(out["user_id"])
+    if channel_property is not None:
+        if channel_property not in frame:
+            close = did_you_mean(channel_property, columns)
+            hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+            raise SchemaError([f"channel_property {channel_property!r} not found in {source.name}.{hint} Its fields "
+                               f"are: {_shown_columns(columns, 20)}."], source.name)
+        out["channel"] = frame[channel_property]
+    elif f"{props}utm_source" in frame or f"{props}utm_medium" in frame:
+        out["channel"] = channel_from_source(frame.get(f"{props}utm_source", pd.Series("", index=frame.index)),
+                                             frame.get(f"{props}utm_medium"))
+    out = out[~no_user.to_numpy()]
+    return _report(_validated(validate_events, out, source, names=names), source.path, rows_read,
+                   {"no user id": no_user.sum()})
+
+
+def _records(source: _Source, flavour: str | None, chunksize: int) -> tuple[pd.DataFrame, str]:
+    """Every JSON record of the file, flattened (``properties.time``), ids as text; and the export's flavour."""
     parts = []
     try:
         for records in _json_records(source, chunksize):
@@ -174,50 +201,41 @@ def read_product_analytics(path: str | Path, *, flavour: str | None = None, chan
     if not parts:
         raise source.error("holds no JSON objects; the table is empty.")
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    rows_read = len(frame)
-    columns = list(frame.columns)
-    if flavour == "mixpanel":
-        missing = [c for c in ["event", "properties.distinct_id", "properties.time"] if c not in frame]
-        if missing:
-            raise SchemaError([f"column {c!r} not found in {source.name}; its fields are: {_shown_columns(columns)}."
-                               for c in missing], source.name)
-        user = frame["properties.distinct_id"]
-        seconds = _numbers(frame["properties.time"], source, "properties.time", required=False)
-        scale = 1 if time_unit == "s" else 1000
-        low, high = pd.Timestamp("2000-01-01").value // 10**9 * scale, pd.Timestamp("2100-01-01").value // 10**9 * scale
-        outside = seconds.notna() & ((seconds < low) | (seconds > high))
-        if outside.any():
-            other = "ms" if time_unit == "s" else "s"
-            raise SchemaError([f"column 'properties.time' has {int(outside.sum())} values outside 2000-2100 when read "
-                               f"as {'seconds' if time_unit == 's' else 'milliseconds'} since 1970 (e.g. "
-                               f"{_examples(frame.loc[outside, 'properties.time'])}); pass time_unit={other!r} if "
-                               "that is their unit, or fix those rows."], source.name)
-        stamps = pd.to_datetime(seconds, unit=time_unit)
-        out = pd.DataFrame({"user_id": user, "timestamp": stamps, "event": frame["event"]})
-        names = {"user_id": "properties.distinct_id", "timestamp": "properties.time", "event": "event"}
-        props = "properties."
-    else:
-        missing = [c for c in ["event_type", "event_time"] if c not in frame]
-        if missing:
-            raise SchemaError([f"column {c!r} not found in {source.name}; its fields are: {_shown_columns(columns)}."
-                               for c in missing], source.name)
-        user = frame["user_id"] if "user_id" in frame else pd.Series(np.nan, index=frame.index, dtype=object)
-        if "device_id" in frame:
-            user = user.where(~_no_id(user), frame["device_id"])
-        out = pd.DataFrame({"user_id": user, "timestamp": frame["event_time"], "event": frame["event_type"]})
-        names = {"timestamp": "event_time", "event": "event_type"}
-        props = "event_properties."
-    no_user = _no_id(out["user_id"])
-    if channel_property is not None:
-        if channel_property not in frame:
-            close = did_you_mean(channel_property, columns)
-            hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-            raise SchemaError([f"channel_property {channel_property!r} not found in {source.name}.{hint} Its fields "
-                               f"are: {_shown_columns(columns, 20)}."], source.name)
-        out["channel"] = frame[channel_property]
-    elif f"{props}utm_source" in frame or f"{props}utm_medium" in frame:
-        out["channel"] = channel_from_source(frame.get(f"{props}utm_source", pd.Series("", index=frame.index)),
-                                             frame.get(f"{props}utm_medium"))
-    out = out[~no_user.to_numpy()]
-    return _report(_validated(validate_events, out, source, names=names), source.path, rows_read,
-                   {"no user id": no_user.sum()})
+    return frame, flavour
+
+
+def _mixpanel_events(frame: pd.DataFrame, source: _Source, columns: list[str], time_unit: str
+                     ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Mixpanel's ``event``, ``properties.distinct_id`` and ``properties.time`` (epoch, ``time_unit``) as events."""
+    missing = [c for c in ["event", "properties.distinct_id", "properties.time"] if c not in frame]
+    if missing:
+        raise SchemaError([f"column {c!r} not found in {source.name}; its fields are: {_shown_columns(columns)}."
+                           for c in missing], source.name)
+    user = frame["properties.distinct_id"]
+    seconds = _numbers(frame["properties.time"], source, "properties.time", required=False)
+    scale = 1 if time_unit == "s" else 1000
+    low, high = pd.Timestamp("2000-01-01").value // 10**9 * scale, pd.Timestamp("2100-01-01").value // 10**9 * scale
+    outside = seconds.notna() & ((seconds < low) | (seconds > high))
+    if outside.any():
+        other = "ms" if time_unit == "s" else "s"
+        raise SchemaError([f"column 'properties.time' has {int(outside.sum())} values outside 2000-2100 when read "
+                           f"as {'seconds' if time_unit == 's' else 'milliseconds'} since 1970 (e.g. "
+                           f"{_examples(frame.loc[outside, 'properties.time'])}); pass time_unit={other!r} if "
+                           "that is their unit, or fix those rows."], source.name)
+    stamps = pd.to_datetime(seconds, unit=time_unit)
+    out = pd.DataFrame({"user_id": user, "timestamp": stamps, "event": frame["event"]})
+    return out, {"user_id": "properties.distinct_id", "timestamp": "properties.time", "event": "event"}
+
+
+def _amplitude_events(frame: pd.DataFrame, source: _Source, columns: list[str]
+                      ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Amplitude's ``event_type`` and ``event_time`` as events; the user is ``user_id``, else ``device_id``."""
+    missing = [c for c in ["event_type", "event_time"] if c not in frame]
+    if missing:
+        raise SchemaError([f"column {c!r} not found in {source.name}; its fields are: {_shown_columns(columns)}."
+                           for c in missing], source.name)
+    user = frame["user_id"] if "user_id" in frame else pd.Series(np.nan, index=frame.index, dtype=object)
+    if "device_id" in frame:
+        user = user.where(~_no_id(user), frame["device_id"])
+    out = pd.DataFrame({"user_id": user, "timestamp": frame["event_time"], "event": frame["event_type"]})
+    return out, {"timestamp": "event_time", "event": "event_type"}

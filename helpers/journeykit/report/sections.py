@@ -694,26 +694,31 @@ class Report:
             f"({fmt.percent(open_users / entrants if entrants else 0)}) entered less than {_e(window_text)} before the "
             f"data ends ({fmt.date(data_end)}) and have not converted: their window is still open, so their "
             "drop-off may not be final."]
-        segment = self.segment
-        if segment and segment in events.columns and events[segment].nunique() >= 2:
-            by = funnel_confidence(funnel(events, steps, window=window, by=segment))
-            first = by.groupby(segment, sort=False)["users"].transform("first")
-            last = by[by["step"] == by["step"].iloc[len(steps) - 1]].assign(entrants=first)
-            compared = last[[segment, "entrants", "users", "conversion_from_start", "ci_low", "ci_high",
-                             "small_sample"]].sort_values("conversion_from_start", ascending=False)
-            section.tables[f"funnel_by_{segment}"] = compared
-            section.parts.append(_p(f"Conversion from ‘{_e(steps[0])}’ to ‘{_e(steps[-1])}’ by {_e(segment)} (the "
-                                    f"value on each person’s first ‘{_e(steps[0])}’). The interval is a 95% range "
-                                    "for the conversion; <em>small sample</em> marks segments under 30 people, whose "
-                                    "rate is unreliable."))
-            section.parts.append(fmt.table(compared, {"entrants": "int", "users": "int",
-                                                      "conversion_from_start": "pct", "ci_low": "pct",
-                                                      "ci_high": "pct"},
-                                           labels={"entrants": "entered (people)", "users": "converted (people)",
-                                                   "conversion_from_start": "conversion", "ci_low": "95% low",
-                                                   "ci_high": "95% high", "small_sample": "small sample"},
-                                           name=f"funnel_by_{segment}", caption=f"Conversion by {segment}"))
+        self._funnel_by_segment(section, events, steps, window)
         return section
+
+    def _funnel_by_segment(self, section: Section, events: pd.DataFrame, steps: list, window: str) -> None:
+        """Conversion from the first to the last step by segment, with 95% ranges and small-sample flags."""
+        segment = self.segment
+        if not segment or segment not in events.columns or events[segment].nunique() < 2:
+            return
+        by = funnel_confidence(funnel(events, steps, window=window, by=segment))
+        first = by.groupby(segment, sort=False)["users"].transform("first")
+        last = by[by["step"] == by["step"].iloc[len(steps) - 1]].assign(entrants=first)
+        compared = last[[segment, "entrants", "users", "conversion_from_start", "ci_low", "ci_high",
+                         "small_sample"]].sort_values("conversion_from_start", ascending=False)
+        section.tables[f"funnel_by_{segment}"] = compared
+        section.parts.append(_p(f"Conversion from ‘{_e(steps[0])}’ to ‘{_e(steps[-1])}’ by {_e(segment)} (the "
+                                f"value on each person’s first ‘{_e(steps[0])}’). The interval is a 95% range "
+                                "for the conversion; <em>small sample</em> marks segments under 30 people, whose "
+                                "rate is unreliable."))
+        section.parts.append(fmt.table(compared, {"entrants": "int", "users": "int",
+                                                  "conversion_from_start": "pct", "ci_low": "pct",
+                                                  "ci_high": "pct"},
+                                       labels={"entrants": "entered (people)", "users": "converted (people)",
+                                               "conversion_from_start": "conversion", "ci_low": "95% low",
+                                               "ci_high": "95% high", "small_sample": "small sample"},
+                                       name=f"funnel_by_{segment}", caption=f"Conversion by {segment}"))
 
     # retention --------------------------------------------------------------------------------------------------
 
