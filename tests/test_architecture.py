@@ -102,3 +102,18 @@ def test_public_functions_are_not_confused_with_modules():
             except ModuleNotFoundError:
                 continue
             raise AssertionError(f"journeykit.{name} is both a function and a module ({module.__name__})")
+
+
+def test_functions_stay_short_enough_to_read():
+    """A function longer than about 60 lines (docstring aside) is split into named steps."""
+    limit = 70
+    long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                body = node.body
+                has_doc = len(body) > 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                length = node.end_lineno - (body[1] if has_doc else body[0]).lineno + 1
+                if length > limit:
+                    long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name} ({length} lines)")
+    assert not long, "functions to split into named steps:\n" + "\n".join(long)

@@ -118,6 +118,17 @@ class _Result:
 
 def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, strict: bool,
          exclude: Sequence[str] | None, user_col: str, time_col: str, event_col: str) -> _Result:
+    """The funnel's definition, in four steps: check the arguments, lay the rows out as arrays, advance every
+    attempt step by step, keep each user's best attempt."""
+    spec, labels, limit, exclude, by, strict, ev = _checked(events, steps, window, by, strict, exclude, user_col,
+                                                            time_col, event_col)
+    rows = _step_rows(ev, spec, exclude, by, strict)
+    starts, furthest, used = _advance(rows, len(spec), limit, exclude, strict)
+    return _best_attempts(rows, starts, furthest, used, len(spec), labels, limit, by, ev["timestamp"].max())
+
+
+def _checked(events, steps, window, by, strict, exclude, user_col, time_col, event_col):
+    """The arguments checked and normalised, and the validated events."""
     spec = _normalise_steps(steps)
     labels = _labels(spec)
     limit = _window(window)
@@ -143,7 +154,31 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
         if (counts > 1).any():
             raise ParameterError(f"strict=True needs each event name in one step only; "
                                  f"{list(counts[counts > 1].index)} appear in several steps.", "strict")
+    return spec, labels, limit, exclude, by, strict, ev
 
+
+@dataclass
+class _Rows:
+    """The funnel's rows (step events and exclusions) as arrays in the kit's order, and how they group."""
+
+    user: np.ndarray
+    t: np.ndarray
+    user_index: pd.Index
+    segment_values: np.ndarray | None
+    order: np.ndarray
+    member: np.ndarray
+    is_excl: np.ndarray
+    group_start: np.ndarray
+    group_end: np.ndarray
+    step_pos: list[np.ndarray]
+    excl_pos: np.ndarray
+    prefix: np.ndarray | None
+    funnel_prefix: np.ndarray | None
+
+
+def _step_rows(ev: pd.DataFrame, spec: list, exclude: list[str], by: str | None, strict: bool
+               ) -> _Rows:
+    """Plain arrays of the rows that matter, sorted; the candidate rows of each step; prefix sums for strictness."""
     # Work on plain arrays of the rows that matter: funnel steps and exclusions.
     k_steps = len(spec)
     name_codes, names = pd.factorize(ev["event"], sort=True)
@@ -185,7 +220,15 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
     prefix = np.concatenate([np.zeros((k_steps, 1), dtype=np.int64), np.cumsum(member, axis=1)], axis=1) \
         if strict else None
     funnel_prefix = np.concatenate([[0], np.cumsum(member.any(axis=0))]) if strict else None
+    return _Rows(user, t, user_index, segment_values, order, member, is_excl, group_start, group_end, step_pos,
+                 excl_pos, prefix, funnel_prefix)
 
+
+def _advance(rows: _Rows, k_steps: int, limit, exclude: list[str], strict: bool
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every attempt (a start at step 1) advanced step by step: (starts, furthest step, the row each step used)."""
+    user, t, step_pos, group_start, group_end = rows.user, rows.t, rows.step_pos, rows.group_start, rows.group_end
+    excl_pos, prefix, funnel_prefix = rows.excl_pos, rows.prefix, rows.funnel_prefix
     starts = step_pos[0]
     if limit is None and not exclude and not strict:
         # Without a window, exclusions or strictness the first start dominates every later one.
@@ -236,7 +279,14 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
         alive = alive[ok]
         used[k, alive] = nxt[ok]
         furthest[alive] = k + 1
+    return starts, furthest, used
 
+
+def _best_attempts(rows: _Rows, starts: np.ndarray, furthest: np.ndarray, used: np.ndarray, k_steps: int,
+                   labels: list[str], limit, by: str | None, data_end: pd.Timestamp) -> _Result:
+    """Each user's best attempt (furthest step, then earliest start), whether their window has closed, step times."""
+    user, t, user_index, order, step_pos = rows.user, rows.t, rows.user_index, rows.order, rows.step_pos
+    segment_values = rows.segment_values
     # Best attempt per user: furthest step, then earliest start.
     attempt_user = user[starts]
     best = np.lexsort((starts, -furthest, attempt_user))
@@ -248,7 +298,6 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
         first_start = starts[np.r_[True, attempt_user[1:] != attempt_user[:-1]]]
         out.insert(1, by, segment_values[order[first_start]])
     # A user who has not converted may still do so while an attempt's window is open at the end of the data.
-    data_end = ev["timestamp"].max()
     last_start = np.full(len(user_index), np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(last_start, user[step_pos[0]], t[step_pos[0]])
     converted = furthest[first] == k_steps

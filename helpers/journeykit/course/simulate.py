@@ -460,6 +460,38 @@ _ACTIVATION_RATE = {"search": 0.62, "content": 0.66, "ads": 0.34, "referral": 0.
 _PLANS = {"monthly": 12.0, "annual": 120.0}
 
 
+def _paid_months(d: _Dice, log: _Log, emit, user: str, channel: str, plan: str, price: float, fast: bool,
+                 trial_end: np.datetime64, end_ts: np.datetime64, invoice_no: int) -> int:
+    """A subscriber's paid life: app use, the in-app survey, renewals until they cancel; the last invoice number."""
+    monthly_churn = (0.06 if fast else 0.12) * (1.6 if channel == "ads" else 1.0)
+    step = 12 if plan == "annual" else 1
+    paid_at = trial_end
+    months = 0
+    while True:
+        months += step
+        next_bill = trial_end + np.timedelta64(round(months * 30.44 * 86400), "s")
+        for week in range(0, 30 * step, 9):
+            emit("use_feature", _at_hour(d, paid_at + np.timedelta64(week + d.integer(0, 5), "D")), phase="paid")
+        if months == step and d.chance(0.35):
+            nps = int(min(10, max(0, round(d.normal(8.3 if fast else 6.8, 1.6)))))
+            when = paid_at + np.timedelta64(20, "D")
+            if when < end_ts:
+                comment = None
+                if d.chance(0.5):
+                    comment = ("Use it every day, love it." if nps >= 9 else "Good, but sync is slow."
+                               if nps >= 7 else "Never really got into it.")
+                log.surveys.append((user, when, "in_app", "Retention", nps, None, comment))
+        if d.chance(1 - (1 - monthly_churn) ** step):
+            emit("cancel", next_bill - np.timedelta64(d.integer(1, 6), "D"), phase="paid")
+            break
+        invoice_no += 1
+        if not emit("renew", next_bill, price, phase="paid"):
+            break
+        log.orders.append((f"I{invoice_no:06d}", user, next_bill, price, plan, "direct"))
+        paid_at = next_bill
+    return invoice_no
+
+
 def simulate_subscription(n_users: int = 4000, *, seed: int = SUBSCRIPTION_SEED, start: str = "2025-01-01",
                           end: str = "2026-04-01") -> dict[str, pd.DataFrame]:
     """Simulate the sample subscription app (a note-taking app with a 14-day trial).
@@ -549,32 +581,7 @@ def simulate_subscription(n_users: int = 4000, *, seed: int = SUBSCRIPTION_SEED,
         if not emit("subscribe", trial_end, price, phase="paid"):
             continue
         log.orders.append((f"I{invoice_no:06d}", user, trial_end, price, plan, channel))
-        monthly_churn = (0.06 if fast else 0.12) * (1.6 if channel == "ads" else 1.0)
-        step = 12 if plan == "annual" else 1
-        paid_at = trial_end
-        months = 0
-        while True:
-            months += step
-            next_bill = trial_end + np.timedelta64(round(months * 30.44 * 86400), "s")
-            for week in range(0, 30 * step, 9):
-                emit("use_feature", _at_hour(d, paid_at + np.timedelta64(week + d.integer(0, 5), "D")), phase="paid")
-            if months == step and d.chance(0.35):
-                nps = int(min(10, max(0, round(d.normal(8.3 if fast else 6.8, 1.6)))))
-                when = paid_at + np.timedelta64(20, "D")
-                if when < end_ts:
-                    comment = None
-                    if d.chance(0.5):
-                        comment = ("Use it every day, love it." if nps >= 9 else "Good, but sync is slow."
-                                   if nps >= 7 else "Never really got into it.")
-                    log.surveys.append((user, when, "in_app", "Retention", nps, None, comment))
-            if d.chance(1 - (1 - monthly_churn) ** step):
-                emit("cancel", next_bill - np.timedelta64(d.integer(1, 6), "D"), phase="paid")
-                break
-            invoice_no += 1
-            if not emit("renew", next_bill, price, phase="paid"):
-                break
-            log.orders.append((f"I{invoice_no:06d}", user, next_bill, price, plan, "direct"))
-            paid_at = next_bill
+        invoice_no = _paid_months(d, log, emit, user, channel, plan, price, fast, trial_end, end_ts, invoice_no)
     return _frames(log, ["user_id", "timestamp", "event", "channel", "device", "phase", "revenue"],
                    ["order_id", "user_id", "timestamp", "revenue", "plan", "channel"],
                    ["user_id", "first_seen", "acquisition_channel", "device"], "invoices")
