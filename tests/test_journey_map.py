@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import journeykit as jk
+from journeykit.analysis.journey_map import LANES
 
 matplotlib.use("Agg")
 
@@ -68,7 +69,7 @@ def test_emotion_scale():
 def test_journey_map_is_tidy_and_built_from_the_data():
     journey = jk.journey_map(events(), MODEL, surveys=surveys(), text={"owner": {"Buy": "Payments team"}})
     assert list(journey.columns) == ["lane", "stage", "stage_number", "text", "value", "low", "high", "highlight"]
-    assert len(journey) == len(jk.LANES) * 3
+    assert len(journey) == len(LANES) * 3
     cell = journey.set_index(["lane", "stage"])
     assert cell.loc[("touchpoints", "See"), "text"] == "visit · view"
     assert cell.loc[("channels", "Buy"), "text"] == "ads 50% · social 50%"
@@ -87,7 +88,7 @@ def test_journey_map_is_tidy_and_built_from_the_data():
 def test_table_and_markdown_exports(tmp_path):
     journey = jk.journey_map(events(), MODEL, surveys=surveys())
     table = jk.journey_map_table(journey)
-    assert table.shape == (len(jk.LANES), 3) and list(table.columns) == ["See", "Buy", "Stay"]
+    assert table.shape == (len(LANES), 3) and list(table.columns) == ["See", "Buy", "Stay"]
     text = jk.journey_map_markdown(journey)
     assert text.startswith("| lane | See | Buy | Stay |")
     assert "**Largest drop-off: 50% of Buy users get here**" in text

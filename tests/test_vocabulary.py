@@ -62,3 +62,11 @@ def test_an_old_name_warns_and_means_the_same(call, old, new):
         assert got == expected
     with pytest.raises(jk.ParameterError, match=f"pass only {new}="):
         call(**{old: value, new: 3 if new == "min_sample" else "visit"})
+
+
+def test_constants_that_left_the_top_level_warn_and_still_answer():
+    from journeykit.analysis.journey_map import LANES
+
+    with pytest.warns(FutureWarning, match="jk.LANES has moved: import it from journeykit.analysis.journey_map"):
+        assert jk.LANES == LANES
+    assert "LANES" not in jk.__all__

@@ -10,7 +10,6 @@ checks it against the data contract first (see :mod:`journeykit.io.contract`).
 from journeykit._version import __version__  # noqa: F401 (the package version, as jk.__version__)
 from journeykit.course import datasets
 from journeykit.analysis.attribution import (
-    ATTRIBUTION_MODELS,
     NO_TOUCH,
     attribute,
     compare_attribution,
@@ -43,7 +42,6 @@ from journeykit.io.product_analytics import read_product_analytics
 from journeykit.io.shopify import read_shopify_orders
 from journeykit.io.tables import read_events, read_orders, read_surveys
 from journeykit.analysis.journey_map import (
-    LANES,
     SHOP_MAP_TEXT,
     emotion_scores,
     journey_map,
@@ -56,11 +54,8 @@ from journeykit.plots.funnel import plot_funnel
 from journeykit.plots.journey_map import plot_journey_map
 from journeykit.plots.paths import plot_flow
 from journeykit.plots.retention import plot_lifecycle, plot_retention, plot_retention_curve
-from journeykit.plots.style import CHANNEL_COLORS, DEVICE_COLORS, use_course_style
+from journeykit.plots.style import CHANNEL_COLORS, use_course_style
 from journeykit.io.contract import (
-    CSAT_RANGE,
-    DEFAULT_TZ,
-    NPS_RANGE,
     SchemaError,
     validate_events,
     validate_orders,
@@ -79,25 +74,18 @@ from journeykit.analysis.stages import (
     stage_transitions,
 )
 from journeykit.course.simulate import simulate_shop, simulate_subscription
-from journeykit.analysis.stats import MIN_SAMPLE, compare_proportions, wilson_interval
+from journeykit.analysis.stats import compare_proportions, wilson_interval
 from journeykit.analysis.value import RFM_SEGMENTS, historical_clv, order_summary, predictive_clv, repeat_purchase_rate, rfm
 
 
 __all__ = [
-    "ATTRIBUTION_MODELS",
     "CHANNEL_COLORS",
-    "CSAT_RANGE",
-    "DEFAULT_TZ",
-    "DEVICE_COLORS",
     "END",
     "JourneyKitError",
     "MissingFileError",
     "ParameterError",
     "ReadError",
-    "LANES",
-    "MIN_SAMPLE",
     "NO_TOUCH",
-    "NPS_RANGE",
     "RFM_SEGMENTS",
     "SHOP_MAP_TEXT",
     "SchemaError",
@@ -176,8 +164,22 @@ __all__ = [
 ]
 
 
+# constants that left the top level; reachable from their modules, and here for one release with a warning
+_MOVED = {"ATTRIBUTION_MODELS": "journeykit.analysis.attribution", "CSAT_RANGE": "journeykit.io.contract",
+          "DEFAULT_TZ": "journeykit.io.contract", "DEVICE_COLORS": "journeykit.plots.style",
+          "LANES": "journeykit.analysis.journey_map", "MIN_SAMPLE": "journeykit.analysis.stats",
+          "NPS_RANGE": "journeykit.io.contract"}
+
+
 def __getattr__(name: str):
-    """``jk.check_exercise_3_1(answer)`` and friends: aliases of ``jk.check("3.1", answer)``."""
+    """Old top-level constants (with a warning), and ``jk.check_exercise_3_1(answer)`` and friends."""
+    import importlib
+    import warnings
+
+    if name in _MOVED:
+        warnings.warn(f"jk.{name} has moved: import it from {_MOVED[name]}; jk.{name} will be removed in the next "
+                      "release.", FutureWarning, stacklevel=2)
+        return getattr(importlib.import_module(_MOVED[name]), name)
     from journeykit.course.exercises import named
 
     alias = named(name)
