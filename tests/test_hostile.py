@@ -134,7 +134,7 @@ BAD_ARGUMENTS = [
     ("churn_rate", "threshold", 90, "'90D'"),
     ("churn_rate", "as_of", "03/04/2025", "ISO 8601"),
     ("churn_rate", "as_of", pd.Timestamp("2025-06-01", tz="UTC"), "time zone"),
-    ("lifecycle", "event", "purchse", "did you mean 'purchase'"),
+    ("lifecycle", "activity_event", "purchse", "did you mean 'purchase'"),
     ("split_journeys", "purchase_event", None, "purchase_event"),
     ("top_paths", "top", 2.5, "top"),
     ("top_paths", "max_steps", 0, "max_steps"),

@@ -9,7 +9,7 @@ import journeykit as jk
 
 # old name -> the name that replaced it
 RENAMED = {"min_users": "min_sample", "min_answers": "min_sample", "conversion_event": "purchase_event",
-           "tz": "input_tz"}
+           "tz": "input_tz", "event": "activity_event"}
 
 
 def public_functions():
@@ -50,9 +50,11 @@ EVENTS = pd.DataFrame({"user_id": ["a", "a", "b", "b"], "channel": ["ads", "ads"
     (lambda **k: jk.csat(pd.Series([4, 5, 2]), **k), "min_answers", "min_sample"),
     (lambda **k: jk.nps(pd.Series([9, 10, 3]), **k), "min_answers", "min_sample"),
     (lambda **k: jk.attribute(EVENTS, **k), "conversion_event", "purchase_event"),
+    (lambda **k: jk.churn_rate(EVENTS, threshold="7D", **k), "event", "activity_event"),
+    (lambda **k: jk.lifecycle(EVENTS, **k), "event", "activity_event"),
 ])
 def test_an_old_name_warns_and_means_the_same(call, old, new):
-    value = 2 if new == "min_sample" else "purchase"
+    value = 2 if new == "min_sample" else "visit" if new == "activity_event" else "purchase"
     expected = call(**{new: value})
     with pytest.warns(FutureWarning, match=f"{old}= is now called {new}="):
         got = call(**{old: value})
@@ -61,7 +63,7 @@ def test_an_old_name_warns_and_means_the_same(call, old, new):
     else:
         assert got == expected
     with pytest.raises(jk.ParameterError, match=f"pass only {new}="):
-        call(**{old: value, new: 3 if new == "min_sample" else "visit"})
+        call(**{old: value, new: 3 if new == "min_sample" else "purchase" if new == "activity_event" else "visit"})
 
 
 def test_constants_that_left_the_top_level_warn_and_still_answer():

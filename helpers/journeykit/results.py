@@ -39,8 +39,8 @@ __all__ = ["described"]
 
 _F = TypeVar("_F", bound=Callable)
 
-# old names of renamed parameters: None unless the caller used them, and not worth recording
-_OLD_NAMES = frozenset({"min_users", "min_answers", "conversion_event", "tz"})
+# old names of renamed parameters: None unless the caller used them, and then not worth recording
+_OLD_NAMES = frozenset({"min_users", "min_answers", "conversion_event", "tz", "event"})
 
 
 def _plain(value: object) -> object:
@@ -86,7 +86,7 @@ def described(function: _F) -> _F:
             result.attrs["function"] = f"jk.{function.__name__}"
             result.attrs["parameters"] = {
                 key: _plain(value) for key, value in bound.arguments.items()
-                if not isinstance(value, (pd.DataFrame, pd.Series)) and key not in _OLD_NAMES}
+                if not isinstance(value, (pd.DataFrame, pd.Series)) and not (key in _OLD_NAMES and value is None)}
         return result
 
     return wrapper  # type: ignore[return-value]

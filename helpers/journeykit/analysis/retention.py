@@ -84,7 +84,7 @@ def _unique(values: np.ndarray) -> np.ndarray:
 
 
 def _activity(events: pd.DataFrame, period: str, cohort_event: str | None, return_event: str | None,
-              by: str | None, user_col: str, time_col: str, event_col: str):
+              by: str | None, user_col: str, time_col: str, event_col: str, return_param: str = "return_event"):
     """Validated events as arrays: each user's cohort period (and segment), and their active (user, period) pairs.
 
     Returns a dict with ``cohort`` (period index per user code; -1 for users
@@ -99,7 +99,7 @@ def _activity(events: pd.DataFrame, period: str, cohort_event: str | None, retur
         require_columns(ev, [by], "events")
         _not_own_column(by)
     _check_event(ev, cohort_event, "cohort_event")
-    _check_event(ev, return_event, "return_event")
+    _check_event(ev, return_event, return_param)  # named as the caller's parameter
     codes, users = factorize_sorted(ev["user_id"])
     times = ev["timestamp"].to_numpy().astype("datetime64[ns]")
     pidx = period_index(times, period)
@@ -320,10 +320,10 @@ def retention_curve(table: pd.DataFrame) -> pd.DataFrame:
 @described
 def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", as_of=None, by: str | None = None,
                user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event",
-               event: str | None = None) -> pd.DataFrame:
+               activity_event: str | None = None, event: str | None = None) -> pd.DataFrame:
     """Share of users who have not come back within an inactivity threshold.
 
-    A user has **churned** if their last ``event`` (any event when None) is
+    A user has **churned** if their last ``activity_event`` (any event when None) is
     more than ``threshold`` before ``as_of``. Only users whose first such event
     is at least ``threshold`` before ``as_of`` are counted: someone who
     arrived last week cannot have been gone for 90 days yet.
@@ -338,8 +338,10 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
         The moment churn is judged at; the last timestamp in the data by default.
     by : str, optional
         Column whose value on the user's first event splits the result.
-    event : str, optional
+    activity_event : str, optional
         Only this event counts as activity (e.g. ``"purchase"`` for buyer churn).
+    event : str, optional
+        Old name of ``activity_event``; it warns and will be removed in the next release.
     user_col, time_col, event_col : str
         Column names in ``events``.
 
@@ -375,11 +377,12 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
     is not counted; ``a`` came back on 2025-06-20; ``b`` has been gone since
     2025-01-10, more than 90 days: 1 of 2 users churned.
     """
+    event = params.renamed(activity_event, event, "activity_event", "event", None)
     limit = duration(threshold, "threshold")
     as_of = params.moment(as_of, "as_of", allow_none=True)
     by = params.column(by, "by", allow_none=True)
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
-    _check_event(ev, event, "event")
+    _check_event(ev, event, "activity_event")
     if by is not None:
         require_columns(ev, [by], "events")
         _not_own_column(by)
@@ -403,13 +406,14 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
         out = pd.DataFrame({"users": [len(flagged)], "churned": [int(churned.sum())]})
     out["churned"] = out["churned"].astype(np.int64)
     out["churn_rate"] = out["churned"] / out["users"]
-    out.attrs.update(segment=by, threshold=str(limit), as_of=moment, event=event)
+    out.attrs.update(segment=by, threshold=str(limit), as_of=moment, activity_event=event)
     return out
 
 
 @described
-def lifecycle(events: pd.DataFrame, *, period: str = "M", event: str | None = None, user_col: str = "user_id",
-              time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+def lifecycle(events: pd.DataFrame, *, period: str = "M", activity_event: str | None = None,
+              user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event",
+              event: str | None = None) -> pd.DataFrame:
     """Active users per period split into new, returning and resurrected, and the dormant ones.
 
     For each period p and user:
@@ -426,8 +430,10 @@ def lifecycle(events: pd.DataFrame, *, period: str = "M", event: str | None = No
         Event log.
     period : {"M", "W", "D"}, default "M"
         Calendar month, week starting Monday, or day.
-    event : str, optional
+    activity_event : str, optional
         Only this event counts as activity (e.g. ``"purchase"``); any event when None.
+    event : str, optional
+        Old name of ``activity_event``; it warns and will be removed in the next release.
     user_col, time_col, event_col : str
         Column names in ``events``.
 
@@ -463,7 +469,8 @@ def lifecycle(events: pd.DataFrame, *, period: str = "M", event: str | None = No
     ``a`` is new in January and returning in February, when ``b`` is new; in
     March both are dormant; in April ``a`` is resurrected.
     """
-    act = _activity(events, period, None, event, None, user_col, time_col, event_col)
+    event = params.renamed(activity_event, event, "activity_event", "event", None)
+    act = _activity(events, period, None, event, None, user_col, time_col, event_col, "activity_event")
     last_period, keys = act["last_period"], act["pairs"]
     user, pidx = act["active_user"], act["active_period"]
     # pairs are sorted by user then period, so a user's first pair is their first active period
