@@ -628,7 +628,8 @@ def setup_check() -> int:
         print(f"\nTried the kit on the sample shop: {users[0]:,} visitors, {users[1]:,} buyers within 7 days.")
         print("Ready for the course.")
     else:
-        print("\nNot ready: fix the rows marked False (usually: pip install -r requirements.txt from the top folder).")
+        print("\nNot ready: fix the rows marked False; each says how (a missing package: pip install -r "
+              "requirements.txt from the top folder).")
     return 0 if ok else 1
 
 
