@@ -110,3 +110,9 @@ def test_journey_comparison_by_hand():
     assert table.loc["ads", "nps"] == -1 and table.loc["ref", "nps"] == 1  # NPS as a fraction, like every rate
     assert table.loc["ref", "referrals_per_customer"] == 0.5 and table.loc["ads", "referrals_per_customer"] == 0
     assert table.loc["ref", "rank_customer_journey"] == 1 and table.loc["ads", "rank_customer_journey"] == 2
+    # without any referral event in the log, referrals are not measured (left out), which is not zero
+    no_referrals = events[events["event"] != "refer_friend"]
+    table = jk.journey_comparison(no_referrals, orders, within="60D", horizon="90D")
+    assert "referrals_per_customer" not in table.columns and "refer_friend" in table.attrs["left_out"]
+    with pytest.raises(jk.ParameterError, match="referral_event='invite' does not occur"):
+        jk.journey_comparison(events, orders, within="60D", horizon="90D", referral_event="invite")

@@ -24,10 +24,13 @@ from journeykit.results import described
 
 __all__ = ["journey_comparison"]
 
+_DEFAULT_REFERRAL = "refer_friend"
+
 
 @described
 def journey_comparison(events: pd.DataFrame, orders: pd.DataFrame, surveys: pd.DataFrame | None = None, *,
-                       by: str = "channel", purchase_event: str = "purchase", referral_event: str | None = "refer_friend",
+                       by: str = "channel", purchase_event: str = "purchase",
+                       referral_event: str | None = "refer_friend",
                        within: str = "90D", horizon: str = "180D", user_col: str = "user_id",
                        time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """One row per segment, judged by the buyer journey and by the customer journey.
@@ -69,7 +72,9 @@ def journey_comparison(events: pd.DataFrame, orders: pd.DataFrame, surveys: pd.D
     purchase_event : str, default "purchase"
         The event that makes a user a buyer.
     referral_event : str or None, default "refer_friend"
-        The event counted in ``referrals_per_customer``; None leaves that column out.
+        The event counted in ``referrals_per_customer``; None leaves that column out. When the default
+        ``"refer_friend"`` does not occur in the log the column is left out too (referrals are not measured,
+        which is not zero), and ``attrs["left_out"]`` says why; a name you pass must occur.
     within : str or Timedelta, default "90D"
         How soon after the first order a second order counts for ``repeat_rate``.
     horizon : str or Timedelta, default "180D"
@@ -162,6 +167,13 @@ def journey_comparison(events: pd.DataFrame, orders: pd.DataFrame, surveys: pd.D
             scored = nps(sv, by="segment").set_index("segment")
             out["nps"] = scored["nps"]
             out["nps_answers"] = scored["answers"].reindex(out.index).fillna(0).astype("int64")
+    if referral_event is not None and referral_event not in set(ev["event"].unique()):
+        if referral_event != _DEFAULT_REFERRAL:  # a name you chose must occur
+            unknown_names(referral_event, ev["event"].unique(), "referral_event")
+        # the default is absent from this log: referrals are not measured, which is not the same as none
+        out.attrs["left_out"] = (f"referrals_per_customer: no {referral_event!r} event in the log; pass "
+                                 "referral_event= with your referral event to count referrals.")
+        referral_event = None
     if referral_event is not None:
         refs = ev.loc[ev["event"] == referral_event, "user_id"].map(segment).value_counts()
         out["referrals_per_customer"] = refs.reindex(out.index).fillna(0) / out["buyers"].replace(0, np.nan)
