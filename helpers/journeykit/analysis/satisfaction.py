@@ -77,6 +77,19 @@ def _labels(by, index: pd.Index) -> pd.Series:
     return pd.Series(list(by), index=index)
 
 
+def _scored(scores, by, level: float, min_sample: int, name: str, column: str, scale: tuple[int, int]
+            ) -> tuple[pd.Series, pd.Series | None]:
+    """The checked arguments' answers on the scale (missing ones dropped) and their group labels, for nps and csat."""
+    params.number(level, "level", low=0, high=1, inclusive=False)
+    params.integer(min_sample, "min_sample", minimum=1)
+    values, labels = _grouped(scores, by, name, column)
+    answers = _answers(values, name, *scale)
+    if answers.empty:
+        raise SchemaError([f"no {name} answers left after dropping missing values; there is nothing to score."],
+                          f"{name} answers")
+    return answers, labels
+
+
 @described
 def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequence | None = None,
         level: float = 0.95, min_sample: int = MIN_SAMPLE, min_answers: int | None = None) -> float | pd.DataFrame:
@@ -130,13 +143,7 @@ def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequenc
       - column 'nps' has 1 value off the 0-10 scale (e.g. 11 in row 1); scores must be whole numbers from 0 to 10. Fix or drop those answers, or check that nps_col names the right column.
     """
     min_sample = params.renamed(min_sample, min_answers, "min_sample", "min_answers", MIN_SAMPLE)
-    params.number(level, "level", low=0, high=1, inclusive=False)
-    params.integer(min_sample, "min_sample", minimum=1)
-    values, labels = _grouped(scores, by, "NPS", "nps")
-    answers = _answers(values, "NPS", *NPS_RANGE)
-    if answers.empty:
-        raise SchemaError(["no NPS answers left after dropping missing values; there is nothing to score."],
-                          "NPS answers")
+    answers, labels = _scored(scores, by, level, min_sample, "NPS", "nps", NPS_RANGE)
     if labels is None:
         return float((answers >= 9).mean() - (answers <= 6).mean())
     frame = pd.DataFrame({"group": labels.loc[answers.index], "score": answers})
@@ -197,13 +204,7 @@ def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequen
       - column 'csat' has 1 value off the 1-5 scale (e.g. 0 in row 1); scores must be whole numbers from 1 to 5. Fix or drop those answers, or check that csat_col names the right column.
     """
     min_sample = params.renamed(min_sample, min_answers, "min_sample", "min_answers", MIN_SAMPLE)
-    params.number(level, "level", low=0, high=1, inclusive=False)
-    params.integer(min_sample, "min_sample", minimum=1)
-    values, labels = _grouped(scores, by, "CSAT", "csat")
-    answers = _answers(values, "CSAT", *CSAT_RANGE)
-    if answers.empty:
-        raise SchemaError(["no CSAT answers left after dropping missing values; there is nothing to score."],
-                          "CSAT answers")
+    answers, labels = _scored(scores, by, level, min_sample, "CSAT", "csat", CSAT_RANGE)
     if labels is None:
         return float((answers >= 4).mean())
     frame = pd.DataFrame({"group": labels.loc[answers.index], "score": answers})
