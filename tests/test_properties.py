@@ -124,9 +124,9 @@ def test_validators_keep_the_rows_and_normalise_ids_and_times(shop):
     for label, ev, _, _ in _variants(events, orders, surveys, np.random.default_rng(1)):
         out = jk.validate_events(ev)
         assert out["user_id"].dtype == base["user_id"].dtype == "str", label
-        pd.testing.assert_frame_equal(out.sort_values(["user_id", "timestamp", "event", "channel"], kind="stable",
+        pd.testing.assert_frame_equal(out.sort_values(["user_id", "timestamp", "event", "channel", "session_id"], kind="stable",
                                                       ignore_index=True)[base.columns],
-                                      base.sort_values(["user_id", "timestamp", "event", "channel"], kind="stable",
+                                      base.sort_values(["user_id", "timestamp", "event", "channel", "session_id"], kind="stable",
                                                        ignore_index=True), obj=label)
 
 

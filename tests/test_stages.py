@@ -30,7 +30,46 @@ def test_names_and_rules_place_every_event():
 def test_rules_on_other_columns_win_over_names():
     model = jk.stage_model("subscription")
     events = log(("a", "2025-01-01", "use_feature", "trial"), ("a", "2025-02-01", "use_feature", "paid"))
-    assert jk.assign_stages(events, model)["stage"].tolist() == ["Activation", "Renewal"]
+    assert jk.assign_stages(events, model)["stage"].tolist() == ["Activation", "Subscription"]
+
+
+def test_subscription_stages_mean_what_their_names_say():
+    # Using the app while paying is the subscription; Renewal is paying again; a cancellation is no step forward.
+    model = jk.stage_model("subscription")
+    events = log(("a", "2025-01-01", "start_trial", "trial"), ("a", "2025-01-15", "subscribe", "paid"),
+                 ("a", "2025-01-20", "use_feature", "paid"), ("a", "2025-02-10", "cancel", "paid"),
+                 ("b", "2025-01-01", "subscribe", "paid"), ("b", "2025-02-01", "renew", "paid"),
+                 ("b", "2025-02-03", "use_feature", "paid"), ("b", "2025-03-02", "cancel", "paid"))
+    out = jk.assign_stages(events, model)
+    assert out["stage"].tolist() == ["Trial", "Subscription", "Subscription", "Subscription",
+                                     "Subscription", "Renewal", "Subscription", "Renewal"]
+    assert jk.furthest_stage(events, model).set_index("user_id")["furthest_stage"].to_dict() == {
+        "a": "Subscription", "b": "Renewal"}
+
+
+def test_awareness_is_first_contact_only():
+    # A return visit is Consideration; a customer's return visit or article read comes after the purchase.
+    events = log(("a", "2025-01-01 10:00", "visit"), ("a", "2025-01-01 10:01", "read_article"),
+                 ("a", "2025-01-04 09:00", "visit"), ("a", "2025-01-04 09:02", "read_article"),
+                 ("a", "2025-01-04 09:05", "purchase"), ("a", "2025-02-01 08:00", "visit"),
+                 ("a", "2025-02-01 08:01", "read_article"))
+    assert jk.assign_stages(events, "6-stage")["stage"].tolist() == [
+        "Awareness", "Awareness", "Consideration", "Awareness", "Purchase", "Retention", "Retention"]
+    # models without a stage for buying again send the customer back to Consideration
+    assert jk.assign_stages(events, "5-stage-evaluation")["stage"].tolist()[-2:] == ["Consideration"] * 2
+    assert jk.assign_stages(events, "4-stage")["stage"].tolist()[-2:] == ["Post-purchase"] * 2
+
+
+def test_reached_counts_strictly_earlier_moments_only():
+    model = jk.StageModel("m", stages=[("See", ""), ("Buy", ""), ("Again", "")],
+                          events={"visit": "See", "buy": "Buy"}, rules=(("event == 'visit' and reached >= 2", "Again"),))
+    # a visit at the same second as the purchase does not come after it, whatever the row order
+    events = log(("a", "2025-01-01 10:00", "buy"), ("a", "2025-01-01 10:00", "visit"),
+                 ("a", "2025-01-01 10:01", "visit"), ("b", "2025-01-01 09:00", "visit"))
+    for frame in (events, events.iloc[::-1]):
+        out = jk.assign_stages(frame, model)
+        assert list(zip(out["user_id"], out["event"], out["stage"].astype(str))) == [
+            ("a", "visit", "See"), ("a", "buy", "Buy"), ("a", "visit", "Again"), ("b", "visit", "See")]
 
 
 def test_unmapped_events_are_named_or_kept_under_a_label():

@@ -7,8 +7,21 @@ description) plus a mapping from events to stages:
 - by rules on other columns, written as pandas query strings and checked in
   order before the names, the first match winning
   (``("event == 'purchase' and occurrence > 1", "Retention")``). Rules can use
-  every column of the event log plus ``occurrence``: the 1-based count of this
-  event for this user so far (1 for a first purchase, 2 for the second...).
+  every column of the event log plus two about the user's history:
+
+  - ``occurrence``: the 1-based count of this event for this user so far (1
+    for a first purchase, 2 for the second...);
+  - ``reached``: the number of the furthest stage that the user's *earlier*
+    events (strictly earlier in time) map to by their names alone, rules
+    aside; 0 for events at the user's first moment. It lets history decide:
+    ``("event == 'visit' and reached >= 4", "Retention")`` places a
+    customer's return visit in Retention rather than Awareness.
+
+The shop presets use both: Awareness is first contact only. A visit by someone
+who has been before is Consideration (they came back to look), and a visit or an
+article read by someone who has already bought belongs to the stage after the
+purchase. The subscription preset keeps Renewal for paying again: using the
+product while paying is part of the Subscription stage.
 
 Survey answers are placed in stages through ``touchpoints``
 (``{"delivery": "Retention"}``).
@@ -136,17 +149,26 @@ class StageModel:
 # ---------------------------------------------------------------------------
 
 _AWARE = "first contact: the person learns the shop exists (an ad, a post, a search result, a friend)"
-_CONSIDER = "researches: looks at products, reads reviews, compares prices, asks friends"
+_CONSIDER = "researches: comes back, looks at products, reads reviews, compares prices, asks friends"
 _SHOP_SEARCH = {"visit": "Awareness", "read_article": "Awareness", "search": "Consideration",
                 "view_product": "Consideration", "read_reviews": "Consideration", "compare_prices": "Consideration"}
 _AFTER = ("onboarding_email_open", "order_delivered", "contact_support", "return_item")
 _REPEAT = "event == 'purchase' and occurrence > 1"
+_LOOKING = "event in ['visit', 'read_article']"
 
 
-def _shop(cart: str, purchase: str, after: str, advocacy: str, repeat: str | None) -> dict:
+def _shop(cart: str, purchase: str, after: str, advocacy: str, repeat: str | None, stages: list[str]) -> dict:
+    """Event names and rules of a shop preset; ``stages`` is the preset's stage order."""
     events = {**_SHOP_SEARCH, "add_to_cart": cart, "begin_checkout": cart, "payment_failed": cart,
               "purchase": purchase, **{e: after for e in _AFTER}, "write_review": advocacy, "refer_friend": advocacy}
-    return {"events": events, "rules": ((_REPEAT, repeat),) if repeat else ()}
+    bought = stages.index(purchase) + 1  # the number of the stage a first purchase enters
+    rules = ((_REPEAT, repeat),) if repeat else ()
+    # Awareness is first contact: a customer's return visit belongs after the purchase (or, in a model
+    # without a stage for buying again, to Consideration); a prospect's return visit is Consideration.
+    rules += ((f"{_LOOKING} and reached >= {bought}", repeat or "Consideration"),
+              ("event == 'visit' and occurrence > 1", "Consideration"),
+              ("event == 'read_article' and reached >= 2", "Consideration"))
+    return {"events": events, "rules": rules}
 
 
 _PRESETS: dict[str, StageModel] = {
@@ -156,7 +178,7 @@ _PRESETS: dict[str, StageModel] = {
          ("Purchase", "checks out and pays"),
          ("Post-purchase", "receives, uses, gets support, reviews, recommends and buys again")],
         **_shop(cart="Purchase", purchase="Purchase", after="Post-purchase", advocacy="Post-purchase",
-                repeat="Post-purchase"),
+                repeat="Post-purchase", stages=["Awareness", "Consideration", "Purchase", "Post-purchase"]),
         touchpoints={"cart": "Purchase", "checkout": "Purchase", "delivery": "Post-purchase",
                      "support": "Post-purchase"},
         description="The simplest cut: before, during and after the purchase.",
@@ -168,7 +190,8 @@ _PRESETS: dict[str, StageModel] = {
          ("Purchase", "pays: the order is placed"),
          ("Post-purchase", "receives, uses, gets support, reviews, recommends and buys again")],
         **_shop(cart="Intent", purchase="Purchase", after="Post-purchase", advocacy="Post-purchase",
-                repeat="Post-purchase"),
+                repeat="Post-purchase",
+                stages=["Awareness", "Consideration", "Intent", "Purchase", "Post-purchase"]),
         touchpoints={"cart": "Intent", "checkout": "Purchase", "delivery": "Post-purchase",
                      "support": "Post-purchase"},
         description="Common in e-commerce analytics: intent (cart, checkout) is where marketing retargets.",
@@ -179,7 +202,8 @@ _PRESETS: dict[str, StageModel] = {
          ("Decision", "chooses: adds to cart, starts the checkout"),
          ("Purchase", "pays, the first time or again"),
          ("Evaluation", "judges the purchase: delivery, use, support, reviews, recommendations")],
-        **_shop(cart="Decision", purchase="Purchase", after="Evaluation", advocacy="Evaluation", repeat=None),
+        **_shop(cart="Decision", purchase="Purchase", after="Evaluation", advocacy="Evaluation", repeat=None,
+                stages=["Awareness", "Consideration", "Decision", "Purchase", "Evaluation"]),
         touchpoints={"cart": "Decision", "checkout": "Purchase", "delivery": "Evaluation", "support": "Evaluation"},
         description="The consumer-decision view (need, search, evaluate, buy, judge) from marketing textbooks.",
     ),
@@ -190,7 +214,8 @@ _PRESETS: dict[str, StageModel] = {
          ("Post-purchase", "receives, uses, gets support, buys again"),
          ("Advocacy", "recommends: writes reviews, refers friends")],
         **_shop(cart="Decision", purchase="Decision", after="Post-purchase", advocacy="Advocacy",
-                repeat="Post-purchase"),
+                repeat="Post-purchase",
+                stages=["Awareness", "Consideration", "Decision", "Post-purchase", "Advocacy"]),
         touchpoints={"cart": "Decision", "checkout": "Decision", "delivery": "Post-purchase",
                      "support": "Post-purchase"},
         description="Puts the purchase inside the decision and gives advocacy a stage of its own.",
@@ -202,7 +227,8 @@ _PRESETS: dict[str, StageModel] = {
          ("Purchase", "pays for the first time (the action)"),
          ("Retention", "receives, uses, gets support and buys again"),
          ("Advocacy", "recommends: writes reviews, refers friends")],
-        **_shop(cart="Decision", purchase="Purchase", after="Retention", advocacy="Advocacy", repeat="Retention"),
+        **_shop(cart="Decision", purchase="Purchase", after="Retention", advocacy="Advocacy", repeat="Retention",
+                stages=["Awareness", "Consideration", "Decision", "Purchase", "Retention", "Advocacy"]),
         touchpoints={"cart": "Decision", "checkout": "Purchase", "delivery": "Retention", "support": "Retention"},
         description="The whole customer journey, from first contact to loyalty and advocacy; the course's default.",
     ),
@@ -210,11 +236,15 @@ _PRESETS: dict[str, StageModel] = {
         "subscription",
         [("Awareness", "visits the website"), ("Trial", "signs up for the free trial"),
          ("Activation", "sets the product up and starts using it during the trial"),
-         ("Subscription", "pays for the first time"),
-         ("Renewal", "keeps using and paying, or cancels")],
+         ("Subscription", "pays for the first time and uses what they pay for"),
+         ("Renewal", "pays again when the first period ends (a month, or a year on the annual plan)")],
         events={"visit": "Awareness", "start_trial": "Trial", "complete_setup": "Activation",
-                "use_feature": "Activation", "subscribe": "Subscription", "renew": "Renewal", "cancel": "Renewal"},
-        rules=(("event == 'use_feature' and phase == 'paid'", "Renewal"),),
+                "use_feature": "Activation", "subscribe": "Subscription", "renew": "Renewal",
+                "cancel": "Subscription"},
+        # Using the product while paying is part of the subscription, not a renewal; a cancellation stays in
+        # the stage the subscriber had reached (it is an exit, not a step forward).
+        rules=(("event == 'use_feature' and phase == 'paid'", "Subscription"),
+               ("event == 'cancel' and reached >= 5", "Renewal")),
         touchpoints={"onboarding": "Activation", "in_app": "Renewal"},
         description="A software subscription: the trial and its activation replace the shop's cart and checkout.",
     ),
@@ -305,6 +335,37 @@ def _model(model: StageModel | str) -> StageModel:
         raise ParameterError(str(error), "model") from None
 
 
+def _reached(ev: pd.DataFrame, stage: pd.Series, model: StageModel) -> np.ndarray:
+    """For each event, the furthest stage number the user's strictly earlier events map to by name (0 if none)."""
+    numbers = stage.map({s: i for i, s in enumerate(model.stage_names, start=1)}).fillna(0).astype("int64")
+    moments = [ev["user_id"], ev["timestamp"]]
+    at_moment = numbers.groupby(moments, sort=True).max()  # events at the same moment do not see each other
+    before = at_moment.groupby(level=0).cummax().groupby(level=0).shift(1).fillna(0).astype("int64")
+    return before.reindex(pd.MultiIndex.from_arrays(moments)).to_numpy()
+
+
+def _apply_rules(ev: pd.DataFrame, stage: pd.Series, model: StageModel) -> pd.Series:
+    """Stages after the model's rules, checked in order before the names (first match wins)."""
+    context = ev
+    if any(re.search(r"\boccurrence\b", query) for query, _ in model.rules):
+        context = context.assign(occurrence=ev.groupby(["user_id", "event"]).cumcount() + 1)
+    if any(re.search(r"\breached\b", query) for query, _ in model.rules):
+        context = context.assign(reached=_reached(ev, stage, model))
+    stage = stage.copy()
+    matched = pd.Series(False, index=ev.index)
+    for query, target in model.rules:
+        try:
+            hits = context.eval(query)
+        except Exception as exc:  # noqa: BLE001 - pandas raises many kinds for a bad expression
+            raise SchemaError([f"rule {query!r} of model {model.name!r} could not be evaluated on these events "
+                               f"({type(exc).__name__}: {exc}). Rules may use the columns "
+                               f"{list(ev.columns)}, 'occurrence' and 'reached'."], "events") from None
+        hits = hits.fillna(False).astype(bool) & ~matched
+        stage[hits] = target
+        matched |= hits
+    return stage
+
+
 @described
 def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, keep_unmapped: str | None = None,
                   user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
@@ -331,7 +392,8 @@ def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
         :mod:`journeykit.io.ordering`), with ``stage`` (an ordered categorical)
         and ``stage_number`` (1 for the first stage; missing for kept unmapped
         events). ``occurrence`` in rules counts a user's events of one name in
-        that order.
+        that order; ``reached`` is the furthest stage of the user's strictly
+        earlier events by name (see the module notes).
 
     Raises
     ------
@@ -351,6 +413,15 @@ def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
     0     visit  Awareness             1
     1  purchase   Purchase             4
     2  purchase  Retention             5
+
+    Awareness is first contact: a return visit is Consideration, and a
+    customer's return visit belongs after the purchase:
+
+    >>> again = pd.DataFrame({"user_id": ["b"] * 4, "event": ["visit", "visit", "purchase", "visit"],
+    ...                       "timestamp": pd.to_datetime(["2025-01-01 09:00", "2025-01-05 10:00",
+    ...                                                    "2025-01-05 10:10", "2025-02-01 08:00"])})
+    >>> assign_stages(again, "6-stage")["stage"].tolist()
+    ['Awareness', 'Consideration', 'Purchase', 'Retention']
     """
     model = _model(model)
     keep_unmapped = params.name(keep_unmapped, "keep_unmapped", allow_none=True)
@@ -360,20 +431,7 @@ def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
     ev = sort_events(validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col))
     stage = ev["event"].map(dict(model.events)).astype(object)
     if model.rules:
-        context = ev
-        if any(re.search(r"\boccurrence\b", query) for query, _ in model.rules):
-            context = ev.assign(occurrence=ev.groupby(["user_id", "event"]).cumcount() + 1)
-        matched = pd.Series(False, index=ev.index)
-        for query, target in model.rules:
-            try:
-                hits = context.eval(query)
-            except Exception as exc:  # noqa: BLE001 - pandas raises many kinds for a bad expression
-                raise SchemaError([f"rule {query!r} of model {model.name!r} could not be evaluated on these events "
-                                   f"({type(exc).__name__}: {exc}). Rules may use the columns "
-                                   f"{list(ev.columns)} and 'occurrence'."], "events") from None
-            hits = hits.fillna(False).astype(bool) & ~matched
-            stage[hits] = target
-            matched |= hits
+        stage = _apply_rules(ev, stage, model)
     unmapped = stage.isna()
     if unmapped.any():
         if keep_unmapped is None:

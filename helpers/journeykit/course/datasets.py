@@ -195,7 +195,7 @@ def load(name: str) -> pd.DataFrame:
     >>> orders["timestamp"].dtype
     dtype('<M8[ns]')
     >>> load("shop_export").loc[0, ["Invoice", "InvoiceDate", "Customer ID"]].tolist()
-    ['536000', '01/01/2025 20:44', '000030']
+    ['536000', '04/01/2025 10:15', '012570']
     """
     file = path(name)
     kind = _CATALOG[name][0]

@@ -169,6 +169,7 @@ class _Shopper:
     referred_by: str | None
     sessions: int = 0
     orders: int = 0
+    last_channel: str = ""  # the traffic source of the current session
 
 
 class _Shop:
@@ -204,9 +205,9 @@ class _Shop:
         purchased = False
         abandoned_cart = False
         while not purchased and t < self.end:
-            outcome, t = self.browse_session(s, t, channel, first_purchase=True)
+            outcome, t = self.browse_session(s, t, channel, first_purchase=True, cart_kept=abandoned_cart)
             purchased = outcome == "purchase"
-            abandoned_cart = outcome in ("cart", "payment")
+            abandoned_cart = abandoned_cart or outcome in ("cart", "payment")
             if purchased or s.sessions >= 9 or not d.chance(_RETURN_RATE[s.channel] - 0.03 * s.sessions):
                 break
             t = t + np.timedelta64(int(3600 * (2 + d.exponential(4 * 24))), "s")
@@ -222,17 +223,21 @@ class _Shop:
             if not d.chance(min(repeat, 0.92)):
                 self.stray_visits(s, t_after, d.integer(0, 2))
                 return
-            gap_days = 12 + d.exponential(48)
+            # most come back weeks later; some top up an order within days (a forgotten item, a gift)
+            gap_days = 0.2 + d.exponential(4) if d.chance(0.12) else 3 + d.exponential(52)
             # a browse-only session or two between purchases
             if d.chance(0.5):
                 self.stray_visits(s, t_after + np.timedelta64(int(gap_days * 43200), "s"), 1)
-            t = t_after + np.timedelta64(int(gap_days * 86400), "s")
+            last = t
+            t = t + np.timedelta64(int(gap_days * 86400), "s")  # from the last purchase, not its delivery
             outcome = "none"
             for _attempt in range(2):
                 if t >= self.end:
                     return
                 channel = d.pick({"email": 0.4, "direct": 0.35, "search": 0.15, "social": 0.1})
-                outcome, t = self.browse_session(s, _at_hour(d, t), channel, first_purchase=False)
+                when = _at_hour(d, t)  # a time of day in the day of t, but never before the last purchase
+                outcome, t = self.browse_session(s, max(when, last + np.timedelta64(3600, "s")), channel,
+                                                 first_purchase=False)
                 if outcome == "purchase":
                     break
                 t = t + np.timedelta64(int(86400 * (1 + d.exponential(3))), "s")
@@ -240,26 +245,41 @@ class _Shop:
                 return
 
     # -- one visit ------------------------------------------------------------
-    def browse_session(self, s: _Shopper, t: np.datetime64, channel: str,
-                       first_purchase: bool) -> tuple[str, np.datetime64]:
-        """Simulate one session; return its outcome and the time it ended."""
+    def browse_session(self, s: _Shopper, t: np.datetime64, channel: str, first_purchase: bool,
+                       cart_kept: bool = False) -> tuple[str, np.datetime64]:
+        """Simulate one session; return its outcome and the time it ended.
+
+        ``cart_kept``: the person left a filled cart in an earlier session; they may come back straight to the
+        checkout, days after adding to the cart.
+        """
         d = self.dice
         s.sessions += 1
+        s.last_channel = channel
         session = self.log.new_session("S")
         ev = self.log.events
 
-        def emit(name: str, revenue: float | None = None, gap: tuple[float, float] = (20, 150)) -> None:
+        def emit(name: str, revenue: float | None = None, gap: tuple[float, float] = (20, 150)) -> np.datetime64:
             nonlocal t
             t = t + np.timedelta64(int(d.integer(int(gap[0]), int(gap[1]))), "s")
             if t < self.end:
                 ev.append((s.user_id, t, name, channel, s.device, session, revenue))
+            return t
 
         t = t - np.timedelta64(1, "s")
         emit("visit", gap=(1, 1))
+        if first_purchase and d.chance(_BOUNCE_RATE[channel]):
+            return "bounce", t
         if channel == "content" or d.chance(0.06):
             emit("read_article", gap=(30, 400))
-        elif first_purchase and d.chance(_BOUNCE_RATE[channel]):
-            return "bounce", t
+        if not (first_purchase and cart_kept and d.chance(0.5)):
+            outcome = self.look_and_fill_cart(s, emit, first_purchase)
+            if outcome != "cart_filled":
+                return outcome, t
+        return self.checkout(s, emit, first_purchase)
+
+    def look_and_fill_cart(self, s: _Shopper, emit, first_purchase: bool) -> str:
+        """Browse products and perhaps fill a cart; 'browse', 'cart' (left filled) or 'cart_filled'."""
+        d = self.dice
         if not first_purchase:
             emit("view_product")
         else:
@@ -273,17 +293,23 @@ class _Shop:
                 emit("compare_prices", gap=(30, 300))
         cart_rate = _CART_RATE[s.channel] + 0.07 * (s.sessions - 1) if first_purchase else 0.85
         if not d.chance(min(cart_rate, 0.9)):
-            return "browse", t
-        emit("add_to_cart")
-        if not d.chance(0.78 if first_purchase else 0.92):
-            if first_purchase and d.chance(0.06):
-                self.survey(s.user_id, t + np.timedelta64(600, "s"), "cart", "Decision",
-                            nps=None, csat=d.integer(1, 3), comment=d.element(_COMMENTS["cart"]))
-            return "cart", t
-        emit("begin_checkout")
+            return "browse"
+        t = emit("add_to_cart")
+        if d.chance(0.78 if first_purchase else 0.92):
+            return "cart_filled"
+        if first_purchase and d.chance(0.08):
+            csat = min(5, max(1, round(d.normal(2.3, 1.1))))
+            self.survey(s.user_id, t + np.timedelta64(600, "s"), "cart", "Decision", nps=None, csat=csat,
+                        comment=d.element(_COMMENTS["cart"]) if csat <= 3 else None)
+        return "cart"
+
+    def checkout(self, s: _Shopper, emit, first_purchase: bool) -> tuple[str, np.datetime64]:
+        """Check out and pay (or fail to); the outcome and the time the session ended."""
+        d = self.dice
+        t = emit("begin_checkout")
         failed = 0
         while d.chance(_PAYMENT_FAILURE[s.device] * (0.8 if failed else 1.0)):
-            emit("payment_failed", gap=(15, 90))
+            t = emit("payment_failed", gap=(15, 90))
             failed += 1
             if failed >= 3 or not d.chance(0.5):
                 if d.chance(0.1):
@@ -295,12 +321,12 @@ class _Shop:
         if s.orders == 0 and s.channel == "ads":
             revenue *= 0.75  # the first-order discount that the ads promise
         revenue = round(revenue, 2)
-        emit("purchase", revenue=revenue, gap=(20, 120))
+        t = emit("purchase", revenue=revenue, gap=(20, 120))
         if t >= self.end:
             return "browse", t
         s.orders += 1
         self.next_order += 1
-        self.log.orders.append((f"O{self.next_order:07d}", s.user_id, t, revenue, items, channel))
+        self.log.orders.append((f"O{self.next_order:07d}", s.user_id, t, revenue, items, s.last_channel))
         if d.chance(0.18):
             csat = min(5, max(1, round(d.normal(4.4 - 1.9 * (failed > 0) - 0.3 * (s.device == "mobile"), 0.7))))
             comment = (d.element(_COMMENTS["payment"]) if failed else d.element(_COMMENTS["checkout_good"])) \
