@@ -18,7 +18,7 @@ def test_every_catalogued_table_loads_with_parsed_timestamps():
 
 
 def test_the_raw_export_reads_back_to_the_shops_orders():
-    """Read as lesson 06 reads it, the export gives its customers the shop's orders, but for the one dropped."""
+    """Read as lesson 07 reads it, the export gives its customers the shop's orders, but for the one dropped."""
     orders = jk.read_online_retail(jk.datasets.path("shop_export"), drop_shared_invoices=True,
                                    columns={"Invoice": "InvoiceNo", "Customer ID": "CustomerID", "Price": "UnitPrice"})
     raw = jk.datasets.load("shop_export")

@@ -89,7 +89,7 @@ def test_right_answers_written_differently_are_right(exercise):
     ("4.1", "visits only", "counted only visits"),
 ])
 def test_checks_judge_the_number_not_its_rough_size(exercise, wrong, mistake):
-    from journeykit.course.exercises import _week_one
+    from journeykit.course.lessons.lesson_04 import _week_one
 
     value = {"unweighted": lambda: _week_one(weighted=False),
              "visits only": lambda: _week_one(return_event="visit")}.get(wrong, lambda: wrong)()
@@ -111,14 +111,14 @@ def test_a_decision_needs_its_reason_and_is_shown_the_rubric_either_way():
 
 
 def test_by_hand_and_predict_exercises_are_computed_by_the_kit():
-    from journeykit.course.exercises import _first_week_reading, _tiny_orders
+    from journeykit.course.lessons.lesson_07 import _first_week_reading, _tiny_orders
 
     assert _tiny_orders() == (2, 44.0)  # worked out by hand in the solution of 6.1
-    assert jk.check("6.1", [2, 44]) and not jk.check("6.1", (2, 48.0)) and not jk.check("6.1", (3, 44.0))
+    assert jk.check("7.1", [2, 44]) and not jk.check("7.1", (2, 48.0)) and not jk.check("7.1", (3, 44.0))
     assert _first_week_reading() == "refuse"
-    table = jk.exercise_data("6.1")
+    table = jk.exercise_data("7.1")
     assert table["Customer ID"].tolist() == ["007", "007", "", "042", "007", "042"]  # ids as written
-    with pytest.raises(jk.ParameterError, match="only exercise 6.1"):
+    with pytest.raises(jk.ParameterError, match="only exercise 7.1"):
         jk.exercise_data("3.1")
 
 
@@ -139,7 +139,7 @@ def test_per_exercise_aliases():
     expected = _get("3.1").expected()
     assert jk.check_exercise_3_1(expected).message == jk.check("3.1", expected).message
     assert jk.hint_exercise_0_2(step=2) == jk.hint("0.2", step=2)
-    assert "jk.check(\"7.6\", answer)" in jk.solution_exercise_7_6()
+    assert "jk.check(\"8.6\", answer)" in jk.solution_exercise_8_6()
     with pytest.raises(AttributeError, match="has no attribute 'check_exercise_9_9'"):
         jk.check_exercise_9_9
 

@@ -226,12 +226,12 @@ def test_works_installed_without_the_repository(retail_report):
     _, done, out, template, site = retail_report
     assert template.is_file() and site in template.parents  # the template ships inside the package
     notebook = nbformat.read(out / "report.ipynb", as_version=4)
-    assert not any("06_your_own_data" in "".join(c.source) for c in notebook.cells)
+    assert not any("07_your_own_data" in "".join(c.source) for c in notebook.cells)
     for path in (ROOT / "helpers" / "journeykit").rglob("*.py"):  # nothing assumes the repository around it
         text = path.read_text()
         assert "parents[" not in text and "__file__" not in text, path
         if "course" not in path.stem and "exercises" not in path.stem:
-            assert "06_your_own_data" not in text, path
+            assert "07_your_own_data" not in text, path
     # the analysis works from the installed copy, outside any course folder; the course's data says where it is
     code = ("import pandas as pd, journeykit as jk\n"
             "events = pd.DataFrame({'user_id': ['a', 'a', 'b'], 'event': ['visit', 'purchase', 'visit'],\n"
@@ -517,7 +517,7 @@ def test_columns_apply_to_every_file_that_has_them(tmp_path):
 
 
 def test_columns_map_every_column_of_invoice_lines(tmp_path, capsys):
-    """Online Retail II names (Invoice, Price, Customer ID) mapped from the command line, as lesson 06 does."""
+    """Online Retail II names (Invoice, Price, Customer ID) mapped from the command line, as lesson 07 does."""
     renamed = RETAIL.replace("InvoiceNo,", "Invoice,").replace("UnitPrice", "Price").replace("CustomerID", "Customer ID")
     path = write(tmp_path, "lines.csv", renamed)
     args = ["report", "--orders", str(path), "--orders-format", "online_retail", "--dayfirst", "--out",

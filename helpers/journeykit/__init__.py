@@ -73,6 +73,7 @@ from journeykit.analysis.stages import (
     stage_summary,
     stage_transitions,
 )
+from journeykit.course.mealkit import simulate_mealkit
 from journeykit.course.simulate import simulate_shop, simulate_subscription
 from journeykit.analysis.stats import compare_proportions, wilson_interval
 from journeykit.analysis.value import RFM_SEGMENTS, historical_clv, order_summary, predictive_clv, repeat_purchase_rate, rfm
@@ -141,6 +142,7 @@ __all__ = [
     "retention_curve",
     "rfm",
     "sessionize",
+    "simulate_mealkit",
     "simulate_shop",
     "simulate_subscription",
     "solution",

@@ -2,7 +2,7 @@
 
 The tables live in the course's ``datasets/`` folder (their data dictionary is
 ``datasets/README.md``): compressed CSV files that follow the data contract,
-and one raw export, ``shop_export``, as an order system writes it (lesson 06
+and one raw export, ``shop_export``, as an order system writes it (lesson 07
 reads it). The course folder is found by :func:`course_dir`; set the
 environment variable ``JOURNEYKIT_DATA`` to read the tables from another
 folder.
@@ -42,7 +42,7 @@ _CATALOG: dict[str, tuple[str, str, str]] = {
                    "Online shop: one row per person, with first visit, acquisition channel, device and referrer."),
     "shop_export": ("export", "shop_export.csv",
                     "Online shop: a fifth of its customers' orders as its order system exports them (invoice "
-                    "lines, day-first dates, cancellations, guest checkouts); raw, for lesson 06."),
+                    "lines, day-first dates, cancellations, guest checkouts); raw, for lesson 07."),
     "subscription_events": ("events", "subscription_events.csv.gz",
                             "Subscription app: visits, trials, setup, feature use, subscriptions, renewals and "
                             "cancellations."),
@@ -53,12 +53,23 @@ _CATALOG: dict[str, tuple[str, str, str]] = {
     "subscription_users": ("users", "subscription_users.csv.gz",
                            "Subscription app: one row per person, with first visit, acquisition channel and "
                            "device."),
+    "mealkit_events": ("events", "mealkit_events.csv.gz",
+                       "Meal-kit service (the capstone's business): visits, sign-up steps, first box, weekly "
+                       "deliveries, recipe choices, skips, pauses, support contacts, referrals and cancellations."),
+    "mealkit_orders": ("orders", "mealkit_orders.csv.gz",
+                       "Meal-kit service: one row per box charged, with its number, discount and delivery outcome."),
+    "mealkit_surveys": ("surveys", "mealkit_surveys.csv.gz",
+                        "Meal-kit service: CSAT at sign-up, delivery, support and cancellation; in-app NPS."),
+    "mealkit_users": ("users", "mealkit_users.csv.gz",
+                      "Meal-kit service: one row per person, with first visit, acquisition channel, device, "
+                      "household size and referrer."),
 }
 
 _DTYPES = {"user_id": "str", "event": "str", "channel": "str", "device": "str", "session_id": "str",
            "revenue": "float64", "order_id": "str", "items": "Int64", "plan": "str", "touchpoint": "str",
            "stage": "str", "nps": "Int64", "csat": "Int64", "comment": "str", "response_id": "str",
-           "acquisition_channel": "str", "referred_by": "str", "phase": "str"}
+           "acquisition_channel": "str", "referred_by": "str", "phase": "str", "box_number": "Int64",
+           "discount": "float64", "delivery": "str", "household": "Int64"}
 _MARKERS = ("datasets/README.md", "notebooks")  # what makes a folder the course's top folder
 
 
@@ -187,7 +198,7 @@ def load(name: str) -> pd.DataFrame:
         fresh copy on every call: changing it never changes the file. The raw
         export ``shop_export`` comes back as written, every column text and
         nothing checked; read it with :func:`journeykit.read_online_retail`
-        as lesson 06 shows.
+        as lesson 07 shows.
 
     Examples
     --------
@@ -214,7 +225,7 @@ def load(name: str) -> pd.DataFrame:
 
 
 def load_business(business: str) -> dict[str, pd.DataFrame]:
-    """Load every table of one sample business (``"shop"`` or ``"subscription"``).
+    """Load every table of one sample business (``"shop"``, ``"subscription"`` or ``"mealkit"``).
 
     Returns
     -------
@@ -224,5 +235,5 @@ def load_business(business: str) -> dict[str, pd.DataFrame]:
     tables = {name.removeprefix(f"{business}_"): load(name) for name, (kind, _, _) in _CATALOG.items()
               if name.startswith(f"{business}_") and kind != "export"}
     if not tables:
-        raise ParameterError(f"no sample business called {business!r}; choose 'shop' or 'subscription'.", "business")
+        raise ParameterError(f"no sample business called {business!r}; choose 'shop', 'subscription' or 'mealkit'.", "business")
     return tables

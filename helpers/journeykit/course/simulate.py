@@ -786,8 +786,8 @@ def write_datasets(out: str | Path) -> list[Path]:
     Parameters
     ----------
     out : str or Path
-        Folder to write ``shop_*.csv.gz``, ``subscription_*.csv.gz`` and the raw
-        export ``shop_export.csv`` into.
+        Folder to write ``shop_*.csv.gz``, ``subscription_*.csv.gz``,
+        ``mealkit_*.csv.gz`` and the raw export ``shop_export.csv`` into.
 
     Returns
     -------
@@ -797,8 +797,11 @@ def write_datasets(out: str | Path) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    from journeykit.course.mealkit import simulate_mealkit  # it builds on this module's dice and frames
+
     shop = simulate_shop()
-    for prefix, tables in (("shop", shop), ("subscription", simulate_subscription())):
+    for prefix, tables in (("shop", shop), ("subscription", simulate_subscription()),
+                           ("mealkit", simulate_mealkit())):
         for name, df in tables.items():
             path = out / f"{prefix}_{name}.csv.gz"
             _to_csv_gz(df, path)
