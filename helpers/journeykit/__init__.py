@@ -15,6 +15,15 @@ from journeykit.analysis.attribution import (
     compare_attribution,
     touch_credits,
 )
+from journeykit.analysis.clv_model import (
+    BGNBDModel,
+    GammaGammaModel,
+    clv_holdout,
+    fit_bgnbd,
+    fit_gamma_gamma,
+    probabilistic_clv,
+    purchase_history,
+)
 from journeykit.analysis.comparison import journey_comparison
 from journeykit.course.environment import check_environment
 from journeykit.errors import JourneyKitError, MissingFileError, ParameterError, ReadError
@@ -50,6 +59,7 @@ from journeykit.analysis.journey_map import (
 )
 from journeykit.analysis.sessions import sessionize, web_analytics
 from journeykit.analysis.paths import END, purchase_timing, split_journeys, top_paths, transition_matrix
+from journeykit.plots.clv import plot_clv_holdout
 from journeykit.plots.funnel import plot_funnel
 from journeykit.plots.journey_map import plot_journey_map
 from journeykit.plots.paths import plot_flow
@@ -163,6 +173,14 @@ __all__ = [
     "validate_surveys",
     "web_analytics",
     "wilson_interval",
+    "BGNBDModel",
+    "GammaGammaModel",
+    "clv_holdout",
+    "fit_bgnbd",
+    "fit_gamma_gamma",
+    "probabilistic_clv",
+    "purchase_history",
+    "plot_clv_holdout",
 ]
 
 

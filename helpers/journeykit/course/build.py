@@ -195,6 +195,7 @@ _API_SECTIONS = (
     ("journeykit.analysis.funnel", "Funnels"),
     ("journeykit.analysis.retention", "Retention, churn and lifecycle"),
     ("journeykit.analysis.value", "Customer value"),
+    ("journeykit.analysis.clv_model", "Probabilistic lifetime value (BG/NBD, Gamma-Gamma)"),
     ("journeykit.analysis.satisfaction", "Satisfaction: NPS and CSAT"),
     ("journeykit.analysis.paths", "Paths"),
     ("journeykit.analysis.attribution", "Attribution"),
