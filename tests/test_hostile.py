@@ -93,6 +93,9 @@ EVENT_FUNCTIONS = {
     "touch_credits": lambda ev, **kw: jk.touch_credits(ev, **kw),
     "attribute": lambda ev, **kw: jk.attribute(ev, **kw),
     "journey_comparison": lambda ev, **kw: jk.journey_comparison(ev, OD, **kw),
+    "bracket_retention": lambda ev, **kw: jk.bracket_retention(ev, **kw),
+    "stickiness": lambda ev, **kw: jk.stickiness(ev, **kw),
+    "active_users": lambda ev, **kw: jk.active_users(ev, **kw),
 }
 ORDER_FUNCTIONS = {
     "validate_orders": lambda od, **kw: jk.validate_orders(od, **kw),
@@ -100,6 +103,7 @@ ORDER_FUNCTIONS = {
     "repeat_purchase_rate": lambda od, **kw: jk.repeat_purchase_rate(od, **kw),
     "rfm": lambda od, **kw: jk.rfm(od, **kw),
     "historical_clv": lambda od, **kw: jk.historical_clv(od, **kw),
+    "purchase_history": lambda od, **kw: jk.purchase_history(od, **kw),
 }
 SURVEY_FUNCTIONS = {
     "validate_surveys": lambda sv, **kw: jk.validate_surveys(sv, **kw),
@@ -151,6 +155,14 @@ BAD_ARGUMENTS = [
     ("journey_comparison", "within", 90, "'90D'"),
     ("journey_comparison", "by", "source", "source"),
     ("repeat_purchase_rate", "within", 90, "'90D'"),
+    ("bracket_retention", "brackets", [(7, 1)], "ends before it starts"),
+    ("bracket_retention", "start", "any", "start"),
+    ("bracket_retention", "return_event", "purchse", "did you mean 'purchase'"),
+    ("stickiness", "period", "D", "period"),
+    ("stickiness", "by", "user_id", "by"),
+    ("active_users", "activity_event", "purchse", "did you mean 'purchase'"),
+    ("purchase_history", "unit", 7, "'7D'"),
+    ("purchase_history", "end", "soon", "end"),
     ("historical_clv", "horizon", 365, "'365D'"),
     ("historical_clv", "by", pd.Series([1]), "name of a column"),
     ("rfm", "as_of", "yesterday", "as_of"),

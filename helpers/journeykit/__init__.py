@@ -36,7 +36,9 @@ from journeykit.analysis.funnel import (
     time_to_convert,
     time_to_convert_summary,
 )
+from journeykit.analysis.engagement import active_users, stickiness
 from journeykit.analysis.retention import (
+    bracket_retention,
     churn_rate,
     cohort_retention,
     lifecycle,
@@ -181,6 +183,9 @@ __all__ = [
     "probabilistic_clv",
     "purchase_history",
     "plot_clv_holdout",
+    "active_users",
+    "bracket_retention",
+    "stickiness",
 ]
 
 

@@ -33,7 +33,7 @@ from journeykit.io.ordering import factorize_sorted, first_value, sort_events
 from journeykit.params import duration
 from journeykit.results import described
 
-__all__ = ["cohort_retention", "retention_curve", "churn_rate",
+__all__ = ["cohort_retention", "retention_curve", "churn_rate", "bracket_retention",
            "lifecycle", "PERIODS"]
 
 PERIODS = {"D": "day", "W": "week (Monday to Sunday)", "M": "calendar month"}
@@ -489,3 +489,130 @@ def lifecycle(events: pd.DataFrame, *, period: str = "M", activity_event: str | 
     return out[["period", "status", "users"]]
 
 
+
+
+def _brackets(brackets) -> list[tuple[int, int]]:
+    """Brackets as inclusive (first day, last day) pairs: N means (N, N); (a, b) means days a to b."""
+    if isinstance(brackets, (str, bytes)) or not hasattr(brackets, "__iter__"):
+        raise ParameterError(f"brackets must be a list of days and (first, last) day pairs, e.g. "
+                             f"[1, (2, 7), (8, 30)]; got {brackets!r}.", "brackets")
+    out = []
+    for item in brackets:
+        pair = (item, item) if isinstance(item, (int, np.integer)) and not isinstance(item, bool) else item
+        try:
+            low, high = (params.integer(v, "brackets", minimum=0) for v in pair)
+        except (TypeError, ValueError, ParameterError):
+            raise ParameterError(f"brackets must hold whole numbers of days (>= 0) or (first, last) pairs of them; "
+                                 f"got {item!r}.", "brackets") from None
+        if high < low:
+            raise ParameterError(f"bracket {item!r} ends before it starts; write (first, last).", "brackets")
+        out.append((low, high))
+    if not out:
+        raise ParameterError("brackets is empty; give at least one day or (first, last) pair.", "brackets")
+    return out
+
+
+@described
+def bracket_retention(events: pd.DataFrame, *, brackets=(1, (2, 7), (8, 30), (31, 90)),
+                      cohort_event: str | None = None, return_event: str | None = None, start: str = "first",
+                      by: str | None = None, level: float = 0.95, user_col: str = "user_id",
+                      time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """N-day and bracket retention: the share of users who come back on given days after they start.
+
+    Days are calendar days (UTC) counted from the start day (day 0). A user
+    **starts** on the day of their first ``cohort_event`` (``start="first"``,
+    first-time retention) or, with ``start="every"`` (recurring retention),
+    on every day with a ``cohort_event``, each start counting as one entrant.
+    An entrant is **retained in a bracket** (first day a to last day b) when
+    they have a ``return_event`` on a day between a and b after the start.
+    Only entrants whose whole bracket lies within the data count; the others
+    are ``pending`` (their window has not closed), never drops.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`).
+    brackets : list, default (1, (2, 7), (8, 30), (31, 90))
+        Days (``7`` is day 7 exactly) and inclusive (first, last) pairs.
+    cohort_event : str, optional
+        The event that starts the clock; any event by default.
+    return_event : str, optional
+        The event that counts as coming back; any event by default.
+    start : {"first", "every"}, default "first"
+        First-time (one start per user) or recurring (every start day).
+    by : str, optional
+        Column whose value on a user's first cohort event splits the result.
+    level : float, default 0.95
+        Confidence level of the Wilson interval.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
+
+    Returns
+    -------
+    DataFrame
+        One row per bracket (and segment): ``bracket`` ("day 1", "days
+        2-7"), ``first_day``, ``last_day``, ``entrants``, ``retained``,
+        ``retention``, ``ci_low``, ``ci_high`` and ``pending``.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract or lacks ``by``.
+    ParameterError
+        For malformed ``brackets``, an unknown ``start``, events not in the
+        log, or ``by`` naming one of the log's own columns.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": ["a", "a", "a", "b", "c"], "event": "open",
+    ...                        "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-02 09:00",
+    ...                                                     "2025-01-05 12:00", "2025-01-01 08:00",
+    ...                                                     "2025-01-09 08:00"])})
+    >>> bracket_retention(events, brackets=[1, (2, 7)])[["bracket", "entrants", "retained", "pending"]]
+        bracket  entrants  retained  pending
+    0     day 1         2         1        1
+    1  days 2-7         2         1        1
+
+    ``a`` and ``b`` started on 1 January; ``a`` came back on day 1 and day 4.
+    ``c`` started on the last day of the data, so both brackets are pending
+    for ``c``.
+    """
+    from journeykit.analysis.stats import wilson_interval
+
+    spans = _brackets(brackets)
+    params.choice(start, "start", ("first", "every"))
+    act = _activity(events, "D", cohort_event, return_event, by, user_col, time_col, event_col)
+    base, span, last = act["first_period"], act["span"], act["last_period"]
+    if start == "first":
+        entry_user = np.flatnonzero(act["cohort"] >= 0)
+        entry_day = act["cohort"][entry_user]
+    else:
+        starts = _activity(events, "D", None, cohort_event, None, user_col, time_col, event_col)
+        entry_user, entry_day = starts["active_user"], starts["active_period"]
+    keys = act["pairs"]  # sorted user * span + (day - base)
+    rows = []
+    for low, high in spans:  # a handful of brackets; each is vectorised over entrants
+        closed = entry_day + high <= last
+        u, d = entry_user[closed].astype(np.int64), entry_day[closed] - base
+        hits = np.searchsorted(keys, u * span + np.minimum(d + high, span - 1), side="right") - \
+            np.searchsorted(keys, u * span + np.minimum(d + low, span - 1), side="left")
+        seg = act["segment"][u] if act["segment"] is not None else np.zeros(len(u))
+        pend = act["segment"][entry_user[~closed]] if act["segment"] is not None else np.zeros((~closed).sum())
+        frame = pd.DataFrame({"segment": seg, "retained": hits > 0})
+        grouped = frame.groupby("segment", dropna=False)["retained"].agg(["size", "sum"])
+        pending = pd.Series(pend).value_counts(dropna=False)
+        for segment in sorted(set(grouped.index) | set(pending.index), key=str):
+            n = int(grouped["size"].get(segment, 0))
+            k = int(grouped["sum"].get(segment, 0))
+            label = f"day {low}" if low == high else f"days {low}-{high}"
+            rows.append({"segment": segment, "bracket": label, "first_day": low, "last_day": high, "entrants": n,
+                         "retained": k, "pending": int(pending.get(segment, 0))})
+    out = pd.DataFrame(rows)
+    out["retention"] = out["retained"] / out["entrants"].where(out["entrants"] > 0)
+    low_ci, high_ci = wilson_interval(out["retained"].to_numpy(), out["entrants"].to_numpy(), level=level)
+    out["ci_low"], out["ci_high"] = low_ci, high_ci
+    columns = ["bracket", "first_day", "last_day", "entrants", "retained", "retention", "ci_low", "ci_high", "pending"]
+    if by:
+        out = out.rename(columns={"segment": by}).sort_values([by, "first_day"], kind="stable")
+        return out[[by] + columns].reset_index(drop=True)
+    return out[columns]

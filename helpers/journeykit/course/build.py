@@ -194,6 +194,7 @@ _API_SECTIONS = (
     ("journeykit.analysis.sessions", "Sessions and web analytics"),
     ("journeykit.analysis.funnel", "Funnels"),
     ("journeykit.analysis.retention", "Retention, churn and lifecycle"),
+    ("journeykit.analysis.engagement", "Engagement: stickiness and active users"),
     ("journeykit.analysis.value", "Customer value"),
     ("journeykit.analysis.clv_model", "Probabilistic lifetime value (BG/NBD, Gamma-Gamma)"),
     ("journeykit.analysis.satisfaction", "Satisfaction: NPS and CSAT"),
