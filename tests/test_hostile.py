@@ -96,6 +96,7 @@ EVENT_FUNCTIONS = {
     "bracket_retention": lambda ev, **kw: jk.bracket_retention(ev, **kw),
     "stickiness": lambda ev, **kw: jk.stickiness(ev, **kw),
     "active_users": lambda ev, **kw: jk.active_users(ev, **kw),
+    "paths_around": lambda ev, **kw: jk.paths_around(ev, kw.pop("anchor", "purchase"), **kw),
 }
 ORDER_FUNCTIONS = {
     "validate_orders": lambda od, **kw: jk.validate_orders(od, **kw),
@@ -161,6 +162,9 @@ BAD_ARGUMENTS = [
     ("stickiness", "period", "D", "period"),
     ("stickiness", "by", "user_id", "by"),
     ("active_users", "activity_event", "purchse", "did you mean 'purchase'"),
+    ("paths_around", "anchor", "purchse", "did you mean 'purchase'"),
+    ("paths_around", "direction", "around", "direction"),
+    ("paths_around", "steps", 0, "steps"),
     ("purchase_history", "unit", 7, "'7D'"),
     ("purchase_history", "end", "soon", "end"),
     ("historical_clv", "horizon", 365, "'365D'"),

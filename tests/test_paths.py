@@ -95,3 +95,33 @@ def test_purchase_timing_by_hand():
     assert timing.loc["a", "days_first_to_second"] == 30 and timing.loc["a", "touches_first_to_second"] == 1
     assert timing.loc["b", "days_to_first_purchase"] == 0.5
     assert pd.isna(timing.loc["b", "touches_first_to_second"]) and pd.isna(timing.loc["b", "second_purchase_at"])
+
+
+def test_paths_around_an_anchor_after_and_before():
+    events = log(("a", "2025-01-01 10:00", "visit"), ("a", "2025-01-01 10:01", "view"), ("a", "2025-01-01 10:02", "view"),
+                 ("a", "2025-01-01 10:03", "cart"), ("a", "2025-01-01 10:04", "buy"),
+                 ("b", "2025-01-02 10:00", "cart"), ("b", "2025-01-02 10:05", "view"),
+                 ("b", "2025-01-09 10:00", "cart"), ("b", "2025-01-09 10:01", "buy"),
+                 ("c", "2025-01-03 10:00", "visit"))
+    after = jk.paths_around(events, "cart", steps=2).set_index("path")
+    assert after["users"].to_dict() == {"cart → buy → (end)": 1, "cart → view → cart": 1}  # b: first cart only
+    assert after.attrs["users"] == 2 and after["share"].sum() == pytest.approx(1.0)
+    before = jk.paths_around(events, "cart", direction="before", steps=2)
+    assert sorted(before["path"]) == ["(start) → cart", "visit → view → cart"]  # a's two views count once
+    assert list(before.columns[3:]) == ["step_-2", "step_-1", "step_0"]
+    raw = jk.paths_around(events, "cart", direction="before", steps=2, collapse="none")
+    assert "view → view → cart" in set(raw["path"])
+
+
+def test_paths_around_at_stage_level_and_shuffled_rows():
+    events = log(("a", "2025-01-01", "visit"), ("a", "2025-01-02", "view_product"), ("a", "2025-01-03", "purchase"),
+                 ("a", "2025-01-20", "visit"), ("a", "2025-01-21", "write_review"),
+                 ("b", "2025-01-01", "visit"), ("b", "2025-01-01 00:05", "purchase"))
+    stages = jk.paths_around(events, "purchase", steps=2, level="stage")
+    assert set(stages["path"]) == {"Purchase → Retention → Advocacy", "Purchase → (end)"}
+    pd.testing.assert_frame_equal(stages, jk.paths_around(events.sample(frac=1, random_state=2), "purchase",
+                                                          steps=2, level="stage"))
+    with pytest.raises(ValueError, match="did you mean 'purchase'"):
+        jk.paths_around(events, "purchse")
+    with pytest.raises(ValueError, match="direction"):
+        jk.paths_around(events, "purchase", direction="around")

@@ -60,11 +60,19 @@ from journeykit.analysis.journey_map import (
     journey_map_table,
 )
 from journeykit.analysis.sessions import sessionize, web_analytics
-from journeykit.analysis.paths import END, purchase_timing, split_journeys, top_paths, transition_matrix
+from journeykit.analysis.paths import (
+    END,
+    START,
+    paths_around,
+    purchase_timing,
+    split_journeys,
+    top_paths,
+    transition_matrix,
+)
 from journeykit.plots.clv import plot_clv_holdout
 from journeykit.plots.funnel import plot_funnel
 from journeykit.plots.journey_map import plot_journey_map
-from journeykit.plots.paths import plot_flow
+from journeykit.plots.paths import plot_flow, plot_paths_around
 from journeykit.plots.retention import plot_lifecycle, plot_retention, plot_retention_curve
 from journeykit.plots.style import CHANNEL_COLORS, use_course_style
 from journeykit.io.contract import (
@@ -186,6 +194,9 @@ __all__ = [
     "active_users",
     "bracket_retention",
     "stickiness",
+    "START",
+    "paths_around",
+    "plot_paths_around",
 ]
 
 

@@ -22,7 +22,7 @@ from journeykit.io.contract import validate_events
 from journeykit.io.ordering import sort_events
 from journeykit.results import described
 
-__all__ = ["split_journeys", "top_paths", "transition_matrix", "purchase_timing", "END"]
+__all__ = ["split_journeys", "top_paths", "transition_matrix", "purchase_timing", "paths_around", "END", "START"]
 
 END = "(end)"
 """Label of the end of a journey in transition tables."""
@@ -370,3 +370,133 @@ def purchase_timing(events: pd.DataFrame, *, purchase_event: str = "purchase", t
     repeat = out["second_purchase_at"].notna()
     out["touches_first_to_second"] = between.reindex(out.index).fillna(0).astype("Int64").where(repeat, pd.NA)
     return out.reset_index()
+
+
+START = "(start)"
+"""Label of the start of a history in paths before an anchor."""
+
+
+def _runs_around(ev: pd.DataFrame, anchor_rows: np.ndarray, collapse: bool) -> pd.DataFrame:
+    """Each user's steps as runs (consecutive identical steps merged when ``collapse``), with the offset of each
+    run from the run that holds the user's anchor event; users without an anchor are dropped."""
+    user = ev["user_id"].to_numpy()
+    step = ev["step"].to_numpy()
+    new_user = np.r_[True, user[1:] != user[:-1]]
+    new_run = new_user | (np.r_[True, step[1:] != step[:-1]] if collapse else True)
+    run = np.cumsum(new_run) - 1
+    runs = pd.DataFrame({"user_id": user[new_run], "step": step[new_run], "run": run[new_run]})
+    anchor_run = pd.Series(run[anchor_rows], index=user[anchor_rows])
+    runs["offset"] = runs["run"] - runs["user_id"].map(anchor_run)
+    return runs.dropna(subset=["offset"]).astype({"offset": "int64"})
+
+
+@described
+def paths_around(events: pd.DataFrame, anchor: str, *, direction: str = "after", steps: int = 3,
+                 level: str = "event", model: StageModel | str | None = None, collapse: str = "repeats",
+                 top: int | None = 20, user_col: str = "user_id", time_col: str = "timestamp",
+                 event_col: str = "event") -> pd.DataFrame:
+    """The most common steps just before or just after an anchor event, per user.
+
+    Each user who did ``anchor`` is counted once, around their **first**
+    ``anchor`` event: the ``steps`` events (or stages) that follow it
+    (``direction="after"``) or lead to it (``"before"``), in the kit's
+    order. A history that ends sooner ends with ``(end)``; one that starts
+    later than ``steps`` before the anchor starts with ``(start)``. With
+    ``collapse="repeats"`` consecutive identical steps count once (the
+    anchor's own step included).
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`).
+    anchor : str
+        The event to look around, e.g. ``"add_to_cart"``.
+    direction : {"after", "before"}, default "after"
+        Which side of the anchor.
+    steps : int, default 3
+        How many steps to show besides the anchor.
+    level : {"event", "stage"}, default "event"
+        Steps as event names or as stages of ``model``.
+    model : StageModel or str, optional
+        Stage model for ``level="stage"`` (default "6-stage").
+    collapse : {"repeats", "none"}, default "repeats"
+        Merge consecutive identical steps, or keep every event.
+    top : int or None, default 20
+        How many paths to return, the most common first; None for all.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
+
+    Returns
+    -------
+    DataFrame
+        One row per path: ``path`` (steps joined by " → ", the anchor's
+        step included), ``users``, ``share`` (of the users who did
+        ``anchor``), then one column per position, ``step_0`` for the
+        anchor and ``step_1`` … (after) or ``step_-1`` … (before). The
+        anchor's users are in ``attrs["users"]``.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, or (``level="stage"``) an
+        event has no stage in ``model``.
+    ParameterError
+        If ``anchor`` is not an event of the log; ``direction``, ``level``
+        or ``collapse`` is not one of its options; ``steps`` or ``top`` is
+        not a whole number of at least 1.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": list("aaabbc"),
+    ...                        "event": ["cart", "checkout", "buy", "cart", "visit", "cart"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:01",
+    ...                                                     "2025-01-01 10:02", "2025-01-02 09:00",
+    ...                                                     "2025-01-05 09:05", "2025-01-03 08:00"])})
+    >>> paths_around(events, "cart", steps=2)[["path", "users", "share"]]
+                        path  users     share
+    0           cart → (end)      1  0.333333
+    1  cart → checkout → buy      1  0.333333
+    2   cart → visit → (end)      1  0.333333
+
+    Ties are listed in the order of their steps. ``c`` did nothing after the
+    cart: their path ends there.
+    """
+    params.choice(direction, "direction", ("after", "before"))
+    params.choice(level, "level", ("event", "stage"))
+    params.choice(collapse, "collapse", ("repeats", "none"))
+    steps = params.integer(steps, "steps", minimum=1)
+    top = None if top is None else params.integer(top, "top", minimum=1)
+    ev = sort_events(validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col))
+    anchor = _check_event(ev, anchor, "anchor")
+    if level == "stage":
+        ev = assign_stages(ev, model if model is not None else "6-stage")
+        ev["step"] = ev["stage"].astype(str)
+    else:
+        ev = ev.reset_index(drop=True).assign(step=lambda d: d["event"])
+    ev = ev.reset_index(drop=True)
+    is_anchor = (ev["event"] == anchor).to_numpy()
+    first = is_anchor & ~pd.Series(is_anchor).groupby(ev["user_id"].to_numpy()).cumsum().gt(1).to_numpy()
+    runs = _runs_around(ev, np.flatnonzero(first), collapse == "repeats")
+    sign = 1 if direction == "after" else -1
+    window = runs[(runs["offset"] * sign >= 0) & (runs["offset"] * sign <= steps)]
+    wide = window.pivot(index="user_id", columns="offset", values="step")
+    positions = [sign * k for k in range(steps + 1)]
+    wide = wide.reindex(columns=positions)
+    filler = END if direction == "after" else START
+    for k in range(1, steps + 1):  # the first missing step says the history ended (or began); later ones stay empty
+        column, before = positions[k], positions[k - 1]
+        gap = wide[column].isna() & wide[before].notna() & (wide[before] != filler)
+        wide.loc[gap, column] = filler
+    order = positions if direction == "after" else positions[::-1]
+    names = [f"step_{p}" for p in order]
+    wide.columns = [f"step_{p}" for p in wide.columns]
+    counted = wide[names].fillna("").value_counts(sort=False).rename("users").reset_index()
+    counted = counted.sort_values(["users", *names], ascending=[False] + [True] * len(names), kind="stable")
+    counted["path"] = counted[names].apply(lambda row: " → ".join(v for v in row if v), axis=1) if len(counted) \
+        else pd.Series(dtype=str)
+    counted["share"] = counted["users"] / len(wide)
+    out = counted[["path", "users", "share", *names]].reset_index(drop=True)
+    out = out if top is None else out.head(top)
+    out[names] = out[names].replace("", np.nan)
+    out.attrs["users"] = len(wide)
+    return out
