@@ -97,6 +97,8 @@ EVENT_FUNCTIONS = {
     "stickiness": lambda ev, **kw: jk.stickiness(ev, **kw),
     "active_users": lambda ev, **kw: jk.active_users(ev, **kw),
     "paths_around": lambda ev, **kw: jk.paths_around(ev, kw.pop("anchor", "purchase"), **kw),
+    "funnel_trends": lambda ev, **kw: jk.funnel_trends(ev, ["visit", "purchase"], window=kw.pop("window", "7D"), **kw),
+    "conversion_drivers": lambda ev, **kw: jk.conversion_drivers(ev, ["visit", "purchase"], **kw),
 }
 ORDER_FUNCTIONS = {
     "validate_orders": lambda od, **kw: jk.validate_orders(od, **kw),
@@ -165,6 +167,11 @@ BAD_ARGUMENTS = [
     ("paths_around", "anchor", "purchse", "did you mean 'purchase'"),
     ("paths_around", "direction", "around", "direction"),
     ("paths_around", "steps", 0, "steps"),
+    ("funnel_trends", "window", None, "needs a window"),
+    ("funnel_trends", "period", "Q", "period"),
+    ("conversion_drivers", "at", 1, "step 1"),
+    ("conversion_drivers", "min_count", 0, "min_count"),
+    ("conversion_drivers", "columns", ["nonexistent"], "nonexistent"),
     ("purchase_history", "unit", 7, "'7D'"),
     ("purchase_history", "end", "soon", "end"),
     ("historical_clv", "horizon", 365, "'365D'"),

@@ -25,6 +25,7 @@ from journeykit.analysis.clv_model import (
     purchase_history,
 )
 from journeykit.analysis.comparison import journey_comparison
+from journeykit.analysis.conversion import conversion_drivers, funnel_trends, paths_after_drop
 from journeykit.course.environment import check_environment
 from journeykit.errors import JourneyKitError, MissingFileError, ParameterError, ReadError
 from journeykit.analysis.funnel import (
@@ -197,6 +198,9 @@ __all__ = [
     "START",
     "paths_around",
     "plot_paths_around",
+    "conversion_drivers",
+    "funnel_trends",
+    "paths_after_drop",
 ]
 
 

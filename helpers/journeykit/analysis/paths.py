@@ -476,12 +476,20 @@ def paths_around(events: pd.DataFrame, anchor: str, *, direction: str = "after",
     ev = ev.reset_index(drop=True)
     is_anchor = (ev["event"] == anchor).to_numpy()
     first = is_anchor & ~pd.Series(is_anchor).groupby(ev["user_id"].to_numpy()).cumsum().gt(1).to_numpy()
-    runs = _runs_around(ev, np.flatnonzero(first), collapse == "repeats")
+    return _around(ev, first, direction=direction, steps=steps, collapse=collapse, top=top)
+
+
+def _around(ev: pd.DataFrame, anchor: np.ndarray, *, direction: str, steps: int, collapse: str,
+           top: int | None) -> pd.DataFrame:
+    """The table of :func:`paths_around` from events in the kit's order with a ``step`` column, and a mask of one
+    anchor row per user (users without one are left out)."""
+    ev = ev.reset_index(drop=True)
+    runs = _runs_around(ev, np.flatnonzero(anchor), collapse == "repeats")
     sign = 1 if direction == "after" else -1
     window = runs[(runs["offset"] * sign >= 0) & (runs["offset"] * sign <= steps)]
     wide = window.pivot(index="user_id", columns="offset", values="step")
     positions = [sign * k for k in range(steps + 1)]
-    wide = wide.reindex(columns=positions)
+    wide = wide.reindex(columns=positions).astype(object)
     filler = END if direction == "after" else START
     for k in range(1, steps + 1):  # the first missing step says the history ended (or began); later ones stay empty
         column, before = positions[k], positions[k - 1]
@@ -494,7 +502,7 @@ def paths_around(events: pd.DataFrame, anchor: str, *, direction: str = "after",
     counted = counted.sort_values(["users", *names], ascending=[False] + [True] * len(names), kind="stable")
     counted["path"] = counted[names].apply(lambda row: " → ".join(v for v in row if v), axis=1) if len(counted) \
         else pd.Series(dtype=str)
-    counted["share"] = counted["users"] / len(wide)
+    counted["share"] = counted["users"] / max(len(wide), 1)
     out = counted[["path", "users", "share", *names]].reset_index(drop=True)
     out = out if top is None else out.head(top)
     out[names] = out[names].replace("", np.nan)

@@ -193,6 +193,7 @@ _API_SECTIONS = (
     ("journeykit.analysis.journey_map", "Journey map"),
     ("journeykit.analysis.sessions", "Sessions and web analytics"),
     ("journeykit.analysis.funnel", "Funnels"),
+    ("journeykit.analysis.conversion", "Around a funnel: trends, drivers, paths after drop-off"),
     ("journeykit.analysis.retention", "Retention, churn and lifecycle"),
     ("journeykit.analysis.engagement", "Engagement: stickiness and active users"),
     ("journeykit.analysis.value", "Customer value"),

@@ -1,0 +1,344 @@
+"""Around a funnel: conversion over time, what goes with converting, and what people do after dropping out.
+
+Every function takes the funnel's arguments (``steps``, ``window``,
+``strict``, ``exclude``; see :mod:`journeykit.analysis.funnel` for the
+definition of entering and reaching a step) and keeps its honesty about
+incomplete data: users whose conversion window is still open at the end of the
+data are never counted as drops.
+
+- :func:`funnel_trends`: conversion by the period in which users entered
+  (their first occurrence of step 1), with Wilson intervals; a period with
+  entrants whose window is still open is ``complete = False``.
+- :func:`conversion_drivers`: which events (done between entering and
+  reaching the step before ``at``) and which property values (on the first
+  step-1 event) are more or less common among users who reached ``at`` than
+  among those who stopped just before it, as odds ratios with confidence
+  intervals. Association, not cause: people who convert differ in many ways.
+- :func:`paths_after_drop`: what users who stopped just before ``at`` did
+  next, from the event of the last step they reached (a table of
+  :func:`journeykit.paths_around`, drawn by :func:`journeykit.plot_paths_around`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from journeykit import params
+from journeykit.analysis.funnel import Step, _run, _step_number, _user_table
+from journeykit.analysis.paths import _around
+from journeykit.analysis.retention import period_index, period_start
+from journeykit.analysis.stats import MIN_SAMPLE, wilson_interval
+from journeykit.errors import ParameterError, SchemaError
+from journeykit.io.contract import require_columns, validate_events
+from journeykit.io.ordering import first_value, sort_events
+from journeykit.results import described
+
+__all__ = ["funnel_trends", "conversion_drivers", "paths_after_drop"]
+
+
+def _users(events, steps, window, strict, exclude, user_col, time_col, event_col):
+    """Validated events, each entering user's funnel row (with the time of every step reached), the labels."""
+    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
+    result = _run(ev, steps, window, None, strict, exclude, "user_id", "timestamp", "event")
+    times = result.users[["user_id"] + [f"t_{k}" for k in range(1, len(result.labels) + 1)]]
+    return ev, _user_table(result).merge(times, on="user_id"), result.labels
+
+
+def _step_one(steps) -> set[str]:
+    from journeykit.analysis.funnel import _normalise_steps
+
+    return set(_normalise_steps(steps)[0])
+
+
+@described
+def funnel_trends(events: pd.DataFrame, steps: Sequence[Step], *, window, period: str = "W", level: float = 0.95,
+                  strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
+                  time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Conversion through the funnel by the period users entered, with its uncertainty.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`).
+    steps : list
+        The funnel's steps (see :func:`journeykit.funnel`).
+    window : str or Timedelta
+        The conversion window; required, because without one every recent
+        entrant could still convert and the last periods would look worse.
+    period : {"D", "W", "M"}, default "W"
+        Day, week from Monday, or calendar month of the first step-1 event.
+    level : float, default 0.95
+        Confidence level of the Wilson interval.
+    strict, exclude
+        As in :func:`journeykit.funnel`.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
+
+    Returns
+    -------
+    DataFrame
+        One row per period with entrants: ``period`` (its first day),
+        ``entrants``, ``converted`` (reached the last step), ``conversion``,
+        ``ci_low``, ``ci_high``, ``open_entrants`` (window still open at the
+        end of the data, not converted yet) and ``complete`` (no open
+        entrants: the rate can still rise while False).
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract.
+    ParameterError
+        For ``window=None``, a ``period`` other than D, W and M, or a step or
+        option the funnel refuses.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": ["a", "a", "b", "c", "c"],
+    ...                        "event": ["view", "buy", "view", "view", "buy"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-06 10:00", "2025-01-06 11:00",
+    ...                                                     "2025-01-07 10:00", "2025-01-14 10:00",
+    ...                                                     "2025-01-20 10:00"])})
+    >>> funnel_trends(events, ["view", "buy"], window="1D")[["period", "entrants", "converted", "complete"]]
+          period  entrants  converted  complete
+    0 2025-01-06         2          1      True
+    1 2025-01-13         1          0      True
+    """
+    if window is None:
+        raise ParameterError("funnel_trends needs a window (e.g. window='7D'): without one, recent entrants can "
+                             "always still convert and the last periods would look like drops.", "window")
+    params.choice(period, "period", ("D", "W", "M"))
+    ev, users, labels = _users(events, steps, window, strict, exclude, user_col, time_col, event_col)
+    first = ev[ev["event"].isin(_step_one(steps))].groupby("user_id")["timestamp"].min()
+    users["period"] = period_index(users["user_id"].map(first).to_numpy(), period)
+    users["open"] = ~users["window_closed"] & ~users["converted"]
+    out = users.groupby("period", sort=True).agg(entrants=("user_id", "size"), converted=("converted", "sum"),
+                                                 open_entrants=("open", "sum")).reset_index()
+    out["conversion"] = out["converted"] / out["entrants"]
+    out["ci_low"], out["ci_high"] = wilson_interval(out["converted"].to_numpy(), out["entrants"].to_numpy(),
+                                                    level=level)
+    out["complete"] = out["open_entrants"] == 0
+    out["period"] = period_start(out["period"].to_numpy(), period)
+    out.attrs.update(steps=list(labels), window=pd.Timedelta(window))
+    return out[["period", "entrants", "converted", "conversion", "ci_low", "ci_high", "open_entrants", "complete"]]
+
+
+def _odds(with_yes: np.ndarray, with_n: np.ndarray, yes: int, n: int, level: float) -> pd.DataFrame:
+    """Odds ratios of converting with a feature vs without it, Woolf intervals (0.5 added to every cell of a
+    table with a zero)."""
+    from statistics import NormalDist
+
+    a, b = with_yes.astype(float), (with_n - with_yes).astype(float)
+    c, d = (yes - with_yes).astype(float), ((n - yes) - (with_n - with_yes)).astype(float)
+    zero = (a == 0) | (b == 0) | (c == 0) | (d == 0)
+    a, b, c, d = (x + 0.5 * zero for x in (a, b, c, d))
+    log_or = np.log(a * d / (b * c))
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    se = np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    return pd.DataFrame({"odds_ratio": np.exp(log_or), "ci_low": np.exp(log_or - z * se),
+                         "ci_high": np.exp(log_or + z * se)})
+
+
+@described
+def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, at: int | str = -1, window=None,
+                       columns: Sequence[str] | None = None, min_count: int = MIN_SAMPLE, level: float = 0.95,
+                       strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
+                       time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+    """Events and property values over- or under-represented among users who converted at a step.
+
+    The population is the users who reached the step before ``at`` and
+    whose window has closed; **converted** means they reached ``at``. A user
+    **has an event** when they did it between entering the funnel and
+    reaching the step before ``at`` (before the decision, for converters and
+    dropped users alike); a user **has a value** of a column when their first
+    step-1 event carries it. For each feature, the odds of converting with it
+    are divided by the odds without it.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`).
+    steps : list
+        The funnel's steps (see :func:`journeykit.funnel`).
+    at : int or str, default -1
+        The step whose conversion is explained: its label or number (2 to
+        the number of steps; -1 for the last).
+    window, strict, exclude
+        As in :func:`journeykit.funnel`.
+    columns : list of str, optional
+        Context columns whose values are compared (e.g. ``["device",
+        "channel"]``).
+    min_count : int, default 30
+        Features shown only when at least this many users have them and as
+        many do not.
+    level : float, default 0.95
+        Confidence level of the intervals.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
+
+    Returns
+    -------
+    DataFrame
+        One row per feature, the strongest association first (largest
+        absolute log odds ratio): ``feature`` ("event" or the column name),
+        ``value``, ``users`` (with it), ``conversion_with``,
+        ``conversion_without``, ``odds_ratio``, ``ci_low``, ``ci_high`` and
+        ``clear`` (the interval excludes 1). ``attrs["population"]`` is the
+        number of users compared.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract or lacks a column of
+        ``columns``.
+    ParameterError
+        If ``at`` is not a step from 2 on, ``min_count`` is not a whole
+        number of at least 1, or a step or option the funnel refuses.
+
+    Examples
+    --------
+    >>> import journeykit as jk
+    >>> shop = jk.simulate_shop(3000, seed=2)
+    >>> drivers = conversion_drivers(shop["events"], ["add_to_cart", "begin_checkout", "purchase"],
+    ...                              window="1D", columns=["device"])
+    >>> bool(drivers.loc[drivers["value"] == "mobile", "odds_ratio"].iloc[0] < 1)  # mobile payments fail more
+    True
+    """
+    min_count = params.integer(min_count, "min_count", minimum=1)
+    columns = params.names(columns, "columns", allow_none=True, allow_empty=True) or []
+    ev, users, labels = _users(events, steps, window, strict, exclude, user_col, time_col, event_col)
+    require_columns(ev, columns, "events")
+    k = len(labels) if at == -1 else _step_number(at, labels)
+    if k == 1:
+        raise ParameterError("step 1 has no conversion to explain (it is how users enter); choose at=2 or later.",
+                             "at")
+    population = users[(users["furthest_step"] >= k - 1) & (users["window_closed"] | (users["furthest_step"] >= k))]
+    converted = (population["furthest_step"] >= k).to_numpy()
+    if population.empty:
+        raise SchemaError([f"no user reached step {k - 1} with a closed window; nothing to compare."], "events")
+    pop = population[["user_id"]].assign(converted=converted)
+    table = _before_step(ev, population, k - 1, steps).merge(pop, on="user_id")
+    entries = ev[ev["event"].isin(_step_one(steps)) & ev["user_id"].isin(pop["user_id"])]
+    features = [_event_features(table)] + [_value_features(entries, pop, column) for column in columns]
+    out = pd.concat(features, ignore_index=True)
+    n, yes = len(pop), int(converted.sum())
+    out = out[(out["users"] >= min_count) & (n - out["users"] >= min_count)].reset_index(drop=True)
+    stats = _odds(out["converted"].to_numpy(), out["users"].to_numpy(), yes, n, level)
+    out = pd.concat([out, stats], axis=1)
+    out["conversion_with"] = out["converted"] / out["users"]
+    out["conversion_without"] = (yes - out["converted"]) / (n - out["users"])
+    out["clear"] = (out["ci_low"] > 1) | (out["ci_high"] < 1)
+    out = out.iloc[np.argsort(-np.abs(np.log(out["odds_ratio"].to_numpy())), kind="stable")].reset_index(drop=True)
+    out.attrs["population"] = n
+    return out[["feature", "value", "users", "conversion_with", "conversion_without", "odds_ratio", "ci_low",
+                "ci_high", "clear"]]
+
+
+def _before_step(ev: pd.DataFrame, users: pd.DataFrame, step: int, steps) -> pd.DataFrame:
+    """Each (user, event name) done from entering up to reaching ``step``; the funnel's own events left out."""
+    from journeykit.analysis.funnel import _normalise_steps
+
+    times = users[["user_id", "t_1", f"t_{step}"]].set_axis(["user_id", "start", "stop"], axis=1)
+    names = {n for step_names in _normalise_steps(steps) for n in step_names}
+    window = ev[["user_id", "timestamp", "event"]].merge(times, on="user_id")
+    inside = (window["timestamp"] >= window["start"]) & (window["timestamp"] <= window["stop"])
+    window = window[inside & ~window["event"].isin(names)]
+    return window[["user_id", "event"]].drop_duplicates()
+
+
+def _event_features(table: pd.DataFrame) -> pd.DataFrame:
+    counts = table.groupby("event").agg(users=("user_id", "size"), converted=("converted", "sum")).reset_index()
+    return counts.rename(columns={"event": "value"}).assign(feature="event")[["feature", "value", "users",
+                                                                              "converted"]]
+
+
+def _value_features(entries: pd.DataFrame, pop: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Users by the value of ``column`` on their first step-1 event, with how many converted."""
+    values = first_value(sort_events(entries), ["user_id"], column)
+    frame = pop.assign(value=pop["user_id"].map(values))
+    counts = frame.groupby("value", dropna=False).agg(users=("user_id", "size"), converted=("converted", "sum"))
+    return counts.reset_index().assign(feature=column)[["feature", "value", "users", "converted"]]
+
+
+@described
+def paths_after_drop(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *, window=None, after: int = 3,
+                     collapse: str = "repeats", top: int | None = 20, strict: bool = False,
+                     exclude: Sequence[str] | None = None, user_col: str = "user_id", time_col: str = "timestamp",
+                     event_col: str = "event") -> pd.DataFrame:
+    """What users who stopped just before a step did next: their most common paths from the last step reached.
+
+    The users are those whose furthest step is the one before ``at`` and
+    whose window has closed (users who may still convert are left out). Each
+    path starts at the event of their last step reached (in their best
+    attempt) and follows their next ``after`` events, as in
+    :func:`journeykit.paths_around`; a history that stops there ends with
+    ``(end)``.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log (see :func:`journeykit.validate_events`).
+    steps : list
+        The funnel's steps (see :func:`journeykit.funnel`).
+    at : int or str
+        The step they did not reach: its label or number (2 or later).
+    window, strict, exclude
+        As in :func:`journeykit.funnel`.
+    after : int, default 3
+        How many events to follow.
+    collapse : {"repeats", "none"}, default "repeats"
+        Merge consecutive identical events, or keep every one.
+    top : int or None, default 20
+        How many paths to return; None for all.
+    user_col, time_col, event_col : str
+        Column names in ``events``.
+
+    Returns
+    -------
+    DataFrame
+        The table of :func:`journeykit.paths_around` (``path``, ``users``,
+        ``share``, ``step_0`` …), ``attrs["users"]`` the dropped users.
+
+    Raises
+    ------
+    SchemaError
+        If ``events`` breaks the data contract, or nobody dropped there with
+        a closed window.
+    ParameterError
+        If ``at`` is not a step from 2 on, ``after`` or ``top`` is not a
+        whole number of at least 1, or a step or option the funnel refuses.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": ["a", "a", "a", "b", "b"],
+    ...                        "event": ["cart", "visit", "search", "cart", "buy"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-03 09:00",
+    ...                                                     "2025-01-03 09:01", "2025-01-02 10:00",
+    ...                                                     "2025-01-02 10:05"])})
+    >>> paths_after_drop(events, ["cart", "buy"], "buy", window="1D")[["path", "users"]]
+                                path  users
+    0  cart → visit → search → (end)      1
+
+    ``a`` left the cart without buying within a day; ``b`` bought.
+    """
+    after = params.integer(after, "after", minimum=1)
+    params.choice(collapse, "collapse", ("repeats", "none"))
+    top = None if top is None else params.integer(top, "top", minimum=1)
+    ev, users, labels = _users(events, steps, window, strict, exclude, user_col, time_col, event_col)
+    k = _step_number(at, labels)
+    if k == 1:
+        raise ParameterError("nobody drops before step 1 (it is how users enter); choose at=2 or later.", "at")
+    dropped = users[(users["furthest_step"] == k - 1) & users["window_closed"]]
+    if dropped.empty:
+        raise SchemaError([f"no user stopped before {labels[k - 1]!r} with a closed window."], "events")
+    from journeykit.analysis.funnel import _normalise_steps
+
+    names = set(_normalise_steps(steps)[k - 2])
+    ev = sort_events(ev[ev["user_id"].isin(dropped["user_id"])]).reset_index(drop=True)
+    last_step_at = ev["user_id"].map(dropped.set_index("user_id")[f"t_{k - 1}"])
+    candidate = (ev["timestamp"] == last_step_at) & ev["event"].isin(names)
+    anchor = candidate & ~candidate.groupby(ev["user_id"]).cumsum().gt(1)
+    return _around(ev.assign(step=ev["event"]), anchor.to_numpy(), direction="after", steps=after,
+                   collapse=collapse, top=top)
