@@ -100,3 +100,13 @@ def test_public_api_is_listed():
     assert {"validate_events", "validate_orders", "validate_surveys", "SchemaError", "datasets"} <= set(jk.__all__)
     for name in jk.__all__:
         assert getattr(jk, name) is not None
+
+
+def test_the_data_dictionary_states_each_tables_row_count():
+    import re
+
+    text = (jk.datasets.course_dir() / "datasets" / "README.md").read_text(encoding="utf-8")
+    stated = {name: int(count.replace(",", "")) for name, count in re.findall(r"### `(\w+)`: ([\d,]+) rows", text)}
+    assert stated, "no row counts found"
+    for name, count in stated.items():
+        assert len(jk.datasets.load(name)) == count, name

@@ -55,6 +55,12 @@ def test_awareness_is_first_contact_only():
                  ("a", "2025-02-01 08:01", "read_article"))
     assert jk.assign_stages(events, "6-stage")["stage"].tolist() == [
         "Awareness", "Awareness", "Consideration", "Awareness", "Purchase", "Retention", "Retention"]
+    # a prospect who filled a cart but did not pay is no customer, even where the cart and the purchase share a
+    # stage (the 4-stage model puts both in Purchase)
+    cart = log(("c", "2025-01-01 10:00", "visit"), ("c", "2025-01-01 10:05", "add_to_cart"),
+               ("c", "2025-01-03 09:00", "visit"))
+    assert jk.assign_stages(cart, "4-stage")["stage"].tolist() == ["Awareness", "Purchase", "Consideration"]
+    assert jk.assign_stages(cart, "5-stage-advocacy")["stage"].tolist()[-1] == "Consideration"
     # models without a stage for buying again send the customer back to Consideration
     assert jk.assign_stages(events, "5-stage-evaluation")["stage"].tolist()[-2:] == ["Consideration"] * 2
     assert jk.assign_stages(events, "4-stage")["stage"].tolist()[-2:] == ["Post-purchase"] * 2

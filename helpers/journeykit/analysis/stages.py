@@ -13,9 +13,11 @@ description) plus a mapping from events to stages:
     for a first purchase, 2 for the second...);
   - ``reached``: the number of the furthest stage that the user's *earlier*
     events (strictly earlier in time) map to by their names alone, rules
-    aside; 0 for events at the user's first moment. It lets history decide:
-    ``("event == 'visit' and reached >= 4", "Retention")`` places a
-    customer's return visit in Retention rather than Awareness.
+    aside; 0 for events at the user's first moment;
+  - ``customer``: True when the user made a purchase (the model's
+    ``purchase_event``) strictly earlier. It lets history decide:
+    ``("event == 'visit' and customer", "Retention")`` places a customer's
+    return visit in Retention rather than Awareness.
 
 The shop presets use both: Awareness is first contact only. A visit by someone
 who has been before is Consideration (they came back to look), and a visit or an
@@ -71,6 +73,8 @@ class StageModel:
         Survey touchpoint → stage, used to place survey answers.
     description : str, optional
         Where the framework comes from and when to use it.
+    purchase_event : str, default "purchase"
+        The event that makes a person a customer, for ``customer`` in rules.
 
     Raises
     ------
@@ -101,9 +105,11 @@ class StageModel:
     rules: Sequence[tuple[str, str]] = field(default_factory=tuple)
     touchpoints: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
+    purchase_event: str = "purchase"
 
     def __post_init__(self) -> None:
         params.name(self.name, "name")
+        params.name(self.purchase_event, "purchase_event")
         try:  # frozen all the way down: a model handed out (a preset) cannot be changed by the caller
             stages = tuple((str(s), str(d)) for s, d in self.stages)
             rules = tuple((str(q), str(s)) for q, s in self.rules)
@@ -157,15 +163,14 @@ _REPEAT = "event == 'purchase' and occurrence > 1"
 _LOOKING = "event in ['visit', 'read_article']"
 
 
-def _shop(cart: str, purchase: str, after: str, advocacy: str, repeat: str | None, stages: list[str]) -> dict:
-    """Event names and rules of a shop preset; ``stages`` is the preset's stage order."""
+def _shop(cart: str, purchase: str, after: str, advocacy: str, repeat: str | None) -> dict:
+    """Event names and rules of a shop preset."""
     events = {**_SHOP_SEARCH, "add_to_cart": cart, "begin_checkout": cart, "payment_failed": cart,
               "purchase": purchase, **{e: after for e in _AFTER}, "write_review": advocacy, "refer_friend": advocacy}
-    bought = stages.index(purchase) + 1  # the number of the stage a first purchase enters
     rules = ((_REPEAT, repeat),) if repeat else ()
     # Awareness is first contact: a customer's return visit belongs after the purchase (or, in a model
     # without a stage for buying again, to Consideration); a prospect's return visit is Consideration.
-    rules += ((f"{_LOOKING} and reached >= {bought}", repeat or "Consideration"),
+    rules += ((f"{_LOOKING} and customer", repeat or "Consideration"),
               ("event == 'visit' and occurrence > 1", "Consideration"),
               ("event == 'read_article' and reached >= 2", "Consideration"))
     return {"events": events, "rules": rules}
@@ -178,7 +183,7 @@ _PRESETS: dict[str, StageModel] = {
          ("Purchase", "checks out and pays"),
          ("Post-purchase", "receives, uses, gets support, reviews, recommends and buys again")],
         **_shop(cart="Purchase", purchase="Purchase", after="Post-purchase", advocacy="Post-purchase",
-                repeat="Post-purchase", stages=["Awareness", "Consideration", "Purchase", "Post-purchase"]),
+                repeat="Post-purchase"),
         touchpoints={"cart": "Purchase", "checkout": "Purchase", "delivery": "Post-purchase",
                      "support": "Post-purchase"},
         description="The simplest cut: before, during and after the purchase.",
@@ -190,8 +195,7 @@ _PRESETS: dict[str, StageModel] = {
          ("Purchase", "pays: the order is placed"),
          ("Post-purchase", "receives, uses, gets support, reviews, recommends and buys again")],
         **_shop(cart="Intent", purchase="Purchase", after="Post-purchase", advocacy="Post-purchase",
-                repeat="Post-purchase",
-                stages=["Awareness", "Consideration", "Intent", "Purchase", "Post-purchase"]),
+                repeat="Post-purchase"),
         touchpoints={"cart": "Intent", "checkout": "Purchase", "delivery": "Post-purchase",
                      "support": "Post-purchase"},
         description="Common in e-commerce analytics: intent (cart, checkout) is where marketing retargets.",
@@ -202,8 +206,7 @@ _PRESETS: dict[str, StageModel] = {
          ("Decision", "chooses: adds to cart, starts the checkout"),
          ("Purchase", "pays, the first time or again"),
          ("Evaluation", "judges the purchase: delivery, use, support, reviews, recommendations")],
-        **_shop(cart="Decision", purchase="Purchase", after="Evaluation", advocacy="Evaluation", repeat=None,
-                stages=["Awareness", "Consideration", "Decision", "Purchase", "Evaluation"]),
+        **_shop(cart="Decision", purchase="Purchase", after="Evaluation", advocacy="Evaluation", repeat=None),
         touchpoints={"cart": "Decision", "checkout": "Purchase", "delivery": "Evaluation", "support": "Evaluation"},
         description="The consumer-decision view (need, search, evaluate, buy, judge) from marketing textbooks.",
     ),
@@ -214,8 +217,7 @@ _PRESETS: dict[str, StageModel] = {
          ("Post-purchase", "receives, uses, gets support, buys again"),
          ("Advocacy", "recommends: writes reviews, refers friends")],
         **_shop(cart="Decision", purchase="Decision", after="Post-purchase", advocacy="Advocacy",
-                repeat="Post-purchase",
-                stages=["Awareness", "Consideration", "Decision", "Post-purchase", "Advocacy"]),
+                repeat="Post-purchase"),
         touchpoints={"cart": "Decision", "checkout": "Decision", "delivery": "Post-purchase",
                      "support": "Post-purchase"},
         description="Puts the purchase inside the decision and gives advocacy a stage of its own.",
@@ -227,8 +229,7 @@ _PRESETS: dict[str, StageModel] = {
          ("Purchase", "pays for the first time (the action)"),
          ("Retention", "receives, uses, gets support and buys again"),
          ("Advocacy", "recommends: writes reviews, refers friends")],
-        **_shop(cart="Decision", purchase="Purchase", after="Retention", advocacy="Advocacy", repeat="Retention",
-                stages=["Awareness", "Consideration", "Decision", "Purchase", "Retention", "Advocacy"]),
+        **_shop(cart="Decision", purchase="Purchase", after="Retention", advocacy="Advocacy", repeat="Retention"),
         touchpoints={"cart": "Decision", "checkout": "Purchase", "delivery": "Retention", "support": "Retention"},
         description="The whole customer journey, from first contact to loyalty and advocacy; the course's default.",
     ),
@@ -344,9 +345,20 @@ def _reached(ev: pd.DataFrame, stage: pd.Series, model: StageModel) -> np.ndarra
     return before.reindex(pd.MultiIndex.from_arrays(moments)).to_numpy()
 
 
+def _customer(ev: pd.DataFrame, purchase_event: str) -> np.ndarray:
+    """For each event, whether the user made a purchase strictly earlier."""
+    bought = ev.loc[ev["event"] == purchase_event].groupby("user_id")["timestamp"].min()
+    if bought.empty:
+        return np.zeros(len(ev), dtype=bool)
+    first = ev["user_id"].map(bought)
+    return (ev["timestamp"] > first).fillna(False).to_numpy(dtype=bool)
+
+
 def _apply_rules(ev: pd.DataFrame, stage: pd.Series, model: StageModel) -> pd.Series:
     """Stages after the model's rules, checked in order before the names (first match wins)."""
     context = ev
+    if any(re.search(r"\bcustomer\b", query) for query, _ in model.rules):
+        context = context.assign(customer=_customer(ev, model.purchase_event))
     if any(re.search(r"\boccurrence\b", query) for query, _ in model.rules):
         context = context.assign(occurrence=ev.groupby(["user_id", "event"]).cumcount() + 1)
     if any(re.search(r"\breached\b", query) for query, _ in model.rules):
@@ -359,7 +371,7 @@ def _apply_rules(ev: pd.DataFrame, stage: pd.Series, model: StageModel) -> pd.Se
         except Exception as exc:  # noqa: BLE001 - pandas raises many kinds for a bad expression
             raise SchemaError([f"rule {query!r} of model {model.name!r} could not be evaluated on these events "
                                f"({type(exc).__name__}: {exc}). Rules may use the columns "
-                               f"{list(ev.columns)}, 'occurrence' and 'reached'."], "events") from None
+                               f"{list(ev.columns)}, 'occurrence', 'reached' and 'customer'."], "events") from None
         hits = hits.fillna(False).astype(bool) & ~matched
         stage[hits] = target
         matched |= hits
@@ -393,7 +405,8 @@ def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
         and ``stage_number`` (1 for the first stage; missing for kept unmapped
         events). ``occurrence`` in rules counts a user's events of one name in
         that order; ``reached`` is the furthest stage of the user's strictly
-        earlier events by name (see the module notes).
+        earlier events by name, ``customer`` whether they purchased strictly
+        earlier (see the module notes).
 
     Raises
     ------
