@@ -63,7 +63,7 @@ def test_drivers_by_hand():
         rows.append((user, f"{day} 10:04", "read_reviews", "x"))  # after the cart: not a driver
     rows.append(("z", "2025-02-01 10:00", "visit", "x"))  # the data go on: every window has closed
     events = log(*rows, columns=("user_id", "timestamp", "event", "device"))
-    drivers = jk.conversion_drivers(events, ["view", "cart", "buy"], window="1D", columns=["device"], min_count=1)
+    drivers = jk.conversion_drivers(events, ["view", "cart", "buy"], window="1D", columns=["device"], min_sample=1)
     reviews = drivers.set_index(["feature", "value"]).loc[("event", "read_reviews")]
     assert reviews["users"] == 4 and reviews["conversion_with"] == 0.75 and reviews["conversion_without"] == 0.25
     assert reviews["odds_ratio"] == pytest.approx((3 * 3) / (1 * 1))  # (3/1) / (1/3)

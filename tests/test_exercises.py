@@ -83,8 +83,8 @@ def test_right_answers_written_differently_are_right(exercise):
 
 
 @pytest.mark.parametrize("exercise, wrong, mistake", [
-    ("3.3", 1e-6, "Not quite"),                   # another tiny p-value is not this one
-    ("3.3", 0.049, "Not quite"),
+    ("3.2", (6, 5, 4), "window"),                 # one number off is a different answer, and it is named
+    ("5.3", "one customer more", "Not quite"),    # a count off by one is wrong, however close
     ("4.1", "unweighted", "plain mean of the cohorts' rates"),
     ("4.1", "visits only", "counted only visits"),
 ])
@@ -92,7 +92,9 @@ def test_checks_judge_the_number_not_its_rough_size(exercise, wrong, mistake):
     from journeykit.course.lessons.lesson_04 import _week_one
 
     value = {"unweighted": lambda: _week_one(weighted=False),
-             "visits only": lambda: _week_one(return_event="visit")}.get(wrong, lambda: wrong)()
+             "visits only": lambda: _week_one(return_event="visit"),
+             "one customer more": lambda: (_get("5.3").expected()[0] + 1, _get("5.3").expected()[1]),
+             }.get(wrong, lambda: wrong)()
     feedback = jk.check(exercise, value)
     assert not feedback and mistake in feedback.message
 
@@ -113,12 +115,12 @@ def test_a_decision_needs_its_reason_and_is_shown_the_rubric_either_way():
 def test_by_hand_and_predict_exercises_are_computed_by_the_kit():
     from journeykit.course.lessons.lesson_07 import _first_week_reading, _tiny_orders
 
-    assert _tiny_orders() == (2, 44.0)  # worked out by hand in the solution of 6.1
+    assert _tiny_orders() == (2, 44.0)  # worked out by hand in the solution of 7.1
     assert jk.check("7.1", [2, 44]) and not jk.check("7.1", (2, 48.0)) and not jk.check("7.1", (3, 44.0))
     assert _first_week_reading() == "refuse"
     table = jk.exercise_data("7.1")
     assert table["Customer ID"].tolist() == ["007", "007", "", "042", "007", "042"]  # ids as written
-    with pytest.raises(jk.ParameterError, match="only exercise 7.1"):
+    with pytest.raises(jk.ParameterError, match="has no table of its own"):
         jk.exercise_data("3.1")
 
 

@@ -170,7 +170,7 @@ BAD_ARGUMENTS = [
     ("funnel_trends", "window", None, "needs a window"),
     ("funnel_trends", "period", "Q", "period"),
     ("conversion_drivers", "at", 1, "step 1"),
-    ("conversion_drivers", "min_count", 0, "min_count"),
+    ("conversion_drivers", "min_sample", 0, "min_sample"),
     ("conversion_drivers", "columns", ["nonexistent"], "nonexistent"),
     ("purchase_history", "unit", 7, "'7D'"),
     ("purchase_history", "end", "soon", "end"),

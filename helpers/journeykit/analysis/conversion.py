@@ -143,7 +143,7 @@ def _odds(with_yes: np.ndarray, with_n: np.ndarray, yes: int, n: int, level: flo
 
 @described
 def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, at: int | str = -1, window=None,
-                       columns: Sequence[str] | None = None, min_count: int = MIN_SAMPLE, level: float = 0.95,
+                       columns: Sequence[str] | None = None, min_sample: int = MIN_SAMPLE, level: float = 0.95,
                        strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
                        time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Events and property values over- or under-represented among users who converted at a step.
@@ -170,7 +170,7 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, at: int |
     columns : list of str, optional
         Context columns whose values are compared (e.g. ``["device",
         "channel"]``).
-    min_count : int, default 30
+    min_sample : int, default 30
         Features shown only when at least this many users have them and as
         many do not.
     level : float, default 0.95
@@ -194,7 +194,7 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, at: int |
         If ``events`` breaks the data contract or lacks a column of
         ``columns``.
     ParameterError
-        If ``at`` is not a step from 2 on, ``min_count`` is not a whole
+        If ``at`` is not a step from 2 on, ``min_sample`` is not a whole
         number of at least 1, or a step or option the funnel refuses.
 
     Examples
@@ -206,7 +206,7 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, at: int |
     >>> bool(drivers.loc[drivers["value"] == "mobile", "odds_ratio"].iloc[0] < 1)  # mobile payments fail more
     True
     """
-    min_count = params.integer(min_count, "min_count", minimum=1)
+    min_sample = params.integer(min_sample, "min_sample", minimum=1)
     columns = params.names(columns, "columns", allow_none=True, allow_empty=True) or []
     ev, users, labels = _users(events, steps, window, strict, exclude, user_col, time_col, event_col)
     require_columns(ev, columns, "events")
@@ -224,7 +224,7 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, at: int |
     features = [_event_features(table)] + [_value_features(entries, pop, column) for column in columns]
     out = pd.concat(features, ignore_index=True)
     n, yes = len(pop), int(converted.sum())
-    out = out[(out["users"] >= min_count) & (n - out["users"] >= min_count)].reset_index(drop=True)
+    out = out[(out["users"] >= min_sample) & (n - out["users"] >= min_sample)].reset_index(drop=True)
     stats = _odds(out["converted"].to_numpy(), out["users"].to_numpy(), yes, n, level)
     out = pd.concat([out, stats], axis=1)
     out["conversion_with"] = out["converted"] / out["users"]
