@@ -57,3 +57,19 @@ def test_requirements_are_pinned():
 def test_lesson_table_links_every_notebook():
     for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         assert f"(notebooks/{notebook.name})" in README, f"README lesson table does not link {notebook.name}"
+
+
+def test_each_lesson_states_the_same_time_in_the_readme_the_agenda_and_the_lesson():
+    import json
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    agenda = (ROOT / "instructors" / "agenda.md").read_text(encoding="utf-8")
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        text = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        minutes = re.search(r"\*\*Time\.\*\* About (\d+) minutes", text).group(1)
+        number = path.name[:2]
+        assert re.search(rf"\| {number} \| \[[^]]+\]\(notebooks/{path.name}\) \|[^|]+\| {minutes} min \|", readme), \
+            f"README's lesson table does not give {path.name} {minutes} min"
+        assert re.search(rf"\| {number} · [^|]+\| {minutes} min \|", agenda), \
+            f"the agenda's per-lesson table does not give lesson {number} {minutes} min"
