@@ -68,7 +68,7 @@ def test_course_folder_is_found_from_the_working_folder_or_the_environment(tmp_p
 def test_describe_lists_every_table_once():
     table = jk.datasets.describe()
     assert table["name"].tolist() == jk.datasets.names()
-    assert set(table["business"]) == {"shop", "subscription"}
+    assert set(table["business"]) == {"shop", "subscription", "mealkit"}
     assert table.set_index("name").loc["shop_export", "kind"] == "export"
 
 
@@ -81,7 +81,7 @@ def test_each_load_is_a_fresh_copy():
 def test_unknown_name_suggests_the_closest():
     with pytest.raises(jk.ParameterError, match="no sample table called 'shop_event'. Did you mean 'shop_events'"):
         jk.datasets.load("shop_event")
-    with pytest.raises(jk.ParameterError, match="choose 'shop' or 'subscription'"):
+    with pytest.raises(jk.ParameterError, match="choose 'shop', 'subscription' or 'mealkit'"):
         jk.datasets.load_business("bank")
 
 

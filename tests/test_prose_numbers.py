@@ -74,7 +74,7 @@ def _found(number: str, computed: str) -> bool:
 
 def test_the_pattern_finds_results_not_labels():
     nb = {"cells": [{"cell_type": "markdown", "source": [
-        "Mobile is 22.5 % of 1,234 people, a rate of 0.41; exercise 3.1 uses `window=\"7D\"` and 0.5 in `x = 0.5`."]}]}
+        "Mobile is 22.5 % of 1,234 people, a rate of 0.41; exercise 3.1 uses `window=\"7D\"` and `x = 0.5`."]}]}
     assert stated_numbers(nb) == ["22.5 %", "1,234", "0.41"]
 
 
