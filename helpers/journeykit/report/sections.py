@@ -21,12 +21,14 @@ import pandas as pd
 
 from journeykit import params
 from journeykit._version import __version__
+from journeykit.analysis.clv_model import clv_holdout, probabilistic_clv
+from journeykit.analysis.conversion import funnel_trends
 from journeykit.analysis.funnel import funnel, funnel_confidence
-from journeykit.analysis.retention import cohort_retention, retention_curve
+from journeykit.analysis.retention import bracket_retention, cohort_retention, retention_curve
 from journeykit.analysis.satisfaction import csat, nps
 from journeykit.analysis.stages import stage_model, stage_summary, StageModel
 from journeykit.analysis.value import historical_clv, repeat_purchase_rate
-from journeykit.errors import ParameterError, SchemaError
+from journeykit.errors import JourneyKitError, ParameterError, SchemaError
 from journeykit.io.contract import validate_events, validate_orders, validate_surveys
 from journeykit.plots.funnel import plot_funnel
 from journeykit.report import figures as figs
@@ -695,7 +697,35 @@ class Report:
             f"data ends ({fmt.date(data_end)}) and have not converted: their window is still open, so their "
             "drop-off may not be final."]
         self._funnel_by_segment(section, events, steps, window)
+        if window is not None:
+            self._funnel_trends(section, events, steps, window)
         return section
+
+    def _funnel_trends(self, section: Section, events: pd.DataFrame, steps: list, window) -> None:
+        """Conversion by the month (or week, day) people entered, with 95% ranges; open periods marked."""
+        name = _PERIOD[self.period]
+        trends = funnel_trends(events, steps, window=window, period=self.period)
+        if len(trends) < 2:
+            return
+        section.tables["funnel_trends"] = trends
+        fig, ax = figs.figure(height=2.8)
+        with figs._style():
+            done = trends["complete"].to_numpy()
+            ax.fill_between(trends["period"], trends["ci_low"], trends["ci_high"], color=figs.BLUE, alpha=0.2,
+                            label="95% range")
+            ax.plot(trends["period"], trends["conversion"], marker="o", ms=3, color=figs.BLUE, label="conversion")
+            ax.plot(trends["period"][~done], trends["conversion"][~done], "o", ms=7, mfc="white", color=figs.RED,
+                    label="still open (may rise)")
+            figs.percent_axis(ax.yaxis)
+            ax.set(xlabel=f"{name} people entered (first ‘{steps[0]}’)", ylabel="conversion (% of entrants)",
+                   ylim=(0, None))
+            ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+            ax.set_title(f"Conversion to ‘{steps[-1]}’ by the {name} people entered")
+        section.parts.append(_p(f"The same conversion, by the {name} of each person’s first ‘{_e(steps[0])}’, with "
+                                f"its 95% range. A {name} with people whose window is still open is marked: its "
+                                "rate may still rise, so it is not a drop."))
+        section.parts.append(Figure(fig, f"Line chart of funnel conversion by {name} of entry, with its range."))
+        section.parts.append(_numbers_in("funnel_trends"))
 
     def _funnel_by_segment(self, section: Section, events: pd.DataFrame, steps: list, window: str) -> None:
         """Conversion from the first to the last step by segment, with 95% ranges and small-sample flags."""
@@ -759,6 +789,7 @@ class Report:
                                 f"people. The {name} that contains the end of the data is still in progress: its "
                                 "cells are blank and hatched, and the averages leave it out."))
         self._retention_figures(section, in_period, on_after, curve, name, who)
+        self._retention_brackets(section, events, cohort_event, return_event, who)
         section.parts.append(_p(f"Every cohort and {name} of the heatmaps is in <span class=\"file\">tables/"
                                 f"retention.csv</span> (column <em>complete</em> is false for the {name} still in "
                                 "progress).", "note"))
@@ -771,6 +802,27 @@ class Report:
             f"({fmt.date(latest_cohort)}, {fmt.integer(in_period.loc[in_period['cohort'] == latest_cohort, 'cohort_size'].iloc[0])} "
             f"{who}) has no complete {name} yet."]
         return section
+
+    def _retention_brackets(self, section: Section, events: pd.DataFrame, cohort_event, return_event,
+                            who: str) -> None:
+        """Coming back on given days after the start: days 1-7, 8-30, 31-90 and 91-180, pending people apart."""
+        brackets = bracket_retention(events, brackets=[(1, 7), (8, 30), (31, 90), (91, 180)],
+                                     cohort_event=cohort_event, return_event=return_event)
+        brackets = brackets[brackets["entrants"] > 0]
+        if brackets.empty:
+            return
+        section.tables["retention_brackets"] = brackets
+        section.parts.append(_p(f"Counted in days instead of calendar {_PERIOD[self.period]}s: the share of {who} "
+                                "who came back on a day within each bracket after their first day (day 0). People "
+                                "whose bracket has not ended when the data stops are <em>pending</em>: left out, "
+                                "not counted as lost."))
+        section.parts.append(fmt.table(brackets, {"entrants": "int", "retained": "int", "retention": "pct",
+                                                  "ci_low": "pct", "ci_high": "pct", "pending": "int"},
+                                       labels={"entrants": f"{who} (people)", "retained": "came back (people)",
+                                               "retention": "came back", "ci_low": "95% low", "ci_high": "95% high",
+                                               "pending": "pending (people)", "first_day": "from day",
+                                               "last_day": "to day"},
+                                       name="retention_brackets", caption="Coming back within day brackets"))
 
     def _retention_population(self, name: str) -> tuple | None:
         """Who is followed, and on which events: customers' orders, buyers' purchases or users' events."""
@@ -842,7 +894,51 @@ class Report:
         self._customers_by_orders(section, per_customer)
         self._revenue_concentration(section, per_customer)
         section.facts["quality"] = self._repeat_purchase(section, orders)[:1]
+        self._value_forecast(section, orders)
         return section
+
+    def _value_forecast(self, section: Section, orders: pd.DataFrame) -> None:
+        """BG/NBD and Gamma-Gamma: checked on the last quarter of the data first, then each customer's forecast."""
+        start, end = orders["timestamp"].min().normalize(), orders["timestamp"].max().normalize()
+        calibration_end = start + (end - start) * 3 / 4
+        if (end - calibration_end) < pd.Timedelta("28D"):
+            return
+        try:
+            check = clv_holdout(orders, calibration_end=calibration_end)
+            forecast = probabilistic_clv(orders, horizon="365D")
+        except JourneyKitError as error:
+            section.parts.append(_p(f"No forecast per customer: {_e(error)}", "note"))
+            return
+        section.tables["forecast_check"] = check
+        total = check.set_index("frequency").loc["all"]
+        fig, ax = figs.figure(height=2.8)
+        with figs._style():
+            from journeykit.plots.clv import plot_clv_holdout
+
+            plot_clv_holdout(check, ax=ax)
+        section.parts.append(_p(
+            "A forecast per customer (BG/NBD for how often customers buy and when they silently stop, Gamma-Gamma "
+            "for how much they spend), checked before it is used: fitted on the data up to "
+            f"{fmt.date(calibration_end)}, it expected {fmt.decimal(total['predicted'])} purchase days per customer "
+            f"after that date, and customers made {fmt.decimal(total['actual'])}."))
+        section.parts.append(Figure(fig, "Bar chart of predicted and actual purchases after the calibration date."))
+        section.parts.append(_numbers_in("forecast_check"))
+        summary = pd.DataFrame({"customers": [len(forecast)],
+                                "probably_still_active": [float((forecast["p_alive"] >= 0.5).mean())],
+                                "expected_orders_next_year": [float(forecast["expected_purchases"].sum())],
+                                "expected_revenue_next_year": [float(forecast["expected_value"].sum())]})
+        section.tables["forecast"] = forecast
+        section.tables["forecast_summary"] = summary
+        section.parts.append(fmt.table(summary, {"customers": "int", "probably_still_active": "pct",
+                                                 "expected_orders_next_year": "int",
+                                                 "expected_revenue_next_year": self._money},
+                                       labels={"customers": "customers (people)",
+                                               "probably_still_active": "probably still active (p ≥ 50%)",
+                                               "expected_orders_next_year": "expected purchase days, next 365 days",
+                                               "expected_revenue_next_year": "expected revenue, next 365 days"},
+                                       name="forecast_summary", caption="Forecast for the next 365 days"))
+        section.parts.append(_p('Each customer’s forecast (probability of still being a customer, expected purchases '
+                                'and revenue): <span class="file">tables/forecast.csv</span>', "note"))
 
     def _orders_by_period(self, section: Section, orders: pd.DataFrame) -> None:
         """Orders and net revenue per period, the period still in progress marked."""
