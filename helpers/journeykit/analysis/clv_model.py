@@ -162,7 +162,17 @@ def _history(history: pd.DataFrame, parameter: str = "history") -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
-def _bgnbd_ll(log_params: np.ndarray, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray) -> float:
+def _maximise(log_likelihood, x0: np.ndarray):
+    """Maximum likelihood over log-parameters: a quasi-Newton search, polished by Nelder-Mead from where it ends."""
+    _, optimize = _special()
+    first = optimize.minimize(lambda p: -log_likelihood(p), x0=x0, method="L-BFGS-B")
+    polish = optimize.minimize(lambda p: -log_likelihood(p), x0=first.x, method="Nelder-Mead",
+                               options={"xatol": 1e-8, "fatol": 1e-8, "maxiter": 4000, "maxfev": 4000})
+    return polish if polish.fun <= first.fun else first
+
+
+def _bgnbd_ll(log_params: np.ndarray, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray,
+              weight: np.ndarray | float = 1.0) -> float:
     special, _ = _special()
     r, alpha, a, b = np.exp(log_params)
     gl = special.gammaln
@@ -171,7 +181,7 @@ def _bgnbd_ll(log_params: np.ndarray, x: np.ndarray, tx: np.ndarray, big_t: np.n
     a3 = -(r + x) * np.log(alpha + big_t)
     with np.errstate(divide="ignore", invalid="ignore"):
         a4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx), -np.inf)
-    return float(np.sum(a1 + a2 + np.logaddexp(a3, a4)))
+    return float(np.sum(weight * (a1 + a2 + np.logaddexp(a3, a4))))
 
 
 @dataclass(frozen=True)
@@ -284,11 +294,10 @@ def fit_bgnbd(history: pd.DataFrame) -> BGNBDModel:
     if (x > 0).sum() < 10:
         raise JourneyKitError(f"only {int((x > 0).sum())} customers bought more than once; the BG/NBD model needs "
                               "at least 10 repeat customers (and far more for stable estimates).")
-    _, optimize = _special()
-    fit = optimize.minimize(lambda p: -_bgnbd_ll(p, x, tx, big_t), x0=np.log([0.5, max(big_t.mean(), 1.0), 1.0, 1.0]),
-                            method="Nelder-Mead", options={"xatol": 1e-7, "fatol": 1e-7, "maxiter": 20000,
-                                                           "maxfev": 20000})
-    fit = optimize.minimize(lambda p: -_bgnbd_ll(p, x, tx, big_t), x0=fit.x, method="BFGS")
+    # customers with the same history share one term of the likelihood, weighted by how many they are
+    rows, weight = np.unique(np.column_stack([x, tx, big_t]), axis=0, return_counts=True)
+    fit = _maximise(lambda p: _bgnbd_ll(p, rows[:, 0], rows[:, 1], rows[:, 2], weight),
+                    np.log([0.5, max(big_t.mean(), 1.0), 1.0, 1.0]))
     if not np.isfinite(fit.fun):
         raise JourneyKitError("the BG/NBD fit did not converge on this history.")
     r, alpha, a, b = np.exp(fit.x)
@@ -401,11 +410,7 @@ def fit_gamma_gamma(history: pd.DataFrame) -> GammaGammaModel:
         raise JourneyKitError(f"only {len(usable)} repeat customers with a positive spend; the Gamma-Gamma model "
                               "needs at least 10.")
     x, m = usable["frequency"].to_numpy(dtype=float), usable["monetary_value"].to_numpy(dtype=float)
-    _, optimize = _special()
-    fit = optimize.minimize(lambda p: -_gg_ll(p, x, m), x0=np.log([1.0, 1.0, max(m.mean(), 1.0)]),
-                            method="Nelder-Mead", options={"xatol": 1e-8, "fatol": 1e-8, "maxiter": 20000,
-                                                           "maxfev": 20000})
-    fit = optimize.minimize(lambda p: -_gg_ll(p, x, m), x0=fit.x, method="BFGS")
+    fit = _maximise(lambda p: _gg_ll(p, x, m), np.log([1.0, 1.0, max(m.mean(), 1.0)]))
     p, q, g = np.exp(fit.x)
     correlation = float(np.corrcoef(x, m)[0, 1]) if len(set(x)) > 1 and len(set(m)) > 1 else float("nan")
     return GammaGammaModel(float(p), float(q), float(g), float(-fit.fun), len(usable), correlation)
