@@ -396,3 +396,63 @@ def test_matches_duckdb_on_a_random_log(window):
     })
     steps = ["visit", "view", "cart", "checkout", "buy"]
     assert users_per_step(df, steps, window=window) == duckdb_funnel(df, steps, window)
+
+
+def _log(*rows):
+    df = pd.DataFrame(rows, columns=["user_id", "timestamp", "event", "session_id", "device"])
+    df["timestamp"] = pd.to_datetime(df["timestamp"], format="ISO8601")
+    return df
+
+
+HELD = _log(("a", "2025-01-01 10:00", "view", "s1", "mobile"), ("a", "2025-01-02 10:00", "cart", "s2", "desktop"),
+            ("a", "2025-01-03 10:00", "view", "s3", "desktop"), ("a", "2025-01-03 10:05", "cart", "s3", "desktop"),
+            ("a", "2025-01-03 10:09", "buy", "s4", "desktop"),
+            ("b", "2025-01-01 11:00", "view", "s5", "mobile"), ("b", "2025-01-01 11:05", "cart", "s5", "mobile"),
+            ("b", "2025-01-01 11:09", "buy", "s5", "tablet"),
+            ("c", "2025-01-01 12:00", "view", "s6", "mobile"), ("c", "2025-01-01 12:05", "cart", None, "mobile"))
+
+
+def test_holding_the_session_constant():
+    steps = ["view", "cart", "buy"]
+    assert jk.funnel(HELD, steps)["users"].tolist() == [3, 3, 2]
+    held = jk.funnel(HELD, steps, same="session_id")
+    # a reaches the cart within session s3 but pays in s4; b does all three in s5; c's cart has no session
+    assert held["users"].tolist() == [3, 2, 1]
+    users = jk.funnel_users(HELD, steps, same="session_id").set_index("user_id")
+    assert users["furthest_step"].to_dict() == {"a": 2, "b": 3, "c": 1}
+    assert users.loc["a", "entered_at"] == pd.Timestamp("2025-01-03 10:00")  # the attempt that went furthest
+    shuffled = HELD.sample(frac=1, random_state=1)
+    pd.testing.assert_frame_equal(jk.funnel(shuffled, steps, same=["session_id"]), held)
+
+
+def test_whose_value_is_the_segment():
+    steps = ["view", "cart", "buy"]
+    first = jk.funnel_users(HELD, steps, by="device").set_index("user_id")["device"]
+    last = jk.funnel_users(HELD, steps, by="device", segment_from="last").set_index("user_id")["device"]
+    at_buy = jk.funnel_users(HELD, steps, by="device", segment_from="buy").set_index("user_id")["device"]
+    assert first.to_dict() == {"a": "mobile", "b": "mobile", "c": "mobile"}
+    assert last.to_dict() == {"a": "desktop", "b": "tablet", "c": "mobile"}
+    assert at_buy["b"] == "tablet" and at_buy["a"] == "desktop" and pd.isna(at_buy["c"])
+    counts = jk.funnel(HELD, steps, by="device", segment_from=3)
+    assert counts.groupby("device", dropna=False)["users"].first().to_dict().get("tablet") == 1
+    with pytest.raises(jk.ParameterError, match="pass by= too"):
+        jk.funnel(HELD, steps, segment_from="last")
+    with pytest.raises(jk.ParameterError, match="no step labelled 'pay'"):
+        jk.funnel(HELD, steps, by="device", segment_from="pay")
+    with pytest.raises(jk.ParameterError, match="same=\\[.device.\\] names the segment"):
+        jk.funnel(HELD, steps, by="device", same="device")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_holding_a_column_constant_is_the_best_funnel_within_each_value(seed):
+    rng = np.random.default_rng(seed)
+    n = 400
+    log = pd.DataFrame({"user_id": rng.integers(0, 30, n).astype(str),
+                        "timestamp": pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 20 * 24, n), "h"),
+                        "event": rng.choice(["view", "cart", "buy"], n), "session_id": rng.integers(0, 4, n)})
+    steps = ["view", "cart", "buy"]
+    held = jk.funnel_users(log, steps, window="3D", same="session_id").set_index("user_id")["furthest_step"]
+    split = log.assign(user_id=log["user_id"] + "|" + log["session_id"].astype(str))
+    per_value = jk.funnel_users(split, steps, window="3D")
+    best = per_value.groupby(per_value["user_id"].str.split("|").str[0])["furthest_step"].max()
+    pd.testing.assert_series_equal(held.sort_index(), best.sort_index(), check_names=False)

@@ -41,7 +41,7 @@ import pandas as pd
 
 from journeykit import params
 from journeykit.analysis.stats import MIN_SAMPLE, compare_proportions, wilson_interval
-from journeykit.errors import ParameterError, unknown_names
+from journeykit.errors import ParameterError, SchemaError, unknown_names
 from journeykit.io.contract import require_columns, validate_events
 from journeykit.io.ordering import factorize_sorted
 from journeykit.params import duration
@@ -117,14 +117,63 @@ class _Result:
 
 
 def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, strict: bool,
-         exclude: Sequence[str] | None, user_col: str, time_col: str, event_col: str) -> _Result:
+         exclude: Sequence[str] | None, user_col: str, time_col: str, event_col: str, same=None,
+         segment_from: int | str = "first") -> _Result:
     """The funnel's definition, in four steps: check the arguments, lay the rows out as arrays, advance every
     attempt step by step, keep each user's best attempt."""
     spec, labels, limit, exclude, by, strict, ev = _checked(events, steps, window, by, strict, exclude, user_col,
                                                             time_col, event_col)
+    source = _segment_source(segment_from, labels, by)
+    data_end = ev["timestamp"].max()
+    same = params.names(same, "same", allow_none=True) or []
+    if same:
+        ev = _held_constant(ev, same, by)
     rows = _step_rows(ev, spec, exclude, by, strict)
     starts, furthest, used = _advance(rows, len(spec), limit, exclude, strict)
-    return _best_attempts(rows, starts, furthest, used, len(spec), labels, limit, by, ev["timestamp"].max())
+    result = _best_attempts(rows, starts, furthest, used, len(spec), labels, limit, by, data_end, source)
+    return _per_person(result, ev) if same else result
+
+
+def _segment_source(segment_from, labels: list[str], by: str | None) -> int | None:
+    """Where a user's segment comes from: None for their first step-1 event, -1 for the furthest step of their
+    best attempt, k (0-based) for step k of it."""
+    if isinstance(segment_from, str) and segment_from in ("first", "last") and segment_from not in labels:
+        source = None if segment_from == "first" else -1
+    else:
+        source = _step_number(segment_from, labels, "segment_from") - 1
+    if source is not None and by is None:
+        raise ParameterError("segment_from chooses which event gives a user's segment, and there is no segment: "
+                             "pass by= too (e.g. by='device').", "segment_from")
+    return source
+
+
+def _held_constant(ev: pd.DataFrame, same: list[str], by: str | None) -> pd.DataFrame:
+    """Events keyed by user and the values held constant: an attempt only joins events that share them."""
+    require_columns(ev, same, "events")
+    own = [c for c in same if c in ("user_id", "timestamp", "event") or c == by]
+    if own:
+        raise ParameterError(f"same={own} names the segment (by=) or one of the log's own columns; hold constant a "
+                             "context column such as 'session_id' or 'device'.", "same")
+    kept = ev.dropna(subset=same)  # an event without the value cannot share it with another
+    if kept.empty:
+        raise SchemaError([f"no event has a value in {same}; nothing can be held constant."], "events")
+    key = kept["user_id"].astype(str)
+    for column in same:
+        key = key + "\x1f" + kept[column].astype(str)
+    return kept.assign(user_id=key, person=kept["user_id"])
+
+
+def _per_person(result: _Result, ev: pd.DataFrame) -> _Result:
+    """From the best attempt per (user, held values) to each user's best: furthest step, then earliest start."""
+    person = ev.drop_duplicates("user_id").set_index("user_id")["person"]
+    users = result.users.assign(person=result.users["user_id"].map(person))
+    closed = users.groupby("person")["window_closed"].transform("all")
+    users = users.sort_values(["person", "furthest_step", "t_1"], ascending=[True, False, True], kind="stable")
+    best = users.drop_duplicates("person", keep="first")
+    converted = best["furthest_step"] == len(result.labels)
+    best = best.assign(window_closed=converted | closed.loc[best.index], user_id=best["person"])
+    result.users = best.drop(columns="person").reset_index(drop=True)
+    return result
 
 
 def _checked(events, steps, window, by, strict, exclude, user_col, time_col, event_col):
@@ -283,7 +332,8 @@ def _advance(rows: _Rows, k_steps: int, limit, exclude: list[str], strict: bool
 
 
 def _best_attempts(rows: _Rows, starts: np.ndarray, furthest: np.ndarray, used: np.ndarray, k_steps: int,
-                   labels: list[str], limit, by: str | None, data_end: pd.Timestamp) -> _Result:
+                   labels: list[str], limit, by: str | None, data_end: pd.Timestamp,
+                   source: int | None = None) -> _Result:
     """Each user's best attempt (furthest step, then earliest start), whether their window has closed, step times."""
     user, t, user_index, order, step_pos = rows.user, rows.t, rows.user_index, rows.order, rows.step_pos
     segment_values = rows.segment_values
@@ -292,11 +342,18 @@ def _best_attempts(rows: _Rows, starts: np.ndarray, furthest: np.ndarray, used: 
     best = np.lexsort((starts, -furthest, attempt_user))
     first = best[np.r_[True, attempt_user[best][1:] != attempt_user[best][:-1]]]
     out = pd.DataFrame({"user_id": user_index[attempt_user[first]], "furthest_step": furthest[first]})
-    if by is not None:
+    if by is not None and source is None:
         # Starts are in (user, time) order, so each user's first start is their first occurrence of step 1;
         # users appear in the same (code) order as in `first`.
         first_start = starts[np.r_[True, attempt_user[1:] != attempt_user[:-1]]]
         out.insert(1, by, segment_values[order[first_start]])
+    elif by is not None:
+        # the value on one step of the best attempt: its furthest step (-1), or step `source` where reached
+        step = furthest[first] - 1 if source == -1 else np.full(len(first), source)
+        reached = furthest[first] > step
+        row = used[np.where(reached, step, 0), first]
+        values = np.asarray(segment_values[order[row]], dtype=object)
+        out.insert(1, by, np.where(reached, values, None))
     # A user who has not converted may still do so while an attempt's window is open at the end of the data.
     last_start = np.full(len(user_index), np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(last_start, user[step_pos[0]], t[step_pos[0]])
@@ -358,13 +415,23 @@ _COMMON = """    events : DataFrame
     exclude : list of str, optional
         Event names that, when they happen strictly between two consecutive
         steps, stop the attempt at the earlier step.
+    same : str or list of str, optional
+        Hold these columns constant: every step of an attempt must carry the
+        same values (``same="session_id"``: within one session). Events
+        without a value take no part; each user still counts once, at the
+        furthest step of their best attempt.
+    segment_from : {"first", "last"}, step label or number, default "first"
+        With ``by``, whose value is a user's segment: their first step-1
+        event ("first"), the furthest step of their best attempt ("last"), or
+        a given step of it (users who did not reach that step get no value).
     user_col, time_col, event_col : str
         Column names in ``events``."""
 
 
 @described
 def funnel(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
-           strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
+           strict: bool = False, exclude: Sequence[str] | None = None, same=None,
+           segment_from: int | str = "first", user_col: str = "user_id",
            time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Count the users who reach each step of a funnel.
 
@@ -425,7 +492,8 @@ def funnel(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str 
     >>> funnel(events, ["view", "buy"], window="1D")["users"].tolist()
     [3, 1]
     """
-    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col)
+    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col, same,
+                  segment_from)
     out = _counts(result)
     out.attrs.update(result.attrs())
     return out
@@ -462,7 +530,8 @@ def _counts(result: _Result) -> pd.DataFrame:
 
 @described
 def funnel_users(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
-                 strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
+                 strict: bool = False, exclude: Sequence[str] | None = None, same=None,
+                 segment_from: int | str = "first", user_col: str = "user_id",
                  time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Each entering user's furthest step, ready to join onto other tables.
 
@@ -510,7 +579,8 @@ def funnel_users(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by
     0       a              2                 buy       True
     1       b              1                view      False
     """
-    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col)
+    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col, same,
+                  segment_from)
     out = _user_table(result)
     out.attrs.update(result.attrs())
     return out
@@ -534,8 +604,9 @@ def _user_table(result: _Result) -> pd.DataFrame:
 
 @described
 def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *, window=None,
-                  by: str | None = None, strict: bool = False, exclude: Sequence[str] | None = None,
-                  user_col: str = "user_id", time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+                  by: str | None = None, strict: bool = False, exclude: Sequence[str] | None = None, same=None,
+                  segment_from: int | str = "first", user_col: str = "user_id", time_col: str = "timestamp",
+                  event_col: str = "event") -> pd.DataFrame:
     """The users who reached the step before ``at`` but not ``at``: the drop-off, as people.
 
     Save the result as a segment for follow-up (a reminder e-mail, a survey, a
@@ -545,7 +616,7 @@ def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *,
     ----------
     at : int or str
         The step they did not reach: its number (2 … number of steps) or its label.
-    events, steps, window, by, strict, exclude, user_col, time_col, event_col
+    events, steps, window, by, strict, exclude, same, segment_from, user_col, time_col, event_col
         As in :func:`funnel`.
 
     Returns
@@ -579,7 +650,8 @@ def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *,
     >>> dropped_users(events, ["view", "buy"], at="buy")["user_id"].tolist()
     ['b']
     """
-    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col)
+    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col, same,
+                  segment_from)
     k = _step_number(at, result.labels)
     if k == 1:
         raise ParameterError("nobody drops before step 1 (it is how users enter); choose at=2 or later.", "at")
@@ -587,20 +659,21 @@ def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *,
     return table[table["furthest_step"] == k - 1].reset_index(drop=True)
 
 
-def _step_number(at: int | str, labels: list[str]) -> int:
+def _step_number(at: int | str, labels: list[str], parameter: str = "at") -> int:
     if isinstance(at, str):
         if at not in labels:
-            raise ParameterError(f"no step labelled {at!r}; the steps are {labels}.", "at")
+            raise ParameterError(f"no step labelled {at!r}; the steps are {labels}.", parameter)
         return labels.index(at) + 1
-    at = params.integer(at, "at")
+    at = params.integer(at, parameter)
     if not 1 <= at <= len(labels):
-        raise ParameterError(f"step number must be between 1 and {len(labels)}, got {at}.", "at")
+        raise ParameterError(f"step number must be between 1 and {len(labels)}, got {at}.", parameter)
     return at
 
 
 @described
 def time_to_convert(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
-                    strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
+                    strict: bool = False, exclude: Sequence[str] | None = None, same=None,
+                    segment_from: int | str = "first", user_col: str = "user_id",
                     time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """How long each user took between consecutive steps, and from the first step to the last.
 
@@ -648,7 +721,8 @@ def time_to_convert(events: pd.DataFrame, steps: Sequence[Step], *, window=None,
     1      cart     buy    1.5
     2      view     buy    2.0
     """
-    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col)
+    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col, same,
+                  segment_from)
     users, labels = result.users, result.labels
     keys = ["user_id", *([result.segment] if result.segment else [])]
     pairs = [(k, k + 1) for k in range(1, len(labels))]
