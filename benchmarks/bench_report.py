@@ -19,7 +19,7 @@ sampled every 50 ms.
 Examples::
 
     python benchmarks/bench_report.py                 # scale 1: about 7 seconds on 2 cores
-    python benchmarks/bench_report.py --scale 10      # ten times the data: about 16 seconds, 1.4 GiB
+    python benchmarks/bench_report.py --scale 10      # ten times the data: about 22 seconds, 1.3 GiB
     python benchmarks/bench_report.py --file /tmp/or.csv   # a real export
 """
 
