@@ -199,7 +199,8 @@ def plot_paths_around(paths: pd.DataFrame, *, ax: plt.Axes | None = None, max_no
                   colors[target])
             spans[x][source][1] -= users
             spans[x + 1][target][3] -= users
-    ax.set(xlim=(-0.3, len(columns) - 0.3), ylim=(-gap * max_nodes, total + gap * max_nodes))
+    # room on the right for the last column's labels, which are written beside their boxes
+    ax.set(xlim=(-0.3, len(columns) - 1 + 1.1), ylim=(-gap * max_nodes, total + gap * max_nodes))
     ax.set_xticks(range(len(columns)), [c.replace("step_", "step ") for c in columns])
     ax.set_yticks([])
     ax.grid(False)
