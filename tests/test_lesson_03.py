@@ -1,5 +1,6 @@
-"""Lesson 03's exercises: the best channel, the by-hand funnel, the budget decision and the halved window."""
+"""Lesson 03's exercises: best channel, by-hand funnel, budget decision, halved window and the open month."""
 
+import pandas as pd
 import pytest
 
 import journeykit as jk
@@ -75,4 +76,29 @@ def test_prediction_right_answers(answer):
 ])
 def test_prediction_names_the_mistake(answer, mistake):
     feedback = jk.check("3.4", answer)
+    assert not feedback and mistake in feedback.message
+
+
+def test_the_open_month_rises_once_its_windows_close():
+    events = jk.datasets.load("shop_events")
+    cut = jk.funnel_trends(events[events["timestamp"] < "2026-03-01"], lesson_03.STEPS, window="7D", period="M")
+    full = jk.funnel_trends(events, lesson_03.STEPS, window="7D", period="M")
+    february = pd.Timestamp("2026-02-01")
+    early, late = (t.set_index("period").loc[february] for t in (cut, full))
+    assert not early["complete"] and early["open_entrants"] > 100
+    assert late["converted"] > early["converted"] and late["entrants"] == early["entrants"]
+    assert lesson_03._open_month() == "rises"
+
+
+@pytest.mark.parametrize("answer", ["rises", " Rises. "])
+def test_open_month_right_answers(answer):
+    assert jk.check("3.5", answer)
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    ("falls", "never lose a purchase"),
+    ("stays", "some of them will"),
+])
+def test_open_month_names_the_mistake(answer, mistake):
+    feedback = jk.check("3.5", answer)
     assert not feedback and mistake in feedback.message

@@ -4,7 +4,7 @@
 import pytest
 
 import journeykit as jk
-from journeykit.course.lessons.lesson_04 import _halved_threshold, _referral_rise, _tiny_churn
+from journeykit.course.lessons.lesson_04 import _halved_threshold, _recurring_vs_first, _referral_rise, _tiny_churn
 
 REASON = "months 7 and 8 rest on a few dozen customers and the interval of the difference includes zero"
 
@@ -85,7 +85,26 @@ def test_4_4_names_the_mistake(answer, mistake):
     assert not feedback and mistake in feedback.message
 
 
-@pytest.mark.parametrize("exercise", ["4.1", "4.2", "4.3", "4.4"])
+def test_4_5_recurring_retention_is_higher():
+    assert _recurring_vs_first() == "higher"
+
+
+@pytest.mark.parametrize("answer", ["higher", " Higher. "])
+def test_4_5_right_answers_written_differently(answer):
+    feedback = jk.check("4.5", answer)
+    assert feedback and feedback.message.startswith("Correct!")
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    ("lower", "loyal customers, who buy again and again, enter many times"),
+    ("same", "the two ask different questions and count different entrants"),
+])
+def test_4_5_names_the_mistake(answer, mistake):
+    feedback = jk.check("4.5", answer)
+    assert not feedback and mistake in feedback.message
+
+
+@pytest.mark.parametrize("exercise", ["4.1", "4.2", "4.3", "4.4", "4.5"])
 def test_three_hints_and_a_solution_that_checks_the_answer(exercise):
     assert [jk.hint(exercise, step=k).startswith(f"Hint {k} of 3") for k in (1, 2, 3)] == [True] * 3
     assert f'jk.check("{exercise}", answer)' in jk.solution(exercise)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import journeykit as jk
-from journeykit.course.lessons.lesson_05 import _at_risk, _delivery_gap, _longer_window, _tiny_value
+from journeykit.course.lessons.lesson_05 import _at_risk, _delivery_gap, _holdout_gap, _longer_window, _tiny_value
 
 REASON = "referral has few delivery answers and the interval of the gap includes zero"
 
@@ -85,7 +85,26 @@ def test_5_4_names_the_mistake(answer, mistake):
     assert not feedback and mistake in feedback.message
 
 
-@pytest.mark.parametrize("exercise", ["5.1", "5.2", "5.3", "5.4"])
+def test_5_5_the_model_under_forecasts_group_3_most():
+    assert _holdout_gap() == "3"
+
+
+@pytest.mark.parametrize("answer", ["3", " 3. "])
+def test_5_5_right_answers_written_differently(answer):
+    feedback = jk.check("5.5", answer)
+    assert feedback and feedback.message.startswith("Correct!")
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    ("7+", "there the model forecasts *more* purchases than customers made"),   # the most over-forecast group
+    ("0", "that is the biggest group"),                                          # the group with most customers
+])
+def test_5_5_names_the_mistake(answer, mistake):
+    feedback = jk.check("5.5", answer)
+    assert not feedback and mistake in feedback.message
+
+
+@pytest.mark.parametrize("exercise", ["5.1", "5.2", "5.3", "5.4", "5.5"])
 def test_three_hints_and_a_solution_that_checks_the_answer(exercise):
     assert [jk.hint(exercise, step=k).startswith(f"Hint {k} of 3") for k in (1, 2, 3)] == [True] * 3
     assert f'jk.check("{exercise}", answer)' in jk.solution(exercise)

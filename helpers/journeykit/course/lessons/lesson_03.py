@@ -104,6 +104,19 @@ def _halved_window() -> str:
     return "rises" if after > before else "falls" if after < before else "stays"
 
 
+def _open_month() -> str:
+    """What the conversion of a month with open windows does once they close, watched on the newest month that
+    the full log has closed: the log cut at the start of the newest month against the full log."""
+    from journeykit.analysis.conversion import funnel_trends
+
+    events = _data("shop_events")
+    full = funnel_trends(events, STEPS, window="7D", period="M").set_index("period")["conversion"]
+    month, cut_at = full.index[-2], full.index[-1]
+    early = funnel_trends(events[events["timestamp"] < cut_at], STEPS, window="7D",
+                          period="M").set_index("period")["conversion"]
+    return "rises" if full[month] > early[month] else "falls" if full[month] < early[month] else "stays"
+
+
 EXERCISES = [
     _Exercise("3.1", "03_funnels.ipynb",
               "channel with the highest view → cart → purchase conversion (1-day window)",
@@ -136,6 +149,13 @@ EXERCISES = [
               [(lambda: "rises", "Not quite: a shorter window can only take attempts away; it never adds a buyer."),
                (lambda: "stays", "Close, but not quite: most buyers pay within the hour, yet some finish their cart "
                                  "days later in a new session, and a shorter window loses them.")]),
+    _Exercise("3.5", "03_funnels.ipynb", "predict: once the open windows of the trend's last month close, what "
+                                         "does its conversion do: 'rises', 'falls' or 'stays'?",
+              _open_month,
+              [(lambda: "falls", "Not quite: an entrant whose window is open counts as not converted yet; when the "
+                                 "window closes they can only become a buyer, never lose a purchase."),
+               (lambda: "stays", "Close, but not quite: hundreds of entrants still had days left to buy when the "
+                                 "data ended, and some of them will.")]),
 ]
 
 DATA = {"3.2": _tiny_log}
@@ -153,4 +173,8 @@ HINTS: dict[str, tuple[str, str, str]] = {
     "3.4": ("A shorter window can only exclude attempts; the question is whether any attempt needs more than 3.5 days.",
             "Look at the time-to-convert table: how long do the slowest buyers take from visit to purchase?",
             "After predicting, compare jk.funnel(events, steps, window='84h') with shop_funnel."),
+    "3.5": ("An entrant whose window is still open is counted, for now, as someone who has not bought.",
+            "When more data arrives, what can happen to such an entrant? Can a purchase be taken back from the count?",
+            "To check, run jk.funnel_trends with period='M' on the log cut at 2026-03-01 and compare February with "
+            "trends."),
 }

@@ -99,6 +99,16 @@ def _halved_threshold() -> str:
     return "rises" if rates[1] > rates[0] + 0.005 else "falls" if rates[1] < rates[0] - 0.005 else "stays"
 
 
+def _recurring_vs_first(bracket: str = "days 8-30") -> str:
+    """Recurring against first-time buyer retention in a bracket: 'higher', 'lower' or 'same' (within a point)."""
+    from journeykit.analysis.retention import bracket_retention
+
+    rates = [float(bracket_retention(_data("shop_events"), brackets=[(1, 7), (8, 30), (31, 90), (91, 180)],
+                                     cohort_event="purchase", return_event="purchase", start=start)
+                   .set_index("bracket").loc[bracket, "retention"]) for start in ("first", "every")]
+    return "higher" if rates[1] > rates[0] + 0.01 else "lower" if rates[1] < rates[0] - 0.01 else "same"
+
+
 EXERCISES = [
     _Exercise("4.1", "04_retention_and_churn.ipynb", "share of visitors who come back in the week after their first "
                                                      "visit, any event counting as coming back",
@@ -139,6 +149,16 @@ EXERCISES = [
                                  "as gone; the recent customers it adds mostly have not bought again either."),
                (lambda: "stays", "Not quite: the threshold is the definition of churn; changing it changes who "
                                  "counts as gone. Think of a customer whose last order was 90 days ago.")]),
+    _Exercise("4.5", "04_retention_and_churn.ipynb", "predict: is recurring buyer retention in days 8-30 (the clock "
+                                                     "starts on every purchase day) 'higher', 'lower' or 'same' "
+                                                     "compared with first-time retention?",
+              _recurring_vs_first,
+              [(lambda: "lower", "Not quite: recurring retention counts every purchase day as a start, so loyal "
+                                 "customers, who buy again and again, enter many times; a first-time buyer is "
+                                 "still untested, and many never come back."),
+               (lambda: "same", "Not quite: the two ask different questions and count different entrants; loyal "
+                                "customers start the recurring clock on each of their orders, and they come back "
+                                "more than the average first-time buyer.")]),
 ]
 
 DATA = {"4.3": lambda: pd.read_csv(io.StringIO(_TINY_EVENTS), dtype=str, keep_default_na=False)}
@@ -161,4 +181,10 @@ HINTS: dict[str, tuple[str, str, str]] = {
     "4.4": ("The threshold is how long a customer may stay silent before we call them gone.",
             "Look at the days from first to second order printed above: how many repeat buyers take over 60 days?",
             "Think before running: jk.churn_rate(events, threshold='60D', activity_event='purchase') against '120D'."),
+    "4.5": ("Recurring retention starts the clock on every purchase day, so each customer enters as many times as "
+            "they have bought.",
+            "Who enters many times: the one-time buyers or the loyal customers? Which of them is more likely to buy "
+            "again within a month?",
+            "After predicting, compare the 'days 8-30' rows of jk.bracket_retention(..., start='first') and "
+            "start='every' (cohort_event and return_event 'purchase')."),
 }

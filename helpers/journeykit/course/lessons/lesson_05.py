@@ -79,6 +79,21 @@ def _delivery_test():
                                        names=("referral", "ads"))
 
 
+def _holdout_gap(mistake: str | None = None) -> str:
+    """The calibration-frequency group of the CLV holdout check the model under-forecasts most (actual - predicted).
+
+    ``mistake="over"``: the group it over-forecasts most instead; ``"biggest"``: the largest group.
+    """
+    from journeykit.analysis.clv_model import clv_holdout
+
+    check = clv_holdout(_data("shop_orders"), calibration_end="2025-12-31")
+    groups = check[check["frequency"] != "all"].set_index("frequency")
+    if mistake == "biggest":
+        return str(groups["customers"].idxmax())
+    gap = groups["actual"] - groups["predicted"]
+    return str(gap.idxmin() if mistake == "over" else gap.idxmax())
+
+
 def _delivery_gap() -> str:
     """'real' when referral's delivery CSAT is significantly different from ads', else 'noise'."""
     return "real" if _delivery_test()[1]["p_value"] < 0.05 else "noise"
@@ -128,6 +143,16 @@ EXERCISES = [
               [(lambda: "real", "Not the call the data support: the gap looks large, but referral has few answers "
                                 "and the 95% interval of the difference includes zero.")],
               rubric=_delivery_gap_rubric),
+    _Exercise("5.5", "05_value_and_satisfaction.ipynb", "the label (text, e.g. '0' or '7+') of the calibration "
+                                                        "repeat-purchase group whose holdout purchases the BG/NBD "
+                                                        "model under-forecasts most (actual minus predicted)",
+              _holdout_gap,
+              [(lambda: _holdout_gap("over"), "Not quite: there the model forecasts *more* purchases than "
+                                              "customers made (the orange bar is taller); under-forecasting means "
+                                              "the blue bar, what customers did, is taller."),
+               (lambda: _holdout_gap("biggest"), "Not quite: that is the biggest group, with most customers; "
+                                                 "compare the mean purchases per customer, actual minus "
+                                                 "predicted, in each group.")]),
 ]
 
 DATA = {"5.1": lambda: pd.read_csv(io.StringIO(_TINY_ORDERS), dtype=str, keep_default_na=False)}
@@ -149,4 +174,7 @@ HINTS: dict[str, tuple[str, str, str]] = {
     "5.4": ("A gap between two groups is news only if it is larger than its uncertainty.",
             "Look at the number of delivery answers from referral and from ads customers, and at each CSAT's interval.",
             "jk.compare_proportions(satisfied_referral, answers_referral, satisfied_ads, answers_ads)."),
+    "5.5": ("Under-forecasting means customers made more purchases in the holdout than the model predicted.",
+            "In the figure, look for the group where the blue bar (actual) is most above the orange one (predicted).",
+            "check.set_index('frequency').drop('all') gives actual and predicted per group; subtract, then idxmax."),
 }
