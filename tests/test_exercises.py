@@ -199,3 +199,9 @@ def test_every_solution_runs_in_its_lesson_and_is_judged_correct(lesson):
     for cell in solved:
         printed = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
         assert f"Correct! Exercise {cell.metadata['exercise']}" in printed, printed
+
+
+def test_every_check_recognises_at_least_two_wrong_answers():
+    # a decision's wrong choice is named, and so are a reason too short and an answer that is not a dict
+    few = [e.id for e in _BY_ID.values() if e.rubric is None and len([m for m in e.mistakes if m[1]]) < 2]
+    assert not few, f"exercises with fewer than two named mistakes: {few}"

@@ -105,7 +105,9 @@ EXERCISES = [
               _newcomers_repeat,
               [(lambda: "higher" if _newcomers_repeat() == "lower" else "lower",
                 "Not quite: look at the time each group has had to order again. A customer whose first order was "
-                "in 2026 has had at most three months; compute both shares to see by how much.")]),
+                "in 2026 has had at most three months; compute both shares to see by how much."),
+               (lambda: "the same", "Not quite: the question offers 'higher' or 'lower'. The shares differ by "
+                                    "more than a few points; compute both.")]),
     _Exercise("0.4", "00_start_here.ipynb", "decide: {'decision': 'people' or 'visits', 'reason': '...'}: which "
                                             "count credits channels for December's growth",
               lambda: "people",

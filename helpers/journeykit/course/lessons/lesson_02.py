@@ -143,7 +143,9 @@ EXERCISES = [
     _Exercise("2.4", "02_journey_map.ipynb", "stage holding the largest drop-off in the 4-stage map",
               lambda: _map_pain_stage("4-stage"),
               [(lambda: _map_pain_stage("6-stage"), "That is the answer for the six-stage map; in four stages, "
-                                                    "cart and checkout belong to another stage.")]),
+                                                    "cart and checkout belong to another stage."),
+               (lambda: _map_pain_stage("5-stage-intent"), "That is the answer for the 5-stage-intent map; the "
+                                                           "question is about the 4-stage one.")]),
 ]
 
 DATA = {"2.1": _tiny_surveys}

@@ -65,7 +65,7 @@ def _best_channel(metric: str = "conversion") -> str:
 
     result = funnel(_data("shop_events"), ["view_product", "add_to_cart", "purchase"], window="1D", by="channel")
     last = result[result["step"] == "purchase"]
-    column = "conversion_from_start" if metric == "conversion" else "users"
+    column = {"conversion": "conversion_from_start", "users": "users", "last step": "conversion_from_previous"}[metric]
     return last.sort_values(column, ascending=False)["channel"].iloc[0]
 
 
@@ -122,7 +122,10 @@ EXERCISES = [
               "channel with the highest view → cart → purchase conversion (1-day window)",
               _best_channel,
               [(lambda: _best_channel("users"), "That channel has the most buyers, not the highest conversion: "
-                                                "compare conversion_from_start, not users.")]),
+                                                "compare conversion_from_start, not users."),
+               (lambda: _best_channel("last step"), "Close: that channel converts best from cart to purchase "
+                                                    "(conversion_from_previous); the question is about the whole "
+                                                    "funnel, from view to purchase.")]),
     _Exercise("3.2", "03_funnels.ipynb", "by hand: (users at view, users at cart, users at buy) with a 1-day window "
                                          "in the tiny log of jk.exercise_data('3.2')",
               _tiny_funnel,

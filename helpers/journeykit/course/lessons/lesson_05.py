@@ -65,6 +65,8 @@ def _at_risk(as_percent: bool = False) -> tuple[int, float]:
     segments = rfm(_data("shop_orders"))
     at_risk = segments[segments["segment"] == "At risk"]
     share = at_risk["revenue"].sum() / segments["revenue"].sum()
+    if as_percent == "customers":  # the mistake: their share of customers instead of revenue
+        return (len(at_risk), len(at_risk) / len(segments))
     return (len(at_risk), float(100 * share if as_percent else share))
 
 
@@ -136,7 +138,9 @@ EXERCISES = [
                                  "with 180 days and not with 90.")]),
     _Exercise("5.3", "05_value_and_satisfaction.ipynb", "(number of At risk customers, their share of all revenue)",
               _at_risk,
-              [(lambda: _at_risk(as_percent=True), "Close: give the revenue share between 0 and 1, not in %.")]),
+              [(lambda: _at_risk(as_percent=True), "Close: give the revenue share between 0 and 1, not in %."),
+               (lambda: _at_risk(as_percent="customers"), "Close: that is their share of customers; the question "
+                                                          "asks for their share of revenue.")]),
     _Exercise("5.4", "05_value_and_satisfaction.ipynb", "decide: {'decision': 'real' or 'noise', 'reason': '...'} for "
                                                         "the gap in delivery CSAT between referral and ads customers",
               _delivery_gap,

@@ -100,7 +100,9 @@ EXERCISES = [
     _Exercise("6.1", "06_buyer_vs_customer_journey.ipynb", "most common stage path after the first purchase, "
                                                            "loops collapsed, as text",
               _after_path,
-              [(lambda: _after_path("repeats"), "That path has only repeats collapsed; use collapse='loops'.")]),
+              [(lambda: _after_path("repeats"), "That path has only repeats collapsed; use collapse='loops'."),
+               (lambda: _after_path("none"), "That path keeps every step, so one stage repeats; collapse the loops "
+                                             "(collapse='loops').")]),
     _Exercise("6.2", "06_buyer_vs_customer_journey.ipynb", "by hand: first purchases credited to email by linear "
                                                            "attribution in jk.exercise_data('6.2'), a number",
               _email_credit,
