@@ -82,7 +82,7 @@ def test_drivers_on_the_shop_find_the_mobile_leak(shop):
     assert mobile["odds_ratio"] < 1 and mobile["clear"]
     assert (drivers["users"] >= 30).all()
     with pytest.raises(ParameterError, match="step 1 has no conversion"):
-        jk.conversion_drivers(shop["events"], STEPS, at=1)
+        jk.conversion_drivers(shop["events"], STEPS, at=1, window="1D")
 
 
 def test_paths_after_drop_follow_the_last_step_reached():
@@ -108,3 +108,27 @@ def test_paths_after_drop_match_the_dropped_users(shop):
     assert paths["users"].sum() == paths.attrs["users"]
     assert np.isclose(paths["share"].sum(), 1.0)
     assert (paths["step_0"] == "add_to_cart").all()
+
+
+def test_drivers_and_paths_after_drop_need_a_window_and_both_outcomes(shop):
+    with pytest.raises(ParameterError, match="needs a window"):
+        jk.conversion_drivers(shop["events"], STEPS, window=None)
+    with pytest.raises(ParameterError, match="needs a window"):
+        jk.paths_after_drop(shop["events"], STEPS, "purchase", window=None)
+    bought = log(("a", "2025-01-01 10:00", "view"), ("a", "2025-01-01 10:01", "buy"), ("z", "2025-02-01", "visit"))
+    with pytest.raises(SchemaError, match="all reached step 2; there is nothing to compare"):
+        jk.conversion_drivers(bought, ["view", "buy"], window="1D", min_sample=1)
+
+
+def test_drivers_at_the_second_step_look_at_the_history_before_entering():
+    rows = []
+    for i, (user, bought, reviews) in enumerate([("c1", 1, 1), ("c2", 1, 1), ("d1", 0, 0), ("d2", 0, 1)]):
+        day = f"2025-01-{i + 1:02d}"
+        if reviews:
+            rows.append((user, f"{day} 09:00", "read_reviews"))
+        rows.append((user, f"{day} 10:00", "view"))
+        if bought:
+            rows.append((user, f"{day} 10:05", "buy"))
+    rows.append(("z", "2025-02-01", "visit"))
+    drivers = jk.conversion_drivers(log(*rows), ["view", "buy"], window="1D", min_sample=1).set_index("value")
+    assert drivers.loc["read_reviews", "users"] == 3 and drivers.loc["read_reviews", "conversion_with"] == 2 / 3

@@ -456,3 +456,12 @@ def test_holding_a_column_constant_is_the_best_funnel_within_each_value(seed):
     per_value = jk.funnel_users(split, steps, window="3D")
     best = per_value.groupby(per_value["user_id"].str.split("|").str[0])["furthest_step"].max()
     pd.testing.assert_series_equal(held.sort_index(), best.sort_index(), check_names=False)
+
+
+def test_holding_a_column_constant_keeps_the_segment_of_the_first_step_one_event():
+    events = pd.DataFrame({"user_id": ["u", "u", "u"], "event": ["view", "view", "buy"], "session": [1, 2, 2],
+                           "channel": ["A", "B", "B"],
+                           "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-02 10:00", "2025-01-02 10:05"])})
+    held = jk.funnel_users(events, ["view", "buy"], by="channel", same="session")
+    assert held["channel"].tolist() == ["A"]  # as without same=: turning it on moves nobody between segments
+    assert held["converted"].tolist() == [True]

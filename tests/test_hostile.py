@@ -98,7 +98,8 @@ EVENT_FUNCTIONS = {
     "active_users": lambda ev, **kw: jk.active_users(ev, **kw),
     "paths_around": lambda ev, **kw: jk.paths_around(ev, kw.pop("anchor", "purchase"), **kw),
     "funnel_trends": lambda ev, **kw: jk.funnel_trends(ev, ["visit", "purchase"], window=kw.pop("window", "7D"), **kw),
-    "conversion_drivers": lambda ev, **kw: jk.conversion_drivers(ev, ["visit", "purchase"], **kw),
+    "conversion_drivers": lambda ev, **kw: jk.conversion_drivers(ev, ["visit", "purchase"],
+                                                                 window=kw.pop("window", "7D"), **kw),
 }
 ORDER_FUNCTIONS = {
     "validate_orders": lambda od, **kw: jk.validate_orders(od, **kw),
@@ -173,6 +174,7 @@ BAD_ARGUMENTS = [
     ("funnel_trends", "window", None, "needs a window"),
     ("funnel_trends", "period", "Q", "period"),
     ("conversion_drivers", "at", 1, "step 1"),
+    ("conversion_drivers", "window", None, "needs a window"),
     ("conversion_drivers", "min_sample", 0, "min_sample"),
     ("conversion_drivers", "columns", ["nonexistent"], "nonexistent"),
     ("purchase_history", "unit", 7, "'7D'"),

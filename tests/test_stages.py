@@ -186,3 +186,9 @@ def test_the_subscription_preset_covers_the_subscription_app():
     out = jk.assign_stages(jk.datasets.load("subscription_events"), "subscription")
     assert out["stage"].notna().all()
     assert set(out["stage"]) == set(jk.stage_model("subscription").stage_names)
+
+
+def test_a_column_named_like_a_history_fact_is_refused_not_overwritten():
+    events = log(("a", "2025-01-01", "visit"), ("a", "2025-01-02", "visit")).assign(customer="yes")
+    with pytest.raises(jk.SchemaError, match="column named 'customer'"):
+        jk.assign_stages(events, "6-stage")

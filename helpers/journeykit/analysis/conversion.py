@@ -9,8 +9,8 @@ data are never counted as drops.
 - :func:`funnel_trends`: conversion by the period in which users entered
   (their first occurrence of step 1), with Wilson intervals; a period with
   entrants whose window is still open is ``complete = False``.
-- :func:`conversion_drivers`: which events (done between entering and
-  reaching the step before ``at``) and which property values (on the first
+- :func:`conversion_drivers`: which events (done at any time up to reaching
+  the step before ``at``) and which property values (on the first
   step-1 event) are more or less common among users who reached ``at`` than
   among those who stopped just before it, as odds ratios with confidence
   intervals. Association, not cause: people who convert differ in many ways.
@@ -45,6 +45,12 @@ def _users(events, steps, window, strict, exclude, user_col, time_col, event_col
     result = _run(ev, steps, window, None, strict, exclude, "user_id", "timestamp", "event")
     times = result.users[["user_id"] + [f"t_{k}" for k in range(1, len(result.labels) + 1)]]
     return ev, _user_table(result).merge(times, on="user_id"), result.labels
+
+
+def _need_window(window, function: str, what: str) -> None:
+    if window is None:
+        raise ParameterError(f"{function} needs a window (e.g. window='7D'): without one, nobody ever {what}, "
+                             "since anyone could still convert.", "window")
 
 
 def _step_one(steps) -> set[str]:
@@ -142,7 +148,7 @@ def _odds(with_yes: np.ndarray, with_n: np.ndarray, yes: int, n: int, level: flo
 
 
 @described
-def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, at: int | str = -1, window=None,
+def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, window, at: int | str = -1,
                        columns: Sequence[str] | None = None, min_sample: int = MIN_SAMPLE, level: float = 0.95,
                        strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
                        time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
@@ -150,9 +156,9 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, at: int |
 
     The population is the users who reached the step before ``at`` and
     whose window has closed; **converted** means they reached ``at``. A user
-    **has an event** when they did it between entering the funnel and
-    reaching the step before ``at`` (before the decision, for converters and
-    dropped users alike); a user **has a value** of a column when their first
+    **has an event** when they did it at any time up to reaching the step
+    before ``at`` (before the decision, for converters and dropped users
+    alike; the funnel's own events aside); a user **has a value** of a column when their first
     step-1 event carries it. For each feature, the odds of converting with it
     are divided by the odds without it.
 
@@ -165,7 +171,9 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, at: int |
     at : int or str, default -1
         The step whose conversion is explained: its label or number (2 to
         the number of steps; -1 for the last).
-    window, strict, exclude
+    window : str or Timedelta
+        The conversion window, required: without one nobody has stopped.
+    strict, exclude
         As in :func:`journeykit.funnel`.
     columns : list of str, optional
         Context columns whose values are compared (e.g. ``["device",
@@ -194,8 +202,9 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, at: int |
         If ``events`` breaks the data contract or lacks a column of
         ``columns``.
     ParameterError
-        If ``at`` is not a step from 2 on, ``min_sample`` is not a whole
-        number of at least 1, or a step or option the funnel refuses.
+        If ``window`` is None, ``at`` is not a step from 2 on,
+        ``min_sample`` is not a whole number of at least 1, or a step or
+        option the funnel refuses.
 
     Examples
     --------
@@ -208,6 +217,7 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, at: int |
     """
     min_sample = params.integer(min_sample, "min_sample", minimum=1)
     columns = params.names(columns, "columns", allow_none=True, allow_empty=True) or []
+    _need_window(window, "conversion_drivers", "who has stopped")
     ev, users, labels = _users(events, steps, window, strict, exclude, user_col, time_col, event_col)
     require_columns(ev, columns, "events")
     k = len(labels) if at == -1 else _step_number(at, labels)
@@ -216,8 +226,10 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, at: int |
                              "at")
     population = users[(users["furthest_step"] >= k - 1) & (users["window_closed"] | (users["furthest_step"] >= k))]
     converted = (population["furthest_step"] >= k).to_numpy()
-    if population.empty:
-        raise SchemaError([f"no user reached step {k - 1} with a closed window; nothing to compare."], "events")
+    if converted.all() or not converted.any():
+        raise SchemaError([f"of the {len(population):,} users who reached step {k - 1} with a closed window, "
+                           f"{'all' if converted.all() else 'none'} reached step {k}; there is nothing to compare."],
+                          "events")
     pop = population[["user_id"]].assign(converted=converted)
     table = _before_step(ev, population, k - 1, steps).merge(pop, on="user_id")
     entries = ev[ev["event"].isin(_step_one(steps)) & ev["user_id"].isin(pop["user_id"])]
@@ -237,14 +249,13 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, at: int |
 
 
 def _before_step(ev: pd.DataFrame, users: pd.DataFrame, step: int, steps) -> pd.DataFrame:
-    """Each (user, event name) done from entering up to reaching ``step``; the funnel's own events left out."""
+    """Each (user, event name) done up to reaching ``step``, earlier history included; funnel events left out."""
     from journeykit.analysis.funnel import _normalise_steps
 
-    times = users[["user_id", "t_1", f"t_{step}"]].set_axis(["user_id", "start", "stop"], axis=1)
+    times = users[["user_id", f"t_{step}"]].set_axis(["user_id", "stop"], axis=1)
     names = {n for step_names in _normalise_steps(steps) for n in step_names}
     window = ev[["user_id", "timestamp", "event"]].merge(times, on="user_id")
-    inside = (window["timestamp"] >= window["start"]) & (window["timestamp"] <= window["stop"])
-    window = window[inside & ~window["event"].isin(names)]
+    window = window[(window["timestamp"] <= window["stop"]) & ~window["event"].isin(names)]
     return window[["user_id", "event"]].drop_duplicates()
 
 
@@ -263,7 +274,7 @@ def _value_features(entries: pd.DataFrame, pop: pd.DataFrame, column: str) -> pd
 
 
 @described
-def paths_after_drop(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *, window=None, after: int = 3,
+def paths_after_drop(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *, window, after: int = 3,
                      collapse: str = "repeats", top: int | None = 20, strict: bool = False,
                      exclude: Sequence[str] | None = None, user_col: str = "user_id", time_col: str = "timestamp",
                      event_col: str = "event") -> pd.DataFrame:
@@ -284,7 +295,9 @@ def paths_after_drop(events: pd.DataFrame, steps: Sequence[Step], at: int | str,
         The funnel's steps (see :func:`journeykit.funnel`).
     at : int or str
         The step they did not reach: its label or number (2 or later).
-    window, strict, exclude
+    window : str or Timedelta
+        The conversion window, required: without one nobody has stopped.
+    strict, exclude
         As in :func:`journeykit.funnel`.
     after : int, default 3
         How many events to follow.
@@ -325,6 +338,7 @@ def paths_after_drop(events: pd.DataFrame, steps: Sequence[Step], at: int | str,
     """
     after = params.integer(after, "after", minimum=1)
     params.choice(collapse, "collapse", ("repeats", "none"))
+    _need_window(window, "paths_after_drop", "has stopped")
     top = None if top is None else params.integer(top, "top", minimum=1)
     ev, users, labels = _users(events, steps, window, strict, exclude, user_col, time_col, event_col)
     k = _step_number(at, labels)

@@ -14,7 +14,8 @@ A user is **active on a day** when they have at least one ``activity_event``
   and the ratios DAU/MAU, DAU/WAU and WAU/MAU. DAU/MAU is often read as "the
   share of a month's users who use the product on a typical day".
 
-Honest about incomplete data: the period that contains the last timestamp is
+Honest about incomplete data: the period that contains the last timestamp (and
+the first one, unless the data start on its first day) is
 ``complete = False`` in :func:`stickiness` (its users have not had the whole
 period to come back), and :func:`active_users` marks with ``full_window``
 the days whose 30-day window starts on or after the first day of the data.
@@ -83,7 +84,8 @@ def stickiness(events: pd.DataFrame, *, period: str = "W", activity_event: str |
         days: ``period`` (its first day), ``active_days``, ``users``
         (active on exactly that many days), ``share`` (of the period's
         active users), ``active_users`` (of the period) and ``complete``
-        (False for the period that contains the last timestamp). With
+        (False for the period that contains the last timestamp, and for
+        the first one unless the data start on its first day). With
         ``by``, the segment column comes first.
 
     Raises
@@ -111,11 +113,12 @@ def stickiness(events: pd.DataFrame, *, period: str = "W", activity_event: str |
     6th counts once) and ``b`` on one; the next week is still in progress.
     """
     params.choice(period, "period", ("W", "M"))
-    active, _, last_day = _active_days(events, activity_event, by, user_col, time_col, event_col)
+    active, first_day, last_day = _active_days(events, activity_event, by, user_col, time_col, event_col)
     keys = ([by] if by else []) + ["period"]
     active["period"] = period_index(active["day"].to_numpy().astype("datetime64[D]"), period)
-    per_user = active.groupby(keys + ["user_id"], sort=True).size().rename("active_days").reset_index()
-    counts = per_user.groupby(keys + ["active_days"], sort=True).size().rename("users")
+    # a missing segment is a segment of its own, never dropped
+    per_user = active.groupby(keys + ["user_id"], sort=True, dropna=False).size().rename("active_days").reset_index()
+    counts = per_user.groupby(keys + ["active_days"], sort=True, dropna=False).size().rename("users")
     length = 7 if period == "W" else 31
     periods = per_user[keys].drop_duplicates()
     grid = periods.merge(pd.DataFrame({"active_days": np.arange(1, length + 1)}), how="cross")
@@ -124,10 +127,12 @@ def stickiness(events: pd.DataFrame, *, period: str = "W", activity_event: str |
     if period == "M":  # a month has only as many days as it has
         starts = period_start(out["period"].to_numpy(), "M")
         out = out[out["active_days"].to_numpy() <= starts.days_in_month.to_numpy()]
-    out["active_users"] = out.groupby(keys)["users"].transform("sum")
+    out["active_users"] = out.groupby(keys, dropna=False)["users"].transform("sum")
     out["share"] = out["users"] / out["active_users"]
     last_period = int(period_index(np.array([last_day], dtype="datetime64[D]"), period)[0])
-    out["complete"] = out["period"] != last_period
+    first_period = int(period_index(np.array([first_day], dtype="datetime64[D]"), period)[0])
+    starts_with_data = period_start(np.array([first_period]), period)[0] == pd.Timestamp(np.datetime64(first_day, "D"))
+    out["complete"] = (out["period"] != last_period) & ((out["period"] != first_period) | starts_with_data)
     out["period"] = period_start(out["period"].to_numpy(), period)
     columns = keys + ["active_days", "users", "share", "active_users", "complete"]
     return out[columns].reset_index(drop=True)

@@ -43,7 +43,7 @@ from journeykit import params
 from journeykit.analysis.stats import MIN_SAMPLE, compare_proportions, wilson_interval
 from journeykit.errors import ParameterError, SchemaError, unknown_names
 from journeykit.io.contract import require_columns, validate_events
-from journeykit.io.ordering import factorize_sorted
+from journeykit.io.ordering import factorize_sorted, first_value, sort_events
 from journeykit.params import duration
 from journeykit.results import described
 
@@ -126,12 +126,19 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, st
     source = _segment_source(segment_from, labels, by)
     data_end = ev["timestamp"].max()
     same = params.names(same, "same", allow_none=True) or []
+    everything = ev
     if same:
         ev = _held_constant(ev, same, by)
     rows = _step_rows(ev, spec, exclude, by, strict)
     starts, furthest, used = _advance(rows, len(spec), limit, exclude, strict)
     result = _best_attempts(rows, starts, furthest, used, len(spec), labels, limit, by, data_end, source)
-    return _per_person(result, ev) if same else result
+    if not same:
+        return result
+    result = _per_person(result, ev)
+    if by is not None and source is None:  # as without same=: the value on the user's first step-1 event
+        entries = sort_events(everything[everything["event"].isin(spec[0])])
+        result.users[by] = result.users["user_id"].map(first_value(entries, ["user_id"], by)).to_numpy()
+    return result
 
 
 def _segment_source(segment_from, labels: list[str], by: str | None) -> int | None:

@@ -525,8 +525,9 @@ def bracket_retention(events: pd.DataFrame, *, brackets=(1, (2, 7), (8, 30), (31
     on every day with a ``cohort_event``, each start counting as one entrant.
     An entrant is **retained in a bracket** (first day a to last day b) when
     they have a ``return_event`` on a day between a and b after the start.
-    Only entrants whose whole bracket lies within the data count; the others
-    are ``pending`` (their window has not closed), never drops.
+    Only entrants whose whole bracket lies within the data count (the last
+    day of the data counts as not over); the others are ``pending`` (their
+    window has not closed), never drops.
 
     Parameters
     ----------
@@ -590,24 +591,20 @@ def bracket_retention(events: pd.DataFrame, *, brackets=(1, (2, 7), (8, 30), (31
         starts = _activity(events, "D", None, cohort_event, None, user_col, time_col, event_col)
         entry_user, entry_day = starts["active_user"], starts["active_period"]
     keys = act["pairs"]  # sorted user * span + (day - base)
-    rows = []
+    segment = act["segment"][entry_user] if act["segment"] is not None else np.zeros(len(entry_user))
+    frames = []
     for low, high in spans:  # a handful of brackets; each is vectorised over entrants
-        closed = entry_day + high <= last
-        u, d = entry_user[closed].astype(np.int64), entry_day[closed] - base
+        # the last day of the data is not over, so a bracket that reaches it has not closed
+        closed = entry_day + high < last
+        u, d = entry_user.astype(np.int64), entry_day - base
         hits = np.searchsorted(keys, u * span + np.minimum(d + high, span - 1), side="right") - \
             np.searchsorted(keys, u * span + np.minimum(d + low, span - 1), side="left")
-        seg = act["segment"][u] if act["segment"] is not None else np.zeros(len(u))
-        pend = act["segment"][entry_user[~closed]] if act["segment"] is not None else np.zeros((~closed).sum())
-        frame = pd.DataFrame({"segment": seg, "retained": hits > 0})
-        grouped = frame.groupby("segment", dropna=False)["retained"].agg(["size", "sum"])
-        pending = pd.Series(pend).value_counts(dropna=False)
-        for segment in sorted(set(grouped.index) | set(pending.index), key=str):
-            n = int(grouped["size"].get(segment, 0))
-            k = int(grouped["sum"].get(segment, 0))
-            label = f"day {low}" if low == high else f"days {low}-{high}"
-            rows.append({"segment": segment, "bracket": label, "first_day": low, "last_day": high, "entrants": n,
-                         "retained": k, "pending": int(pending.get(segment, 0))})
-    out = pd.DataFrame(rows)
+        frame = pd.DataFrame({"segment": segment, "closed": closed, "retained": closed & (hits > 0)})
+        counts = frame.groupby("segment", dropna=False, sort=True).agg(
+            entrants=("closed", "sum"), retained=("retained", "sum"), pending=("closed", lambda c: int((~c).sum())))
+        label = f"day {low}" if low == high else f"days {low}-{high}"
+        frames.append(counts.reset_index().assign(bracket=label, first_day=low, last_day=high))
+    out = pd.concat(frames, ignore_index=True).astype({"entrants": "int64", "retained": "int64", "pending": "int64"})
     out["retention"] = out["retained"] / out["entrants"].where(out["entrants"] > 0)
     low_ci, high_ci = wilson_interval(out["retained"].to_numpy(), out["entrants"].to_numpy(), level=level)
     out["ci_low"], out["ci_high"] = low_ci, high_ci

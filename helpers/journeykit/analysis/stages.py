@@ -357,6 +357,12 @@ def _customer(ev: pd.DataFrame, purchase_event: str) -> np.ndarray:
 def _apply_rules(ev: pd.DataFrame, stage: pd.Series, model: StageModel) -> pd.Series:
     """Stages after the model's rules, checked in order before the names (first match wins)."""
     context = ev
+    clash = [name for name in ("occurrence", "reached", "customer") if name in ev.columns
+             and any(re.search(rf"\b{name}\b", query) for query, _ in model.rules)]
+    if clash:
+        raise SchemaError([f"the events have a column named {clash[0]!r}, which the rules of model {model.name!r} "
+                           "also use for the user's history; rename the column (e.g. events.rename(columns="
+                           f"{{{clash[0]!r}: 'my_{clash[0]}'}}))."], "events")
     if any(re.search(r"\bcustomer\b", query) for query, _ in model.rules):
         context = context.assign(customer=_customer(ev, model.purchase_event))
     if any(re.search(r"\boccurrence\b", query) for query, _ in model.rules):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Exercise", "data", "PERCENT"]
+__all__ = ["Exercise", "data", "tiny_table", "PERCENT"]
 
 PERCENT = "Looks like a percentage; give a share between 0 and 1 (e.g. 0.25, not 25)."
 
@@ -44,3 +44,18 @@ def data(name: str) -> pd.DataFrame:
     from journeykit.course import datasets
 
     return datasets.load(name)
+
+
+def tiny_table(text: str) -> pd.DataFrame:
+    r"""A small table written as CSV text, every value kept as written (text; an empty cell is empty text).
+
+    The tables that exercises done by hand give out (``jk.exercise_data``).
+
+    Examples
+    --------
+    >>> tiny_table("user_id,amount\n007,12.50\n008,\n").values.tolist()
+    [['007', '12.50'], ['008', '']]
+    """
+    import io
+
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)

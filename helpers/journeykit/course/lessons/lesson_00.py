@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from journeykit.course.exercise_kinds import PERCENT as _PERCENT
 from journeykit.course.exercise_kinds import Exercise as _Exercise
 from journeykit.course.exercise_kinds import data as _data
+from journeykit.course.exercise_kinds import tiny_table as _tiny_table
 
 # A tiny orders table for exercise 0.2, small enough to work out by hand: five customers, eight orders.
 _TINY_ORDERS = """order_id,user_id,timestamp,revenue
@@ -24,7 +23,7 @@ O8,EMA,2025-06-30 11:10,60.00
 
 
 def _tiny_orders() -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(_TINY_ORDERS), dtype=str, keep_default_na=False)
+    return _tiny_table(_TINY_ORDERS)
 
 
 def _tiny_repeat_share(mistake: str | None = None) -> float:

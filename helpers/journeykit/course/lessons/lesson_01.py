@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from journeykit.course.exercise_kinds import Exercise as _Exercise
 from journeykit.course.exercise_kinds import data as _data
+from journeykit.course.exercise_kinds import tiny_table as _tiny_table
 
 # A tiny event log for exercise 1.1, small enough to stage by hand: Ana buys on her second visit and comes back,
 # Ben reads an article and comes back a week later.
@@ -25,7 +24,7 @@ BEN,2025-03-09 12:00,visit
 
 
 def _tiny_log() -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(_TINY_LOG), dtype=str, keep_default_na=False)
+    return _tiny_table(_TINY_LOG)
 
 
 def _tiny_visit_stages(mistake: str | None = None) -> tuple[str, ...]:

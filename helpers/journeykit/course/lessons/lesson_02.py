@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from journeykit.course.exercise_kinds import Exercise as _Exercise
 from journeykit.course.exercise_kinds import data as _data
+from journeykit.course.exercise_kinds import tiny_table as _tiny_table
 
 # A tiny survey export for exercise 2.1, small enough to put on the emotion scale by hand.
 _TINY_SURVEYS = """user_id,timestamp,touchpoint,csat,nps
@@ -20,7 +19,7 @@ eli,2025-03-03 14:00,cart,4,
 
 
 def _tiny_surveys() -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(_TINY_SURVEYS), dtype=str, keep_default_na=False)
+    return _tiny_table(_TINY_SURVEYS)
 
 
 def _tiny_decision_emotion(mistake: str | None = None) -> float:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from journeykit.course.exercise_kinds import Exercise as _Exercise
 from journeykit.course.exercise_kinds import data as _data
+from journeykit.course.exercise_kinds import tiny_table as _tiny_table
 
 STEPS = ["visit", "view_product", "add_to_cart", "begin_checkout", "purchase"]
 
@@ -36,7 +35,7 @@ fay,2025-03-03 16:00,buy
 
 
 def _tiny_log() -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(_TINY_LOG), dtype=str, keep_default_na=False)
+    return _tiny_table(_TINY_LOG)
 
 
 def _tiny_funnel(window: str | None = "1D", mistake: str | None = None) -> tuple[int, int, int]:

@@ -9,6 +9,7 @@ import pandas as pd
 from journeykit.course.exercise_kinds import PERCENT as _PERCENT
 from journeykit.course.exercise_kinds import Exercise as _Exercise
 from journeykit.course.exercise_kinds import data as _data
+from journeykit.course.exercise_kinds import tiny_table as _tiny_table
 
 
 def _week_one(unbounded: bool = False, return_event: str | None = None, weighted: bool = True) -> float:
@@ -161,7 +162,7 @@ EXERCISES = [
                                 "more than the average first-time buyer.")]),
 ]
 
-DATA = {"4.3": lambda: pd.read_csv(io.StringIO(_TINY_EVENTS), dtype=str, keep_default_na=False)}
+DATA = {"4.3": lambda: _tiny_table(_TINY_EVENTS)}
 
 HINTS: dict[str, tuple[str, str, str]] = {
     "4.1": ("Retention at week 1 averages the cohorts, and big cohorts should count more than small ones.",

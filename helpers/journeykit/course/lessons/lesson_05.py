@@ -9,6 +9,7 @@ import pandas as pd
 from journeykit.course.exercise_kinds import PERCENT as _PERCENT
 from journeykit.course.exercise_kinds import Exercise as _Exercise
 from journeykit.course.exercise_kinds import data as _data
+from journeykit.course.exercise_kinds import tiny_table as _tiny_table
 
 
 _TINY_ORDERS = """order_id,user_id,timestamp,revenue
@@ -159,7 +160,7 @@ EXERCISES = [
                                                  "predicted, in each group.")]),
 ]
 
-DATA = {"5.1": lambda: pd.read_csv(io.StringIO(_TINY_ORDERS), dtype=str, keep_default_na=False)}
+DATA = {"5.1": lambda: _tiny_table(_TINY_ORDERS)}
 
 HINTS: dict[str, tuple[str, str, str]] = {
     "5.1": ("AOV divides revenue by orders, frequency divides orders by customers, and the repeat rate only counts "

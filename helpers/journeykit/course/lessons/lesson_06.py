@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from journeykit.course.exercise_kinds import Exercise as _Exercise
 from journeykit.course.exercise_kinds import data as _data
+from journeykit.course.exercise_kinds import tiny_table as _tiny_table
 
 # Four people's visits and first purchases, for exercise 6.2: small enough to credit by hand.
 _TINY_TOUCHES = """user_id,timestamp,event,channel
@@ -28,7 +27,7 @@ D,2025-03-06 10:00,visit,email
 
 
 def _tiny_touches() -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(_TINY_TOUCHES), dtype=str, keep_default_na=False)
+    return _tiny_table(_TINY_TOUCHES)
 
 
 def _after_path(collapse: str = "loops") -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
 
 from journeykit.course.exercise_kinds import Exercise as _Exercise
+from journeykit.course.exercise_kinds import tiny_table as _tiny_table
 from journeykit.errors import JourneyKitError
 
 
@@ -119,7 +119,7 @@ EXERCISES = [
                                        "dates read both ways; look at the days of the first week.")]),
 ]
 
-DATA = {"7.1": lambda: pd.read_csv(io.StringIO(_TINY_EXPORT), dtype=str, keep_default_na=False)}
+DATA = {"7.1": lambda: _tiny_table(_TINY_EXPORT)}
 
 HINTS: dict[str, tuple[str, str, str]] = {
     "7.1": ("An order is a sales invoice with a customer; its value is what it sold minus what was cancelled.",
