@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -220,14 +221,14 @@ def check(exercise: str, answer: object) -> Feedback:
                                f"({ex.question}).", answered=False)
     if ex.rubric is not None:
         return _judge_decision(ex, answer)
-    expected = ex.expected()
+    expected = _once(ex, "expected", ex.expected)
     if _same(answer, expected, ex.tolerance, ex.relative):
         return Feedback(True, f"Correct! Exercise {ex.id}: {_show(expected)}.")
-    for wrong, message in ex.mistakes:
+    for index, (wrong, message) in enumerate(ex.mistakes):
         if not message:
             continue
         try:
-            if _same(answer, wrong(), ex.tolerance, relative=0.01):  # mistakes are recognised when roughly right
+            if _same(answer, _once(ex, index, wrong), ex.tolerance, relative=0.01):  # mistakes are recognised when roughly right
                 prefix = "" if message.startswith(("Close", "Not quite")) else "Not quite: "
                 return Feedback(False, f"Exercise {ex.id}: {prefix}{message}")
         except Exception:  # a mistake that cannot be computed is simply not recognised
@@ -236,6 +237,18 @@ def check(exercise: str, answer: object) -> Feedback:
     if isinstance(expected, (int, float)) and not isinstance(answer, (int, float)):
         return Feedback(False, f"Exercise {ex.id}: Not quite: expected a number, got {type(answer).__name__}.")
     return Feedback(False, f"Exercise {ex.id}: Not quite ({kind} expected: {ex.question}). Try jk.hint({ex.id!r}).")
+
+
+# Expected answers, typical mistakes and rubrics, computed once per session: the sample data they come from is
+# loaded once too (see exercise_kinds.data), and some take seconds (a whole journey map).
+_COMPUTED: dict[tuple[str, object], object] = {}
+
+
+def _once(ex: _Exercise, key: object, compute: Callable[[], object]) -> object:
+    """``compute()`` for this exercise and key, remembered for the rest of the session."""
+    if (ex.id, key) not in _COMPUTED:
+        _COMPUTED[ex.id, key] = compute()
+    return _COMPUTED[ex.id, key]
 
 
 def _judge_decision(ex: _Exercise, answer: object) -> Feedback:
@@ -248,13 +261,13 @@ def _judge_decision(ex: _Exercise, answer: object) -> Feedback:
     if len(reason.split()) < 5:
         return Feedback(False, f"Exercise {ex.id}: Not quite: give your reason in a sentence or two; the reason "
                                "is the point of this exercise.")
-    rubric = f"\nRubric: {ex.rubric()}"
-    expected = ex.expected()
+    rubric = f"\nRubric: {_once(ex, 'rubric', ex.rubric)}"
+    expected = _once(ex, "expected", ex.expected)
     if _text(decision) == _text(expected):
         return Feedback(True, f"Correct! Exercise {ex.id}: {expected!r}. Now hold your reason against the rubric."
                               f"{rubric}")
-    for wrong, message in ex.mistakes:
-        if _text(decision) == _text(wrong()):
+    for index, (wrong, message) in enumerate(ex.mistakes):
+        if _text(decision) == _text(_once(ex, index, wrong)):
             return Feedback(False, f"Exercise {ex.id}: {message}{rubric}")
     return Feedback(False, f"Exercise {ex.id}: Not quite: the decision is one of {expected!r} or "
                            f"{', '.join(repr(w()) for w, _ in ex.mistakes)}.")
