@@ -132,3 +132,15 @@ def test_drivers_at_the_second_step_look_at_the_history_before_entering():
     rows.append(("z", "2025-02-01", "visit"))
     drivers = jk.conversion_drivers(log(*rows), ["view", "buy"], window="1D", min_sample=1).set_index("value")
     assert drivers.loc["read_reviews", "users"] == 3 and drivers.loc["read_reviews", "conversion_with"] == 2 / 3
+
+
+def test_any_order_paths_after_drop_start_after_the_latest_step():
+    events = log(("a", "2025-01-01 10:00", "cart"), ("a", "2025-01-01 10:01", "view"),
+                 ("a", "2025-01-01 10:02", "help"),  # cart before view: in order, a never reaches cart
+                 ("b", "2025-01-01 10:00", "view"), ("b", "2025-01-01 10:01", "cart"), ("b", "2025-01-01 10:05", "buy"),
+                 ("z", "2025-01-09 10:00", "view"))
+    paths = jk.paths_after_drop(events, ["view", "cart", "buy"], "buy", window="1D", after=1, order="any")
+    assert dict(zip(paths["path"], paths["users"])) == {"view → help": 1}
+    in_order = jk.funnel(events, ["view", "cart", "buy"], window="1D")["users"].tolist()
+    assert in_order == [3, 1, 1]
+    assert jk.funnel_trends(events, ["view", "cart", "buy"], window="1D", order="any")["converted"].sum() == 1

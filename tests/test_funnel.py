@@ -119,12 +119,12 @@ def test_strict_mode_forbids_other_funnel_events_in_between():
              ("b", 0, "view"), ("b", 1, "view"), ("b", 2, "cart"), ("b", 3, "buy"),  # repeats are fine
              ("c", 0, "view"), ("c", 1, "other"), ("c", 2, "cart"), ("c", 3, "buy"))  # non-funnel events are fine
     assert users_per_step(df, ["view", "cart", "buy"]) == [3, 3, 3]
-    assert users_per_step(df, ["view", "cart", "buy"], strict=True) == [3, 2, 2]
+    assert users_per_step(df, ["view", "cart", "buy"], order="strict") == [3, 2, 2]
 
 
 def test_strict_mode_tries_later_starts():
     df = log(("a", 0, "view"), ("a", 1, "buy"), ("a", 2, "view"), ("a", 3, "cart"), ("a", 4, "buy"))
-    assert users_per_step(df, ["view", "cart", "buy"], strict=True) == [1, 1, 1]
+    assert users_per_step(df, ["view", "cart", "buy"], order="strict") == [1, 1, 1]
 
 
 def test_exclusion_between_steps_stops_the_attempt():
@@ -288,8 +288,8 @@ def test_bad_segment_and_event_log_errors():
 
 
 def test_strict_mode_rejects_a_name_in_two_steps():
-    with pytest.raises(ValueError, match="strict=True needs each event name in one step only"):
-        jk.funnel(log(("a", 0, "view")), ["view", "view"], strict=True)
+    with pytest.raises(ValueError, match="order=.strict. needs each event name in one step only"):
+        jk.funnel(log(("a", 0, "view")), ["view", "view"], order="strict")
 
 
 def test_input_is_not_modified():
@@ -377,7 +377,7 @@ def test_properties(rows, rnd, window):
     assert users_per_step(pd.concat([df, outsiders]), steps, window=window) == counts, "non-entrants change nothing"
     wider = users_per_step(df, steps, window=None)
     assert all(w >= c for w, c in zip(wider, counts)), "a longer window never loses users"
-    assert all(s <= c for s, c in zip(users_per_step(df, steps, window=window, strict=True), counts))
+    assert all(s <= c for s, c in zip(users_per_step(df, steps, window=window, order="strict"), counts))
     if "x" in set(df["event"]):
         assert all(e <= c for e, c in zip(users_per_step(df, steps, window=window, exclude=["x"]), counts))
     result = jk.funnel(df, steps, window=window)
@@ -465,3 +465,105 @@ def test_holding_a_column_constant_keeps_the_segment_of_the_first_step_one_event
     held = jk.funnel_users(events, ["view", "buy"], by="channel", same="session")
     assert held["channel"].tolist() == ["A"]  # as without same=: turning it on moves nobody between segments
     assert held["converted"].tolist() == [True]
+
+
+# --- any order ---------------------------------------------------------------------------------------
+
+
+def test_any_order_counts_steps_done_in_any_sequence():
+    df = log(("a", 0, "buy"), ("a", 60, "view"),  # bought first, then viewed
+             ("b", 0, "view"), ("b", 10, "buy"),  # in order
+             ("c", 0, "cart"), ("c", 5, "buy"))  # never did step 1: not in the funnel
+    assert users_per_step(df, ["view", "buy"]) == [2, 1]
+    assert users_per_step(df, ["view", "buy"], order="any") == [2, 2]
+
+
+def test_any_order_needs_all_steps_within_one_window():
+    day = 24 * 60
+    df = log(("a", 0, "view"), ("a", 3 * day, "cart"), ("a", 1 * day, "buy"),  # view+cart span 3 days
+             ("b", 0, "view"), ("b", 10 * day, "cart"), ("b", 11 * day, "view"), ("b", 12 * day, "buy"))
+    # a: steps 1..2 need view and cart within 2 days: no. b: a later window (days 10-12) holds all three.
+    assert users_per_step(df, ["view", "cart", "buy"], order="any", window="2D") == [2, 1, 1]
+    assert users_per_step(df, ["view", "cart", "buy"], order="any") == [2, 2, 2]
+    users = jk.funnel_users(df, ["view", "cart", "buy"], order="any", window="2D").set_index("user_id")
+    assert users.loc["b", "entered_at"] == T0 + pd.Timedelta(days=10), "the window that converts, from its cart"
+    assert users.loc["b", "reached_at"] == T0 + pd.Timedelta(days=12), "to its purchase"
+    assert users.loc["a", "reached_at"] == users.loc["a", "entered_at"] == T0
+
+
+def test_any_order_ties_and_segments():
+    df = log(("a", 0, "buy", "ads"), ("a", 0, "view", "email"), ("b", 5, "view", "ads"), ("b", 1, "cart", "seo"))
+    result = jk.funnel(df, ["view", "buy"], order="any", by="channel")
+    assert result.set_index(["channel", "step"])["users"].to_dict() == {
+        ("ads", "view"): 1, ("ads", "buy"): 0, ("email", "view"): 1, ("email", "buy"): 1}
+    last = jk.funnel_users(df, ["view", "cart"], order="any", by="channel", segment_from="last")
+    assert last.set_index("user_id")["channel"].to_dict() == {"a": "email", "b": "seo"}
+
+
+def test_any_order_open_windows_count_any_step():
+    day = 24 * 60
+    # b did view long ago and buy two days before the end of the data: a view now could still complete a window.
+    df = log(("a", 0, "view"), ("a", 20 * day, "other"), ("b", 0, "view"), ("b", 18 * day, "buy"))
+    users = jk.funnel_users(df, ["view", "buy"], order="any", window="3D").set_index("user_id")
+    assert users["window_closed"].to_dict() == {"a": True, "b": False}
+
+
+def test_any_order_refuses_what_has_no_meaning_without_order():
+    df = log(("a", 0, "view"), ("a", 1, "buy"), ("a", 2, "x"))
+    with pytest.raises(jk.ParameterError, match="one step only"):
+        jk.funnel(df, ["view", ["view", "buy"]], order="any")
+    with pytest.raises(jk.ParameterError, match="no sequence"):
+        jk.funnel(df, ["view", "buy"], order="any", exclude=["x"])
+    with pytest.raises(jk.ParameterError, match="in order"):
+        jk.time_to_convert(df, ["view", "buy"], order="any")
+    with pytest.raises(jk.ParameterError, match="Did you mean 'any'"):
+        jk.funnel(df, ["view", "buy"], order="anz")
+
+
+def brute_force_any(df, steps, window):
+    """Literal definition: steps 1..k each served by a different event, all within one window, any sequence."""
+    limit = pd.Timedelta(window) if window else None
+    counts = [0] * len(steps)
+    for _, user in df.groupby("user_id"):
+        best = 0
+        for k in range(1, len(steps) + 1):
+            times = [user.loc[user["event"].isin(list(steps[i])), "timestamp"].tolist() for i in range(k)]
+            if any(not t for t in times):
+                break
+            found = any(limit is None or max(c) - min(c) <= limit for c in itertools.product(*times))
+            if not found:
+                break
+            best = k
+        for k in range(best):
+            counts[k] += 1
+    return counts
+
+
+@settings(max_examples=120, deadline=None)
+@given(small_logs, st.sampled_from([None, "2min", "5min"]),
+       st.sampled_from([["a", "b"], ["a", "b", "c"], [["a", "x"], "b", "c"], ["b", "a", "c"], ["c", ["a", "b"]]]))
+def test_any_order_matches_a_brute_force_reading(rows, window, steps):
+    df = log(*rows)
+    known = set(df["event"])
+    if not all(n in known for s in steps for n in ([s] if isinstance(s, str) else s)):
+        return
+    steps_t = [tuple([s]) if isinstance(s, str) else tuple(s) for s in steps]
+    counts = users_per_step(df, steps, window=window, order="any")
+    assert counts == brute_force_any(df, steps_t, window)
+    ordered = users_per_step(df, steps, window=window)
+    assert all(a >= o for a, o in zip(counts, ordered)), "any order never counts fewer than in order"
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_logs, st.randoms(use_true_random=False), st.sampled_from([None, "3min"]))
+def test_any_order_properties(rows, rnd, window):
+    df = log(*rows)
+    if not {"a", "b", "c"} <= set(df["event"]):
+        return
+    counts = users_per_step(df, ["a", "b", "c"], window=window, order="any")
+    assert all(x >= y for x, y in zip(counts, counts[1:])), "counts never rise from step to step"
+    shuffled = df.sample(frac=1, random_state=rnd.randint(0, 10**6))
+    assert users_per_step(shuffled, ["a", "b", "c"], window=window, order="any") == counts
+    for steps in itertools.permutations("abc"):
+        assert users_per_step(df, list(steps), window=window, order="any")[-1] == counts[-1], \
+            "who does every step within a window does not depend on how the steps are listed"

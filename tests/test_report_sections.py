@@ -241,3 +241,33 @@ def test_tables_format_each_kind_of_number():
                      caption="T")
     assert "1,234,567" in html and "12.3%" in html and "£10,000,000.00" in html and "9 Mar 2025" in html
     assert ">yes<" in html and "tables/t.csv" in html and not SCIENTIFIC.search(html)
+
+
+def test_funnel_section_explains_the_leakiest_step(shop):
+    section = Report(events=shop["events"]).section("funnel")
+    funnel_table = section.tables["funnel"]
+    at = int(funnel_table["drop_off"].to_numpy()[1:].argmax()) + 2
+    steps = funnel_table["step"].tolist()
+    expected = jk.conversion_drivers(shop["events"], steps, at=at, window="7D", columns=["channel"])
+    pd.testing.assert_frame_equal(section.tables["funnel_drivers"], expected)
+    after = jk.paths_after_drop(shop["events"], steps, at, window="7D", after=3, top=10)
+    assert section.tables["paths_after_drop"]["users"].tolist() == after["users"].tolist()
+    page = "".join(p for p in section.parts if isinstance(p, str))
+    assert "association, not cause" in page and f"stopped after ‘{steps[at - 2]}’" in page
+    everyone = pd.DataFrame({"user_id": ["a", "a", "b", "b"], "event": ["visit", "purchase"] * 2,
+                             "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04"])})
+    through = Report(events=everyone, funnel_steps=["visit", "purchase"]).section("funnel")
+    assert through.skipped is None and "funnel_drivers" not in through.tables  # nobody lost: nothing to explain
+
+
+def test_activity_section_pools_stickiness_over_complete_weeks():
+    # two complete weeks (Mon 6 Jan - Sun 19 Jan 2025) and a partial third: a is active 3 days in week 1 and
+    # 1 day in week 2; b 1 day in week 1; the partial week is left out
+    rows = [("a", "2025-01-06"), ("a", "2025-01-07"), ("a", "2025-01-07"), ("a", "2025-01-09"), ("b", "2025-01-12"),
+            ("a", "2025-01-15"), ("b", "2025-01-20"), ("b", "2025-01-21")]
+    events = pd.DataFrame({"user_id": [r[0] for r in rows], "timestamp": pd.to_datetime([r[1] for r in rows]),
+                           "event": "visit"})
+    table = Report(events=events).section("activity").tables["stickiness"]
+    counts = dict(zip(table["active_days"], table["user_weeks"]))
+    assert counts[1] == 2 and counts[3] == 1 and sum(counts.values()) == 3
+    assert table["share"].sum() == pytest.approx(1.0)

@@ -1,7 +1,7 @@
 """Around a funnel: conversion over time, what goes with converting, and what people do after dropping out.
 
 Every function takes the funnel's arguments (``steps``, ``window``,
-``strict``, ``exclude``; see :mod:`journeykit.analysis.funnel` for the
+``order``, ``exclude``; see :mod:`journeykit.analysis.funnel` for the
 definition of entering and reaching a step) and keeps its honesty about
 incomplete data: users whose conversion window is still open at the end of the
 data are never counted as drops.
@@ -39,10 +39,10 @@ from journeykit.results import described
 __all__ = ["funnel_trends", "conversion_drivers", "paths_after_drop"]
 
 
-def _users(events, steps, window, strict, exclude, user_col, time_col, event_col):
+def _users(events, steps, window, order, exclude, user_col, time_col, event_col):
     """Validated events, each entering user's funnel row (with the time of every step reached), the labels."""
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
-    result = _run(ev, steps, window, None, strict, exclude, "user_id", "timestamp", "event")
+    result = _run(ev, steps, window, None, order, exclude, "user_id", "timestamp", "event")
     times = result.users[["user_id"] + [f"t_{k}" for k in range(1, len(result.labels) + 1)]]
     return ev, _user_table(result).merge(times, on="user_id"), result.labels
 
@@ -61,7 +61,7 @@ def _step_one(steps) -> set[str]:
 
 @described
 def funnel_trends(events: pd.DataFrame, steps: Sequence[Step], *, window, period: str = "W", level: float = 0.95,
-                  strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
+                  order: str = "ordered", exclude: Sequence[str] | None = None, user_col: str = "user_id",
                   time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Conversion through the funnel by the period users entered, with its uncertainty.
 
@@ -78,7 +78,7 @@ def funnel_trends(events: pd.DataFrame, steps: Sequence[Step], *, window, period
         Day, week from Monday, or calendar month of the first step-1 event.
     level : float, default 0.95
         Confidence level of the Wilson interval.
-    strict, exclude
+    order, exclude
         As in :func:`journeykit.funnel`.
     user_col, time_col, event_col : str
         Column names in ``events``.
@@ -116,7 +116,7 @@ def funnel_trends(events: pd.DataFrame, steps: Sequence[Step], *, window, period
         raise ParameterError("funnel_trends needs a window (e.g. window='7D'): without one, recent entrants can "
                              "always still convert and the last periods would look like drops.", "window")
     params.choice(period, "period", ("D", "W", "M"))
-    ev, users, labels = _users(events, steps, window, strict, exclude, user_col, time_col, event_col)
+    ev, users, labels = _users(events, steps, window, order, exclude, user_col, time_col, event_col)
     first = ev[ev["event"].isin(_step_one(steps))].groupby("user_id")["timestamp"].min()
     users["period"] = period_index(users["user_id"].map(first).to_numpy(), period)
     users["open"] = ~users["window_closed"] & ~users["converted"]
@@ -150,7 +150,7 @@ def _odds(with_yes: np.ndarray, with_n: np.ndarray, yes: int, n: int, level: flo
 @described
 def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, window, at: int | str = -1,
                        columns: Sequence[str] | None = None, min_sample: int = MIN_SAMPLE, level: float = 0.95,
-                       strict: bool = False, exclude: Sequence[str] | None = None, user_col: str = "user_id",
+                       order: str = "ordered", exclude: Sequence[str] | None = None, user_col: str = "user_id",
                        time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Events and property values over- or under-represented among users who converted at a step.
 
@@ -173,7 +173,7 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, window, a
         the number of steps; -1 for the last).
     window : str or Timedelta
         The conversion window, required: without one nobody has stopped.
-    strict, exclude
+    order, exclude
         As in :func:`journeykit.funnel`.
     columns : list of str, optional
         Context columns whose values are compared (e.g. ``["device",
@@ -218,7 +218,7 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, window, a
     min_sample = params.integer(min_sample, "min_sample", minimum=1)
     columns = params.names(columns, "columns", allow_none=True, allow_empty=True) or []
     _need_window(window, "conversion_drivers", "who has stopped")
-    ev, users, labels = _users(events, steps, window, strict, exclude, user_col, time_col, event_col)
+    ev, users, labels = _users(events, steps, window, order, exclude, user_col, time_col, event_col)
     require_columns(ev, columns, "events")
     k = len(labels) if at == -1 else _step_number(at, labels)
     if k == 1:
@@ -252,7 +252,9 @@ def _before_step(ev: pd.DataFrame, users: pd.DataFrame, step: int, steps) -> pd.
     """Each (user, event name) done up to reaching ``step``, earlier history included; funnel events left out."""
     from journeykit.analysis.funnel import _normalise_steps
 
-    times = users[["user_id", f"t_{step}"]].set_axis(["user_id", "stop"], axis=1)
+    # the moment the user reached the step: its time in order; in any order, the latest of the steps' times
+    stop = users[[f"t_{k}" for k in range(1, step + 1)]].max(axis=1)
+    times = pd.DataFrame({"user_id": users["user_id"].to_numpy(), "stop": stop.to_numpy()})
     names = {n for step_names in _normalise_steps(steps) for n in step_names}
     window = ev[["user_id", "timestamp", "event"]].merge(times, on="user_id")
     window = window[(window["timestamp"] <= window["stop"]) & ~window["event"].isin(names)]
@@ -275,7 +277,7 @@ def _value_features(entries: pd.DataFrame, pop: pd.DataFrame, column: str) -> pd
 
 @described
 def paths_after_drop(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *, window, after: int = 3,
-                     collapse: str = "repeats", top: int | None = 20, strict: bool = False,
+                     collapse: str = "repeats", top: int | None = 20, order: str = "ordered",
                      exclude: Sequence[str] | None = None, user_col: str = "user_id", time_col: str = "timestamp",
                      event_col: str = "event") -> pd.DataFrame:
     """What users who stopped just before a step did next: their most common paths from the last step reached.
@@ -297,7 +299,7 @@ def paths_after_drop(events: pd.DataFrame, steps: Sequence[Step], at: int | str,
         The step they did not reach: its label or number (2 or later).
     window : str or Timedelta
         The conversion window, required: without one nobody has stopped.
-    strict, exclude
+    order, exclude
         As in :func:`journeykit.funnel`.
     after : int, default 3
         How many events to follow.
@@ -340,7 +342,7 @@ def paths_after_drop(events: pd.DataFrame, steps: Sequence[Step], at: int | str,
     params.choice(collapse, "collapse", ("repeats", "none"))
     _need_window(window, "paths_after_drop", "has stopped")
     top = None if top is None else params.integer(top, "top", minimum=1)
-    ev, users, labels = _users(events, steps, window, strict, exclude, user_col, time_col, event_col)
+    ev, users, labels = _users(events, steps, window, order, exclude, user_col, time_col, event_col)
     k = _step_number(at, labels)
     if k == 1:
         raise ParameterError("nobody drops before step 1 (it is how users enter); choose at=2 or later.", "at")
@@ -349,9 +351,12 @@ def paths_after_drop(events: pd.DataFrame, steps: Sequence[Step], at: int | str,
         raise SchemaError([f"no user stopped before {labels[k - 1]!r} with a closed window."], "events")
     from journeykit.analysis.funnel import _normalise_steps
 
-    names = set(_normalise_steps(steps)[k - 2])
+    # the last funnel event of their best attempt: step k-1 in order; in any order, the latest of steps 1..k-1
+    spec = _normalise_steps(steps)
+    names = set(spec[k - 2]) if order != "any" else {n for step in spec[:k - 1] for n in step}
+    reached_at = dropped[[f"t_{j}" for j in range(1, k)]].max(axis=1).set_axis(dropped["user_id"].to_numpy())
     ev = sort_events(ev[ev["user_id"].isin(dropped["user_id"])]).reset_index(drop=True)
-    last_step_at = ev["user_id"].map(dropped.set_index("user_id")[f"t_{k - 1}"])
+    last_step_at = ev["user_id"].map(reached_at)
     candidate = (ev["timestamp"] == last_step_at) & ev["event"].isin(names)
     anchor = candidate & ~candidate.groupby(ev["user_id"]).cumsum().gt(1)
     return _around(ev.assign(step=ev["event"]), anchor.to_numpy(), direction="after", steps=after,

@@ -16,12 +16,24 @@ The definition
   that many occurrences. Events with the same timestamp are taken in the order
   of the first step they can serve (so a tie between a step-1 and a step-2
   event counts as in order).
-- ``strict=True`` additionally requires that no event of another step of the
-  funnel happens between two consecutive steps (repeats of the current step
-  are allowed).
+- ``order`` chooses how the steps must follow each other:
+
+  - ``"ordered"`` (the default): as above, other events may happen in between;
+  - ``"strict"``: additionally, no event of another step of the funnel happens
+    between two consecutive steps (repeats of the current step are allowed);
+  - ``"any"``: a user **reaches step k** if occurrences of steps 1…k, in any
+    sequence, all fall within one window (latest − earliest ≤ ``window``).
+    Step 1 is still how a user enters: a user who never does step 1 is not
+    in the funnel. Each event name may serve one step only, and ``exclude``
+    (which needs an order) is refused.
+
 - ``exclude=[...]``: a user who does an excluded event strictly between two
   consecutive steps (later than one, earlier than the next) does not convert
   to the next step in that attempt.
+
+In any order, a user's counted attempt is the earliest window that reaches
+their furthest step; :func:`funnel_users` gives its first and last event
+(``entered_at``, ``reached_at``), whichever steps they were.
 
 The result has one row per step (and per segment with ``by=``): ``step``,
 ``users``, ``conversion_from_start`` (users ÷ users at step 1),
@@ -51,6 +63,7 @@ __all__ = ["funnel", "funnel_users", "dropped_users", "time_to_convert", "time_t
            "funnel_confidence", "compare_funnel_segments"]
 
 Step = str | Sequence[str]
+ORDERS = ("ordered", "strict", "any")
 _NS = np.int64
 
 
@@ -116,22 +129,27 @@ class _Result:
                 "data_end": self.data_end, "open_window_users": open_users}
 
 
-def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, strict: bool,
+def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, order: str,
          exclude: Sequence[str] | None, user_col: str, time_col: str, event_col: str, same=None,
          segment_from: int | str = "first") -> _Result:
     """The funnel's definition, in four steps: check the arguments, lay the rows out as arrays, advance every
     attempt step by step, keep each user's best attempt."""
-    spec, labels, limit, exclude, by, strict, ev = _checked(events, steps, window, by, strict, exclude, user_col,
-                                                            time_col, event_col)
+    spec, labels, limit, exclude, by, order, ev = _checked(events, steps, window, by, order, exclude, user_col,
+                                                           time_col, event_col)
     source = _segment_source(segment_from, labels, by)
     data_end = ev["timestamp"].max()
     same = params.names(same, "same", allow_none=True) or []
     everything = ev
     if same:
         ev = _held_constant(ev, same, by)
+    strict = order == "strict"
     rows = _step_rows(ev, spec, exclude, by, strict)
-    starts, furthest, used = _advance(rows, len(spec), limit, exclude, strict)
-    result = _best_attempts(rows, starts, furthest, used, len(spec), labels, limit, by, data_end, source)
+    if order == "any":
+        starts, furthest, used = _advance_any(rows, len(spec), limit)
+    else:
+        starts, furthest, used = _advance(rows, len(spec), limit, exclude, strict)
+    result = _best_attempts(rows, starts, furthest, used, len(spec), labels, limit, by, data_end, source,
+                            any_order=order == "any")
     if not same:
         return result
     result = _per_person(result, ev)
@@ -183,14 +201,14 @@ def _per_person(result: _Result, ev: pd.DataFrame) -> _Result:
     return result
 
 
-def _checked(events, steps, window, by, strict, exclude, user_col, time_col, event_col):
+def _checked(events, steps, window, by, order, exclude, user_col, time_col, event_col):
     """The arguments checked and normalised, and the validated events."""
     spec = _normalise_steps(steps)
     labels = _labels(spec)
     limit = _window(window)
     exclude = params.names(exclude, "exclude", allow_none=True, allow_empty=True) or []
     by = params.column(by, "by", allow_none=True)
-    strict = params.flag(strict, "strict")
+    order = params.choice(order, "order", ORDERS)
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     if by is not None:
         require_columns(ev, [by], "events")
@@ -205,12 +223,15 @@ def _checked(events, steps, window, by, strict, exclude, user_col, time_col, eve
     if clash:
         raise ParameterError(f"{', '.join(map(repr, clash))} is both a funnel step and excluded; an event cannot "
                              "be both.", "exclude")
-    if strict:
+    if order != "ordered":
         counts = pd.Series([n for step in spec for n in set(step)]).value_counts()
         if (counts > 1).any():
-            raise ParameterError(f"strict=True needs each event name in one step only; "
-                                 f"{list(counts[counts > 1].index)} appear in several steps.", "strict")
-    return spec, labels, limit, exclude, by, strict, ev
+            raise ParameterError(f"order={order!r} needs each event name in one step only; "
+                                 f"{list(counts[counts > 1].index)} appear in several steps.", "order")
+    if order == "any" and exclude:
+        raise ParameterError("exclude= blocks an event between two consecutive steps, and in any order steps have "
+                             "no sequence; use order='ordered' or drop exclude.", "exclude")
+    return spec, labels, limit, exclude, by, order, ev
 
 
 @dataclass
@@ -338,9 +359,34 @@ def _advance(rows: _Rows, k_steps: int, limit, exclude: list[str], strict: bool
     return starts, furthest, used
 
 
+def _advance_any(rows: _Rows, k_steps: int, limit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Attempts in any order: every row of a step may open a window; from it, each step's first occurrence at
+    the same moment or later. (starts, furthest step, the row each step used); attempts that never reach step 1
+    are dropped.
+
+    The earliest event of the best window is one of the candidate starts, so trying all of them finds it."""
+    user, t, step_pos, group_start = rows.user, rows.t, rows.step_pos, rows.group_start
+    starts = np.unique(np.concatenate(step_pos)) if k_steps else np.zeros(0, dtype=np.int64)
+    used = np.empty((k_steps, len(starts)), dtype=np.int64)
+    within = np.ones(len(starts), dtype=bool)
+    furthest = np.zeros(len(starts), dtype=np.int64)
+    for k in range(k_steps):
+        candidates = step_pos[k]
+        j = np.searchsorted(candidates, group_start[starts], side="left")
+        nxt = candidates[np.minimum(j, max(candidates.size - 1, 0))] if candidates.size else starts
+        ok = (j < candidates.size) & (user[nxt] == user[starts])
+        if limit is not None:
+            ok &= (t[nxt] - t[starts]) <= limit
+        used[k] = nxt
+        within &= ok
+        furthest[within] = k + 1
+    entered = furthest > 0
+    return starts[entered], furthest[entered], used[:, entered]
+
+
 def _best_attempts(rows: _Rows, starts: np.ndarray, furthest: np.ndarray, used: np.ndarray, k_steps: int,
                    labels: list[str], limit, by: str | None, data_end: pd.Timestamp,
-                   source: int | None = None) -> _Result:
+                   source: int | None = None, any_order: bool = False) -> _Result:
     """Each user's best attempt (furthest step, then earliest start), whether their window has closed, step times."""
     user, t, user_index, order, step_pos = rows.user, rows.t, rows.user_index, rows.order, rows.step_pos
     segment_values = rows.segment_values
@@ -350,10 +396,11 @@ def _best_attempts(rows: _Rows, starts: np.ndarray, furthest: np.ndarray, used: 
     first = best[np.r_[True, attempt_user[best][1:] != attempt_user[best][:-1]]]
     out = pd.DataFrame({"user_id": user_index[attempt_user[first]], "furthest_step": furthest[first]})
     if by is not None and source is None:
-        # Starts are in (user, time) order, so each user's first start is their first occurrence of step 1;
-        # users appear in the same (code) order as in `first`.
-        first_start = starts[np.r_[True, attempt_user[1:] != attempt_user[:-1]]]
-        out.insert(1, by, segment_values[order[first_start]])
+        # Step-1 rows are in (user, time) order, so each user's first is their first occurrence of step 1; the
+        # users with one are the entrants, in the same (code) order as in `first`.
+        entries = step_pos[0]
+        first_entry = entries[np.r_[True, user[entries][1:] != user[entries][:-1]]] if entries.size else entries
+        out.insert(1, by, segment_values[order[first_entry]])
     elif by is not None:
         # the value on one step of the best attempt: its furthest step (-1), or step `source` where reached
         step = furthest[first] - 1 if source == -1 else np.full(len(first), source)
@@ -362,8 +409,10 @@ def _best_attempts(rows: _Rows, starts: np.ndarray, furthest: np.ndarray, used: 
         values = np.asarray(segment_values[order[row]], dtype=object)
         out.insert(1, by, np.where(reached, values, None))
     # A user who has not converted may still do so while an attempt's window is open at the end of the data.
+    # In order, a new attempt opens with step 1; in any order, with any step.
+    openers = np.concatenate(step_pos) if any_order else step_pos[0]
     last_start = np.full(len(user_index), np.iinfo(np.int64).min, dtype=np.int64)
-    np.maximum.at(last_start, user[step_pos[0]], t[step_pos[0]])
+    np.maximum.at(last_start, user[openers], t[openers])
     converted = furthest[first] == k_steps
     if limit is None:
         closed = converted
@@ -417,8 +466,10 @@ _COMMON = """    events : DataFrame
     by : str, optional
         Column to segment users by, e.g. ``"channel"`` or ``"device"``; a
         user's segment is the value on their first occurrence of step 1.
-    strict : bool, default False
-        Require that no event of another step happens between two consecutive steps.
+    order : {"ordered", "strict", "any"}, default "ordered"
+        How the steps must follow each other: in order with anything in
+        between; in order with no event of another step in between; or in
+        any sequence within one window.
     exclude : list of str, optional
         Event names that, when they happen strictly between two consecutive
         steps, stop the attempt at the earlier step.
@@ -437,7 +488,7 @@ _COMMON = """    events : DataFrame
 
 @described
 def funnel(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
-           strict: bool = False, exclude: Sequence[str] | None = None, same=None,
+           order: str = "ordered", exclude: Sequence[str] | None = None, same=None,
            segment_from: int | str = "first", user_col: str = "user_id",
            time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Count the users who reach each step of a funnel.
@@ -447,7 +498,7 @@ def funnel(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str 
     ``window``. Any occurrence of step 1 may start the attempt; each user
     counts once, at the furthest step that any attempt reaches. Equal
     timestamps count as in order. See the module documentation for repeats of
-    a name, ``strict`` and ``exclude``.
+    a name, ``order`` and ``exclude``.
 
     Parameters
     ----------
@@ -499,7 +550,7 @@ def funnel(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str 
     >>> funnel(events, ["view", "buy"], window="1D")["users"].tolist()
     [3, 1]
     """
-    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col, same,
+    result = _run(events, steps, window, by, order, exclude, user_col, time_col, event_col, same,
                   segment_from)
     out = _counts(result)
     out.attrs.update(result.attrs())
@@ -537,7 +588,7 @@ def _counts(result: _Result) -> pd.DataFrame:
 
 @described
 def funnel_users(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
-                 strict: bool = False, exclude: Sequence[str] | None = None, same=None,
+                 order: str = "ordered", exclude: Sequence[str] | None = None, same=None,
                  segment_from: int | str = "first", user_col: str = "user_id",
                  time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """Each entering user's furthest step, ready to join onto other tables.
@@ -553,7 +604,8 @@ def funnel_users(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by
         segment if given, ``furthest_step`` (1-based number),
         ``furthest_step_label``, ``converted`` (reached the last step),
         ``entered_at`` / ``reached_at``: when the counted attempt started and
-        when it reached its furthest step (the earliest such attempt), and
+        when it reached its furthest step (the earliest such attempt; in any
+        order, its first and last event), and
         ``window_closed``: False for a user who has not converted and whose
         latest step-1 event is less than ``window`` before the end of the
         data, so they may still convert (without a window, every user who has
@@ -569,9 +621,10 @@ def funnel_users(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by
         If ``steps`` is not a non-empty list of event names (or of lists of
         names); a step or ``exclude`` name does not occur in the events (the
         message suggests the closest names); an event is both a step and
-        excluded; with ``strict=True``, a name appears in several steps;
-        ``window`` is not a positive duration with a unit; ``strict`` is not
-        True or False; or ``by`` is not a column name or is one of
+        excluded; with ``order="strict"`` or ``"any"``, a name appears in
+        several steps; ``order="any"`` comes with ``exclude``; ``window`` is
+        not a positive duration with a unit; ``order`` is not one of the
+        three; or ``by`` is not a column name or is one of
         ``user_id``, ``timestamp`` and ``event``.
 
     Examples
@@ -586,7 +639,7 @@ def funnel_users(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by
     0       a              2                 buy       True
     1       b              1                view      False
     """
-    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col, same,
+    result = _run(events, steps, window, by, order, exclude, user_col, time_col, event_col, same,
                   segment_from)
     out = _user_table(result)
     out.attrs.update(result.attrs())
@@ -599,19 +652,20 @@ funnel_users.__doc__ = funnel_users.__doc__.format(common=_COMMON)
 def _user_table(result: _Result) -> pd.DataFrame:
     users = result.users
     k_steps = len(result.labels)
-    times = users[[f"t_{k}" for k in range(1, k_steps + 1)]].to_numpy()
+    times = users[[f"t_{k}" for k in range(1, k_steps + 1)]]  # NaT beyond a user's furthest step
     out = users[["user_id", *([result.segment] if result.segment else []), "furthest_step"]].copy()
     out["furthest_step_label"] = np.array(result.labels, dtype=object)[out["furthest_step"].to_numpy() - 1]
     out["converted"] = out["furthest_step"] == k_steps
-    out["entered_at"] = users["t_1"]
-    out["reached_at"] = pd.to_datetime(times[np.arange(len(users)), out["furthest_step"].to_numpy() - 1])
+    # the counted attempt's first and last event: steps 1 and furthest in order; in any order, whichever came first
+    out["entered_at"] = times.min(axis=1)
+    out["reached_at"] = times.max(axis=1)
     out["window_closed"] = users["window_closed"].to_numpy()
     return out.sort_values("user_id", ignore_index=True)
 
 
 @described
 def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *, window=None,
-                  by: str | None = None, strict: bool = False, exclude: Sequence[str] | None = None, same=None,
+                  by: str | None = None, order: str = "ordered", exclude: Sequence[str] | None = None, same=None,
                   segment_from: int | str = "first", user_col: str = "user_id", time_col: str = "timestamp",
                   event_col: str = "event") -> pd.DataFrame:
     """The users who reached the step before ``at`` but not ``at``: the drop-off, as people.
@@ -623,7 +677,7 @@ def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *,
     ----------
     at : int or str
         The step they did not reach: its number (2 … number of steps) or its label.
-    events, steps, window, by, strict, exclude, same, segment_from, user_col, time_col, event_col
+    events, steps, window, by, order, exclude, same, segment_from, user_col, time_col, event_col
         As in :func:`funnel`.
 
     Returns
@@ -640,9 +694,10 @@ def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *,
         If ``steps`` is not a non-empty list of event names (or of lists of
         names); a step or ``exclude`` name does not occur in the events (the
         message suggests the closest names); an event is both a step and
-        excluded; with ``strict=True``, a name appears in several steps;
-        ``window`` is not a positive duration with a unit; ``strict`` is not
-        True or False; or ``by`` is not a column name or is one of
+        excluded; with ``order="strict"`` or ``"any"``, a name appears in
+        several steps; ``order="any"`` comes with ``exclude``; ``window`` is
+        not a positive duration with a unit; ``order`` is not one of the
+        three; or ``by`` is not a column name or is one of
         ``user_id``, ``timestamp`` and ``event``.
         Also if ``at`` is neither a step label nor a step number from 2 to
         the number of steps (step 1 is refused: nobody drops before entering).
@@ -657,7 +712,7 @@ def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *,
     >>> dropped_users(events, ["view", "buy"], at="buy")["user_id"].tolist()
     ['b']
     """
-    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col, same,
+    result = _run(events, steps, window, by, order, exclude, user_col, time_col, event_col, same,
                   segment_from)
     k = _step_number(at, result.labels)
     if k == 1:
@@ -679,7 +734,7 @@ def _step_number(at: int | str, labels: list[str], parameter: str = "at") -> int
 
 @described
 def time_to_convert(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
-                    strict: bool = False, exclude: Sequence[str] | None = None, same=None,
+                    order: str = "ordered", exclude: Sequence[str] | None = None, same=None,
                     segment_from: int | str = "first", user_col: str = "user_id",
                     time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
     """How long each user took between consecutive steps, and from the first step to the last.
@@ -709,11 +764,13 @@ def time_to_convert(events: pd.DataFrame, steps: Sequence[Step], *, window=None,
         If ``steps`` is not a non-empty list of event names (or of lists of
         names); a step or ``exclude`` name does not occur in the events (the
         message suggests the closest names); an event is both a step and
-        excluded; with ``strict=True``, a name appears in several steps;
-        ``window`` is not a positive duration with a unit; ``strict`` is not
-        True or False; or ``by`` is not a column name or is one of
+        excluded; with ``order="strict"`` or ``"any"``, a name appears in
+        several steps; ``order="any"`` comes with ``exclude``; ``window`` is
+        not a positive duration with a unit; ``order`` is not one of the
+        three; or ``by`` is not a column name or is one of
         ``user_id``, ``timestamp`` and ``event``.
-        Also if ``steps`` has only one step: there is no transition to time.
+        Also if ``steps`` has only one step (there is no transition to
+        time), and for ``order="any"`` (the steps have no sequence).
 
     Examples
     --------
@@ -728,7 +785,11 @@ def time_to_convert(events: pd.DataFrame, steps: Sequence[Step], *, window=None,
     1      cart     buy    1.5
     2      view     buy    2.0
     """
-    result = _run(events, steps, window, by, strict, exclude, user_col, time_col, event_col, same,
+    if params.choice(order, "order", ORDERS) == "any":
+        raise ParameterError("time between consecutive steps needs the steps in order; in any order a step can "
+                             "come before the one listed ahead of it. Use funnel_users' t_ columns, or "
+                             "order='ordered'.", "order")
+    result = _run(events, steps, window, by, order, exclude, user_col, time_col, event_col, same,
                   segment_from)
     users, labels = result.users, result.labels
     keys = ["user_id", *([result.segment] if result.segment else [])]

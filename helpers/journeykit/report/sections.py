@@ -22,7 +22,8 @@ import pandas as pd
 from journeykit import params
 from journeykit._version import __version__
 from journeykit.analysis.clv_model import clv_holdout, probabilistic_clv
-from journeykit.analysis.conversion import funnel_trends
+from journeykit.analysis.conversion import conversion_drivers, funnel_trends, paths_after_drop
+from journeykit.analysis.engagement import active_users, stickiness
 from journeykit.analysis.funnel import funnel, funnel_confidence
 from journeykit.analysis.retention import bracket_retention, cohort_retention, retention_curve
 from journeykit.analysis.satisfaction import csat, nps
@@ -563,6 +564,7 @@ class Report:
                                 f"that {name}; unit: people."))
         section.parts.append(Figure(fig, f"Bar chart of active users per {name}."))
         section.parts.append(_numbers_in("activity"))
+        self._stickiness(section, events)
         counts = events.groupby("event", sort=False).agg(events=("user_id", "size"), users=("user_id", "nunique"))
         counts = counts.sort_values(["events"], ascending=False).reset_index()
         counts["share_of_events"] = counts["events"] / counts["events"].sum()
@@ -572,6 +574,41 @@ class Report:
                                                "share_of_events": "share of all events"},
                                        name="event_names", caption="Events by name", max_rows=20))
         return section
+
+    def _stickiness(self, section: Section, events: pd.DataFrame) -> None:
+        """How many days a week active people are active, pooled over complete weeks; DAU/MAU on a typical day."""
+        sticky = stickiness(events, period="W")
+        done = sticky[sticky["complete"]]
+        if done.empty or done["users"].sum() == 0:
+            return
+        pooled = done.groupby("active_days", sort=True)["users"].sum()
+        table = pd.DataFrame({"active_days": pooled.index.to_numpy(), "user_weeks": pooled.to_numpy(),
+                              "share": (pooled / pooled.sum()).to_numpy()})
+        section.tables["stickiness"] = table
+        weeks = int(done["period"].nunique())
+        fig, ax = figs.figure(height=2.8)
+        with figs._style():
+            ax.bar(table["active_days"].astype(str), table["share"], color=figs.BLUE)
+            figs.percent_axis(ax.yaxis)
+            ax.set(xlabel="days active in the week", ylabel="share of active people")
+            ax.grid(axis="x", visible=False)
+            ax.set_title(f"{fmt.percent(table['share'].iloc[0], 0)} of a week's active people are active on "
+                         "one day only")
+        text = (f"<strong>Stickiness</strong>: of the people active in a week (Monday to Sunday; the {weeks} "
+                "complete weeks pooled, a person counted once per week), the share active on 1, 2, … 7 different "
+                "days.")
+        daily = active_users(events)
+        full = daily[daily["full_window"]]
+        if len(full):
+            section.tables["active_users"] = daily
+            text += (f" On a typical day (median over the {len(full)} days with 30 days of data behind them), "
+                     f"{fmt.percent(float(full['dau_mau'].median()))} of the people active in the last 30 days "
+                     "were active that day (<strong>DAU/MAU</strong>).")
+        section.parts.append(_p(text))
+        section.parts.append(Figure(fig, "Bar chart of the share of a week's active people by days active."))
+        section.parts.append(_numbers_in("stickiness"))
+        if "active_users" in section.tables:
+            section.parts.append(_numbers_in("active_users"))
 
     # stages -----------------------------------------------------------------------------------------------------
 
@@ -699,7 +736,58 @@ class Report:
         self._funnel_by_segment(section, events, steps, window)
         if window is not None:
             self._funnel_trends(section, events, steps, window)
+            drops = result["drop_off"].to_numpy()[1:]
+            if drops.size and drops.max() > 0:
+                at = int(np.argmax(drops)) + 2  # the step that loses the most people
+                self._funnel_drivers(section, events, steps, window, at)
+                self._after_drop(section, events, steps, window, at)
         return section
+
+    def _funnel_drivers(self, section: Section, events: pd.DataFrame, steps: list, window, at: int) -> None:
+        """What goes with getting through the step that loses the most people (odds ratios, association only)."""
+        columns = [self.segment] if self.segment and self.segment in events.columns else []
+        try:
+            drivers = conversion_drivers(events, steps, at=at, window=window, columns=columns)
+        except SchemaError:  # everyone or nobody got through: nothing to compare
+            return
+        clear = drivers[drivers["clear"]].head(10)
+        section.tables["funnel_drivers"] = drivers
+        intro = (f"What goes with getting from ‘{_e(steps[at - 2])}’ to ‘{_e(steps[at - 1])}’, the step that loses "
+                 f"the most people: events done before it{' and the ' + _e(columns[0]) if columns else ''}, "
+                 f"compared between the {fmt.integer(drivers.attrs['population'])} people who got through and "
+                 "those who stopped (with a closed window). An <strong>odds ratio</strong> above 1 means people "
+                 "with it got through more often. This is association, not cause: test a change before "
+                 "crediting it.")
+        section.parts.append(_p(intro))
+        if clear.empty:
+            section.parts.append(_p("No event or value goes clearly (95% range excluding 1) with getting through; "
+                                    "all of them are in the CSV file.", "note"))
+            section.parts.append(_numbers_in("funnel_drivers"))
+            return
+        section.parts.append(fmt.table(
+            clear[["feature", "value", "users", "conversion_with", "conversion_without", "odds_ratio", "ci_low",
+                   "ci_high"]],
+            {"users": "int", "conversion_with": "pct", "conversion_without": "pct", "odds_ratio": "num2",
+             "ci_low": "num2", "ci_high": "num2"},
+            labels={"feature": "kind", "value": "event or value", "users": "people with it",
+                    "conversion_with": "got through, with it", "conversion_without": "got through, without it",
+                    "odds_ratio": "odds ratio", "ci_low": "95% low", "ci_high": "95% high"},
+            name="funnel_drivers", caption=f"What goes with reaching ‘{steps[at - 1]}’ (clear associations)"))
+
+    def _after_drop(self, section: Section, events: pd.DataFrame, steps: list, window, at: int) -> None:
+        """Where the people who stopped before the leakiest step went next."""
+        try:
+            paths = paths_after_drop(events, steps, at, window=window, after=3, top=10)
+        except SchemaError:  # nobody stopped there with a closed window
+            return
+        section.tables["paths_after_drop"] = paths[["path", "users", "share"]]
+        section.parts.append(_p(f"What the {fmt.integer(paths.attrs['users'])} people who stopped after "
+                                f"‘{_e(steps[at - 2])}’ (and whose window has closed) did next: their next three "
+                                "events, repeats collapsed; <em>(end)</em> means no further event in the data."))
+        section.parts.append(fmt.table(paths[["path", "users", "share"]], {"users": "int", "share": "pct"},
+                                       labels={"path": "what they did next", "users": "people",
+                                               "share": "share of those who stopped"},
+                                       name="paths_after_drop", caption=f"After stopping before ‘{steps[at - 1]}’"))
 
     def _funnel_trends(self, section: Section, events: pd.DataFrame, steps: list, window) -> None:
         """Conversion by the month (or week, day) people entered, with 95% ranges; open periods marked."""
