@@ -167,3 +167,11 @@ def test_bad_inputs_get_the_kits_errors(cdnow):
     before = cdnow.copy()
     jk.purchase_history(cdnow)
     pd.testing.assert_frame_equal(cdnow, before)  # the caller's table is not modified
+
+
+def test_a_fitted_model_prints_what_the_fit_can_tell():
+    model = jk.BGNBDModel(r=0.2065902907064145, alpha=3.1324167161506824, a=4.734543281821539, b=6.147628952702584,
+                          log_likelihood=-13650.953520827723, customers=4977, unit="7 days")
+    assert repr(model) == ("BGNBDModel(r=0.2066, alpha=3.132, a=4.735, b=6.148, log_likelihood=-13650.95, "
+                           "customers=4977, unit='7 days')")
+    assert model.r == 0.2065902907064145  # the value itself is kept whole

@@ -75,3 +75,19 @@ def test_after_path_right_however_written(answer):
 def test_after_path_names_the_mistake(answer, message):
     feedback = jk.check("6.1", answer)
     assert not feedback and message in feedback.message
+
+
+@pytest.mark.parametrize("answer", [0.4426, 0.443, "0.4426"])
+def test_bought_after_a_failed_payment_right_however_written(answer):
+    assert jk.check("6.5", answer)
+
+
+@pytest.mark.parametrize("answer, message", [
+    (0.3951, "the very next event only"),
+    (0.4295, "top=None"),
+    (0.0, "looks before the failure"),
+    (44.26, "percentage"),
+])
+def test_bought_after_a_failed_payment_names_the_mistake(answer, message):
+    feedback = jk.check("6.5", answer)
+    assert not feedback and message in feedback.message

@@ -162,6 +162,21 @@ def _history(history: pd.DataFrame, parameter: str = "history") -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
+def _shown(model, estimates: tuple[str, ...]) -> str:
+    """A fitted model as text: estimates to four significant digits (the fit is not more exact than that, and the
+    last digits of an optimum differ between machines), the log-likelihood to two decimals, the rest as they are."""
+    fields = []
+    for name in model.__dataclass_fields__:
+        value = getattr(model, name)
+        if name in estimates:
+            fields.append(f"{name}={float(value):.4g}")
+        elif name == "log_likelihood":
+            fields.append(f"{name}={float(value):.2f}")
+        else:
+            fields.append(f"{name}={value!r}")
+    return f"{type(model).__name__}({', '.join(fields)})"
+
+
 def _maximise(log_likelihood, x0: np.ndarray):
     """Maximum likelihood over log-parameters: a quasi-Newton search, polished by Nelder-Mead from where it ends."""
     _, optimize = _special()
@@ -226,6 +241,9 @@ class BGNBDModel:
     log_likelihood: float
     customers: int
     unit: str
+
+    def __repr__(self) -> str:
+        return _shown(self, ("r", "alpha", "a", "b"))
 
     def probability_alive(self, history: pd.DataFrame) -> pd.Series:
         """Each customer's probability of still being a customer at the end of their history."""
@@ -358,6 +376,9 @@ class GammaGammaModel:
     log_likelihood: float
     customers: int
     frequency_value_correlation: float
+
+    def __repr__(self) -> str:
+        return _shown(self, ("p", "q", "gamma", "frequency_value_correlation"))
 
     def expected_spend(self, history: pd.DataFrame) -> pd.Series:
         """Each customer's expected value per purchase; the population mean for customers without a repeat."""

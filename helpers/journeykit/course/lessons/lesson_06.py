@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from journeykit.course.exercise_kinds import PERCENT as _PERCENT
 from journeykit.course.exercise_kinds import Exercise as _Exercise
 from journeykit.course.exercise_kinds import data as _data
 from journeykit.course.exercise_kinds import tiny_table as _tiny_table
@@ -63,6 +64,18 @@ def _lookback_effect() -> str:
     """What a 7-day lookback does to content's first-touch share: 'rises', 'falls' or 'stays'."""
     change = _content_share("7D") - _content_share(None)
     return "stays" if abs(change) < 0.005 else ("rises" if change > 0 else "falls")
+
+
+def _bought_after_failure(mistake: str | None = None) -> float:
+    """Share of people whose three events after their first failed payment include a purchase."""
+    from journeykit.analysis.paths import paths_around
+
+    direction = "before" if mistake == "before" else "after"
+    top = 20 if mistake == "top" else None  # 20 is paths_around's default: the rare paths are left out
+    paths = paths_around(_data("shop_events"), "payment_failed", direction=direction, steps=3, top=top)
+    steps = paths[["step_1"]] if mistake == "next only" else paths.filter(regex=r"^step_[1-9]")
+    bought = steps.eq("purchase").any(axis=1)
+    return round(float(paths.loc[bought, "users"].sum() / paths.attrs["users"]), 4)
 
 
 def _keep_content() -> str:
@@ -130,6 +143,19 @@ EXERCISES = [
               [(lambda: "cut", "Not the choice the data supports: last touch is only the last step of the buyer "
                                "journey. Content brings people first, and its customers stay and are worth more.")],
               rubric=_content_rubric),
+    _Exercise("6.5", "06_buyer_vs_customer_journey.ipynb", "share (0 to 1) of the people with a failed payment "
+                                                           "whose next three events, after their first one, "
+                                                           "include a purchase",
+              _bought_after_failure,
+              [(lambda: _bought_after_failure("next only"), "Close: that counts a purchase as the very next event "
+                                                            "only; some people visit or retry the checkout first, "
+                                                            "and a purchase at step 2 or 3 counts too."),
+               (lambda: _bought_after_failure("top"), "Close: by default paths_around keeps the 20 most common "
+                                                      "paths only; pass top=None so that rare paths count too."),
+               (lambda: _bought_after_failure("before"), "That looks before the failure (direction='before'); "
+                                                         "the question is what happens after it."),
+               (lambda: 100 * _bought_after_failure(), _PERCENT)],
+              tolerance=0.002, relative=0.0),
 ]
 
 DATA = {"6.2": _tiny_touches}
@@ -147,4 +173,9 @@ HINTS: dict[str, tuple[str, str, str]] = {
     "6.4": ("Each attribution model answers a different question; the whole journey adds what customers do next.",
             "Compare content under first and last touch, then its row in the journey comparison.",
             "jk.compare_attribution, then jk.journey_comparison by channel and jk.compare_proportions on repeats."),
+    "6.5": ("Anchor on the failed payment and read forwards: a purchase may come right away or after a retry.",
+            "Each row of an anchored-path table is one path with its number of people; a purchase can sit in any of "
+            "the step columns after the anchor.",
+            "jk.paths_around(events, 'payment_failed', direction='after', steps=3, top=None); keep the rows with "
+            "'purchase' in step_1, step_2 or step_3; their users over .attrs['users']."),
 }
