@@ -38,6 +38,7 @@ from journeykit.analysis.funnel import (
     time_to_convert_summary,
 )
 from journeykit.analysis.engagement import active_users, stickiness
+from journeykit.analysis.engine import to_sql
 from journeykit.analysis.retention import (
     bracket_retention,
     churn_rate,
@@ -174,6 +175,7 @@ __all__ = [
     "stage_summary",
     "stage_transitions",
     "time_to_convert",
+    "to_sql",
     "time_to_convert_summary",
     "top_paths",
     "touch_credits",

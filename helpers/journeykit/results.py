@@ -29,13 +29,14 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import inspect
+import os
 from collections.abc import Callable
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["described"]
+__all__ = ["described", "use_engine"]
 
 _F = TypeVar("_F", bound=Callable)
 
@@ -43,8 +44,33 @@ _F = TypeVar("_F", bound=Callable)
 _OLD_NAMES = frozenset({"min_users", "min_answers", "conversion_event", "tz", "event"})
 
 
+# Runs a function whose table argument is a path or an Ibis table (set by journeykit.analysis.engine): it opens the
+# input and either computes in the engine or collects the columns and calls the function on a DataFrame.
+_ENGINE: Callable | None = None
+
+
+def use_engine(handler: Callable | None) -> None:
+    """Install the handler of inputs that are not DataFrames (see :mod:`journeykit.analysis.engine`)."""
+    global _ENGINE
+    _ENGINE = handler
+
+
+def _table_parameters(signature: inspect.Signature) -> list[str]:
+    """The parameters that take a table (annotated as a DataFrame, and not as a path)."""
+    return [name for name, p in signature.parameters.items()
+            if "DataFrame" in str(p.annotation) and "Path" not in str(p.annotation)]
+
+
+def _is_source(value: object) -> bool:
+    return isinstance(value, (str, os.PathLike)) or type(value).__module__.startswith("ibis.")
+
+
 def _plain(value: object) -> object:
     """A parameter's value as plain data (JSON-friendly), for ``attrs["parameters"]``."""
+    if type(value).__module__.startswith("ibis."):
+        return "Ibis table"
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     if isinstance(value, (np.integer, np.floating, np.bool_)):
@@ -76,10 +102,19 @@ def described(function: _F) -> _F:
         The same function, with the same signature and docstring.
     """
     signature = inspect.signature(function)
+    tables = _table_parameters(signature)
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        result = function(*args, **kwargs)
+        if _ENGINE is not None and tables:
+            given = signature.bind_partial(*args, **kwargs).arguments
+            sources = [name for name in tables if _is_source(given.get(name))]
+            if sources:
+                result = _ENGINE(function, signature, sources, args, kwargs)
+            else:
+                result = function(*args, **kwargs)
+        else:
+            result = function(*args, **kwargs)
         if isinstance(result, (pd.DataFrame, pd.Series)):
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()

@@ -562,27 +562,36 @@ funnel.__doc__ = funnel.__doc__.format(common=_COMMON)
 
 def _counts(result: _Result) -> pd.DataFrame:
     """Tally users by furthest step; users reaching step k are those whose furthest step is k or later."""
-    k_steps = len(result.labels)
     users = result.users
-    furthest = users["furthest_step"].to_numpy() - 1
-    if result.segment:
-        codes, segments = pd.factorize(users[result.segment], sort=True, use_na_sentinel=False)
+    segments = users[result.segment] if result.segment else None
+    return count_table(result.labels, result.segment, users["furthest_step"].to_numpy(), segments)
+
+
+def count_table(labels: list[str], segment: str | None, furthest: np.ndarray, segments=None,
+                weights: np.ndarray | None = None) -> pd.DataFrame:
+    """The funnel's table from each user's furthest step (1-based) and segment value; ``weights`` counts users
+    per row when the rows are already tallied (as the engine returns them)."""
+    k_steps = len(labels)
+    furthest = np.asarray(furthest, dtype=np.int64) - 1
+    weights = np.ones(len(furthest), dtype=np.int64) if weights is None else np.asarray(weights, dtype=np.int64)
+    if segment:
+        codes, segments = pd.factorize(segments, sort=True, use_na_sentinel=False)
     else:
-        codes, segments = np.zeros(len(users), dtype=np.int64), [None]
+        codes, segments = np.zeros(len(furthest), dtype=np.int64), [None]
     at_furthest = np.zeros((len(segments), k_steps), dtype=np.int64)
-    np.add.at(at_furthest, (codes, furthest), 1)
+    np.add.at(at_furthest, (codes, furthest), weights)
     reached = at_furthest[:, ::-1].cumsum(axis=1)[:, ::-1]
     previous = np.concatenate([reached[:, :1], reached[:, :-1]], axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = pd.DataFrame({
-            "step": np.tile(result.labels, len(segments)),
+            "step": np.tile(labels, len(segments)),
             "users": reached.ravel(),
             "conversion_from_start": (reached / reached[:, :1]).ravel(),
             "conversion_from_previous": (reached / previous).ravel(),
             "drop_off": (previous - reached).ravel(),
         })
-    if result.segment:
-        out.insert(0, result.segment, np.repeat(np.asarray(segments, dtype=object), k_steps))
+    if segment:
+        out.insert(0, segment, np.repeat(np.asarray(segments, dtype=object), k_steps))
     return out
 
 

@@ -234,6 +234,14 @@ def cohort_retention(events: pd.DataFrame, *, period: str = "M", cohort_event: s
         retained = np.bincount(cell(seg_of_user[user], cohort_of_user[user], offset),
                                minlength=n_segments * n_cohorts * n_offsets).reshape(-1, n_offsets)
 
+    return cohort_table(sizes, retained, seg_values, c0, last, period, by, cohort_event, return_event, unbounded)
+
+
+def cohort_table(sizes: np.ndarray, retained: np.ndarray, seg_values, c0: int, last: int, period: str,
+                 by: str | None, cohort_event: str | None, return_event: str | None, unbounded: bool) -> pd.DataFrame:
+    """The cohort table from its cells: ``sizes`` per (segment, cohort) and ``retained`` per (segment, cohort) row and
+    offset column, cohorts numbered from period index ``c0`` up to ``last``, the period of the last timestamp."""
+    n_segments, n_cohorts, n_offsets = len(seg_values), last - c0 + 1, last - c0 + 1
     seg_idx, coh_idx, off_idx = np.meshgrid(np.arange(n_segments), np.arange(n_cohorts), np.arange(n_offsets),
                                             indexing="ij")
     cohort_index = coh_idx.ravel() + c0

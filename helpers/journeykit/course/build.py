@@ -203,6 +203,7 @@ _API_SECTIONS = (
     ("journeykit.analysis.attribution", "Attribution"),
     ("journeykit.analysis.comparison", "Buyer journey versus customer journey"),
     ("journeykit.analysis.stats", "Rates and their uncertainty"),
+    ("journeykit.analysis.engine", "Engines: Parquet files, DuckDB, Spark and warehouses"),
     ("journeykit.plots", "Figures"),
     ("journeykit.course", "The course: exercises, sample data, simulators, setup check"),
 )

@@ -1,0 +1,160 @@
+"""The same definitions on an engine: Parquet files through embedded DuckDB, or an Ibis table on any backend.
+
+Every public analysis function accepts, in place of a DataFrame, a path or glob
+of Parquet or CSV files or an Ibis table (see :mod:`journeykit.io.sources`).
+What happens then:
+
+1. **In the engine**, for the functions that have an engine implementation
+   here (:func:`journeykit.funnel` and :func:`journeykit.cohort_retention`,
+   for the options listed in their modules): the definition is written as one
+   Ibis expression, compiled to the engine's SQL and run there; only per-step
+   or per-cohort counts come back to Python. The checks run in the engine too
+   (missing columns, nulls, event names, the type of the time column); when one
+   fails, the rows needed to describe it are collected and the pandas
+   implementation raises the same error it raises for a DataFrame.
+2. **Otherwise**, the columns the function needs are collected (only those,
+   from Parquet) and the pandas implementation, the readable reference that
+   the lessons show, runs on them.
+
+Either way the result is the same DataFrame, row for row, as for a pandas
+input; ``tests/test_engines.py`` checks this on DuckDB and on Spark.
+:func:`to_sql` prints the SQL an engine implementation runs, for a named
+dialect, so that warehouse users can read it before running it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import warnings
+
+from journeykit import params
+from journeykit.errors import ParameterError
+from journeykit.io.sources import collect, is_ibis_table, open_source
+from journeykit.results import use_engine
+
+__all__ = ["to_sql", "ENGINE_FUNCTIONS", "DIALECTS"]
+
+# dialect names accepted by to_sql, as Ibis's compilers call them
+DIALECTS = ("duckdb", "bigquery", "snowflake", "pyspark", "databricks", "postgres", "trino", "clickhouse")
+
+
+def _implementations() -> dict:
+    """function name -> (module, builder): the functions with an engine implementation."""
+    from journeykit.analysis.engine import funnel, retention
+
+    return {"funnel": funnel.build, "cohort_retention": retention.build}
+
+
+ENGINE_FUNCTIONS = ("funnel", "cohort_retention")
+
+
+@contextlib.contextmanager
+def quiet():
+    """Ibis 12 calls a DuckDB 2.0 method that DuckDB has deprecated and reads a pandas option that pandas 3 has
+    deprecated, and PySpark 4.0 passes pandas a deprecated keyword; the warnings are about those libraries, not the
+    user's analysis, so they are not shown (the calls work)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"The copy keyword is deprecated")
+        warnings.filterwarnings("ignore", message=r"fetch_arrow_table\(\) is deprecated", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", message=r"The 'future\.infer_string' option is deprecated")
+        yield
+
+
+def _run(function, signature: inspect.Signature, sources: list[str], args: tuple, kwargs: dict):
+    """Open the sources; compute in the engine where an implementation accepts the options, else in pandas."""
+    with quiet():
+        return _dispatch(function, signature, sources, args, kwargs)
+
+
+def _dispatch(function, signature: inspect.Signature, sources: list[str], args: tuple, kwargs: dict):
+    bound = signature.bind(*args, **kwargs)
+    bound.apply_defaults()
+    arguments = dict(bound.arguments)
+    opened = {name: open_source(arguments[name], name) for name in sources}
+    build = _implementations().get(function.__name__)
+    if build is not None and len(opened) == 1:
+        (name, table), = opened.items()
+        if is_ibis_table(table):
+            plan = build(table, arguments)
+            if plan is not None:  # None: an option or a check that only the pandas implementation handles
+                return plan.result()
+    for name, table in opened.items():
+        arguments[name] = collect(table)
+    return function(**arguments)
+
+
+def to_sql(function, events, *args, dialect: str = "duckdb", **kwargs) -> str:
+    """The SQL that an analysis runs in an engine, for a named dialect.
+
+    Parameters
+    ----------
+    function : callable
+        A function with an engine implementation: ``jk.funnel`` or
+        ``jk.cohort_retention``.
+    events : str, Path or Ibis table
+        The input, as for the function (a Parquet path or glob, or an Ibis
+        table); nothing is computed.
+    *args, **kwargs
+        The function's other arguments.
+    dialect : str, default "duckdb"
+        One of ``"duckdb"``, ``"bigquery"``, ``"snowflake"``, ``"pyspark"``
+        (Spark SQL), ``"databricks"``, ``"postgres"``, ``"trino"``,
+        ``"clickhouse"``.
+
+    Returns
+    -------
+    str
+        The SQL of the main query (the one whose rows come back). The checks
+        that run before it (columns, nulls, event names) are separate small
+        queries.
+
+    Raises
+    ------
+    ParameterError
+        For a function without an engine implementation, an unknown dialect,
+        or options that only the pandas implementation supports (the message
+        says which).
+
+    Examples
+    --------
+    A table that only describes its columns, as a warehouse table would:
+
+    >>> import ibis
+    >>> import journeykit as jk
+    >>> events = ibis.table({"user_id": "string", "timestamp": "timestamp", "event": "string"}, name="events")
+    >>> sql = to_sql(jk.funnel, events, ["visit", "purchase"], window="7D", dialect="bigquery")
+    >>> "FROM `events`" in sql
+    True
+    """
+    name = getattr(function, "__name__", str(function))
+    builders = _implementations()
+    if name not in builders:
+        raise ParameterError(f"{name} has no engine implementation; the functions that do are "
+                             f"{', '.join('jk.' + f for f in ENGINE_FUNCTIONS)}.", "function")
+    params.choice(dialect, "dialect", DIALECTS)
+    with quiet():
+        return _sql(name, builders[name], function, events, args, kwargs, dialect)
+
+
+def _sql(name: str, build, function, events, args: tuple, kwargs: dict, dialect: str) -> str:
+    import ibis
+
+    table = open_source(events, "events")
+    if not is_ibis_table(table):
+        raise ParameterError("to_sql needs a Parquet path or an Ibis table; a CSV file is read by the kit's own "
+                             "reader, not by an engine.", "events")
+    signature = inspect.signature(function)
+    bound = signature.bind(events, *args, **kwargs)
+    bound.apply_defaults()
+    plan = build(table, dict(bound.arguments), check=False)
+    if plan is None:
+        raise ParameterError(f"these options of {name} run in pandas only, so there is no SQL to show; see the "
+                             f"module journeykit.analysis.engine.{'funnel' if name == 'funnel' else 'retention'}.",
+                             "kwargs")
+    return ibis.to_sql(plan.expression, dialect=dialect)
+
+
+def install() -> None:
+    """Make every analysis function accept a path or an Ibis table (called when the analysis layer is imported)."""
+    use_engine(_run)

@@ -1,0 +1,202 @@
+"""The funnel of :func:`journeykit.funnel`, as one Ibis expression that runs in the engine.
+
+The definition is the pandas one (see :mod:`journeykit.analysis.funnel`); this
+is another way to compute it, for steps whose event names are all different:
+
+- every occurrence of step 1 starts an attempt (attempts starting at the same
+  moment are the same attempt);
+- an attempt at step k-1 takes the **earliest** occurrence of step k at the
+  same moment or later: for steps with distinct names, taking the earliest
+  is never worse, so greedy matching finds the furthest step. Each "earliest
+  occurrence at or after" is a window minimum over the user's step-(k-1)
+  moments and step-k events, sorted by time with the moments first;
+- the attempt stops at the first step beyond ``window`` from its start;
+- each user counts once, at the furthest step of any attempt; the segment
+  (``by``) is the value on their first step-1 event, ties broken as the kit
+  orders tied events (by event name, then by the value, a missing value last).
+
+Only the counts per (segment, furthest step) come back to Python.
+
+Runs in the engine for ``order="ordered"`` without ``exclude`` or ``same``, with
+``segment_from="first"``, distinct event names across steps, a time column of a
+timestamp type and user ids of a text or integer type; any other case runs the
+pandas implementation on the collected columns. Zoned times are compared as
+instants; engines should run with a UTC session time zone (the kit's own
+DuckDB connections do), as the pandas implementation converts times to UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from journeykit import params
+from journeykit.errors import unknown_names
+
+__all__ = ["build"]
+
+_OWN = ("user_id", "timestamp", "event")
+
+
+@dataclass
+class Plan:
+    """The main expression and how to turn its rows into the funnel's table."""
+
+    expression: object
+    labels: list[str]
+    segment: str | None
+    window: pd.Timedelta | None
+    data_end: pd.Timestamp | None
+
+    def result(self) -> pd.DataFrame:
+        from journeykit.analysis.funnel import count_table
+
+        rows = self.expression.to_pyarrow().to_pandas()
+        segments = rows["segment"] if self.segment else None
+        out = count_table(self.labels, self.segment, rows["furthest"].to_numpy(), segments,
+                          weights=rows["users"].to_numpy())
+        out.attrs.update(segment=self.segment, steps=list(self.labels), window=self.window, data_end=self.data_end,
+                         open_window_users=int(rows["open"].sum()))
+        return out
+
+
+def _supported(arguments: dict) -> bool:
+    """Whether the options are ones the engine implementation computes."""
+    return (arguments.get("order", "ordered") == "ordered" and not arguments.get("exclude")
+            and arguments.get("same") is None and arguments.get("segment_from", "first") == "first")
+
+
+def _types_fit(table, user: str, time: str, event: str, by: str | None) -> bool:
+    """Whether the columns exist and have types the engine implementation reads as pandas would."""
+    schema = table.schema()
+    needed = [user, time, event, *([by] if by else [])]
+    if any(c not in schema for c in needed):
+        return False
+    return (schema[time].is_timestamp() and schema[event].is_string()
+            and (schema[user].is_string() or schema[user].is_integer()))
+
+
+def build(table, arguments: dict, check: bool = True) -> Plan | None:
+    """The funnel on an Ibis table, or None when only the pandas implementation handles the arguments.
+
+    With ``check`` (the default) the data are checked first: nulls in the
+    three contract columns, or step names that no event has, return None (or
+    raise the pandas implementation's error for names), so that the collected
+    rows give the same error as a DataFrame would.
+    """
+    from journeykit.analysis.funnel import _labels, _normalise_steps, _window
+
+    if not _supported(arguments):
+        return None
+    user, time, event = arguments["user_col"], arguments["time_col"], arguments["event_col"]
+    spec = _normalise_steps(arguments["steps"])
+    labels = _labels(spec)
+    limit = _window(arguments["window"])
+    by = params.column(arguments["by"], "by", allow_none=True)
+    names = [n for step in spec for n in step]
+    if len(set(names)) != len(names) or (by is not None and by in _OWN) or not _types_fit(table, user, time, event,
+                                                                                          by):
+        return None
+    data_end = None
+    if check:
+        import ibis
+
+        nulls = table.filter(table[user].isnull() | table[time].isnull() | table[event].isnull()).count()
+        facts = table.aggregate(rows=table.count(), end=table[time].max())
+        if nulls.execute() > 0:
+            return None
+        facts = facts.execute()
+        if int(facts["rows"].iloc[0]) == 0:
+            return None
+        known = table.select(event=table[event]).distinct().execute()["event"].tolist()
+        unknown_names(names, known, "steps")
+        data_end = _naive_utc(facts["end"].iloc[0])
+        end = ibis.literal(data_end.to_pydatetime())
+    else:
+        end = table[time].max()
+    expression = _expression(table, spec, limit, by, user, time, event, end)
+    window = None if limit is None else pd.Timedelta(int(limit), "ns")
+    return Plan(expression, labels, by, window, data_end)
+
+
+def _naive_utc(value) -> pd.Timestamp:
+    stamp = pd.Timestamp(value)
+    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo is not None else stamp
+
+
+def _expression(table, spec: list, limit, by: str | None, user: str, time: str, event: str, end):
+    """Counts of users per (segment, furthest step), with how many of them are still inside their window."""
+    import ibis
+
+    k_steps = len(spec)
+    step_of = ibis.cases(*[(table[event].isin(list(names)), k + 1) for k, names in enumerate(spec)], else_=0)
+    timestamp = table[time]
+    if timestamp.type().timezone is not None:
+        timestamp = timestamp.cast(timestamp.type().copy(timezone=None))
+    columns = {"user_id": table[user].cast("string"), "ts": timestamp, "step": step_of}
+    if by is not None:
+        columns["segment"] = table[by]
+    ev = table.select(**columns).filter(lambda t: t.step > 0)
+    span = None if limit is None else ibis.interval(microseconds=int(limit) // 1000)
+
+    attempts = ev.filter(ev.step == 1).select("user_id", t1="ts").distinct()
+    previous = "t1"
+    for k in range(2, k_steps + 1):
+        nxt = _earliest_at_or_after(attempts, previous, ev.filter(ev.step == k).select("user_id", "ts"))
+        nxt = nxt.rename(moment_user="user_id", moment="ts")
+        joined = attempts.left_join(nxt, [("user_id", "moment_user"), (previous, "moment")])
+        reached = joined.nxt if span is None else ibis.cases((joined.nxt <= joined.t1 + span, joined.nxt),
+                                                             else_=ibis.null(ev.ts.type()))
+        attempts = joined.select(*attempts.columns, **{f"t{k}": reached}).view()
+        previous = f"t{k}"
+    furthest = sum((attempts[f"t{k}"].notnull().cast("int64") for k in range(2, k_steps + 1)), ibis.literal(1))
+    per_user = attempts.group_by("user_id").aggregate(furthest=furthest.max(), last_start=attempts.t1.max())
+    if span is None:
+        open_ = per_user.furthest < k_steps
+    else:
+        open_ = (per_user.furthest < k_steps) & (per_user.last_start + span > end)
+    per_user = per_user.mutate(open=open_.cast("int64"))
+    keys = ["furthest"]
+    if by is not None:
+        per_user = per_user.join(_first_segment(table, spec, user, time, event, by), "user_id")
+        keys = ["segment", "furthest"]
+    return per_user.group_by(keys).aggregate(users=per_user.count(), open=per_user.open.sum()).order_by(keys)
+
+
+def _earliest_at_or_after(attempts, column: str, events):
+    """For each user and distinct moment in ``attempts[column]``, the earliest event time at that moment or later."""
+    import ibis
+
+    moments = attempts.filter(attempts[column].notnull()).select("user_id", ts=attempts[column]).distinct()
+    both = moments.mutate(tag=ibis.literal(0, "int8")).union(events.mutate(tag=ibis.literal(1, "int8")),
+                                                             distinct=False)
+    window = ibis.window(group_by=both.user_id, order_by=[both.ts, both.tag], rows=(0, None))
+    found = ibis.cases((both.tag == 1, both.ts), else_=ibis.null(both.ts.type())).min().over(window)
+    return both.mutate(nxt=found).filter(lambda t: t.tag == 0).select("user_id", "ts", "nxt")
+
+
+def _first_segment(table, spec: list, user: str, time: str, event: str, by: str):
+    """Each user's segment: the value on their first step-1 event (ties: by event name, then value, missing last)."""
+    import ibis
+
+    timestamp = table[time]
+    if timestamp.type().timezone is not None:
+        timestamp = timestamp.cast(timestamp.type().copy(timezone=None))
+    first = table.filter(table[event].isin(list(spec[0]))).select(
+        user_id=table[user].cast("string"), ts=timestamp, e=table[event], segment=table[by])
+    rank = ibis.row_number().over(group_by=first.user_id,
+                                  order_by=[first.ts, first.e, ibis.asc(first.segment, nulls_first=False)])
+    return first.mutate(rank=rank).filter(lambda t: t["rank"] == 0).select("user_id", "segment")
+
+
+def columns(arguments: dict) -> list[str]:
+    """The columns the funnel reads, for collecting them when it runs in pandas."""
+    needed = [arguments["user_col"], arguments["time_col"], arguments["event_col"]]
+    for name in ("by", "same"):
+        value = arguments.get(name)
+        if isinstance(value, str):
+            needed.append(value)
+        elif isinstance(value, (list, tuple)):
+            needed.extend(value)
+    return needed

@@ -1,0 +1,208 @@
+"""The same result from a DataFrame, a Parquet path, an Ibis table on DuckDB and an Ibis table on Spark.
+
+The engine implementations (funnel, cohort retention) run in DuckDB or Spark and must give the pandas result to the
+row; every other function collects the columns it needs and runs in pandas, and must give it too. Errors are the
+same as for a DataFrame.
+"""
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import journeykit as jk
+from journeykit.course.datasets import load
+
+ibis = pytest.importorskip("ibis")
+
+# Ibis 12 calls a method DuckDB 2.0 deprecates; the kit silences it in its own calls, the tests' direct ones here
+pytestmark = [pytest.mark.filterwarnings(r"ignore:fetch_arrow_table\(\) is deprecated:DeprecationWarning"),
+              pytest.mark.filterwarnings(r"ignore:The 'future\.infer_string' option is deprecated"),
+              pytest.mark.filterwarnings(r"ignore:The copy keyword is deprecated"),  # PySpark 4.0 with pandas 3
+              pytest.mark.filterwarnings("ignore::ResourceWarning"),  # Py4J's sockets to the JVM
+              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+
+STEPS = ["visit", "view_product", "add_to_cart", "begin_checkout", "purchase"]
+FUNNEL_OPTIONS = [dict(), dict(window="7D"), dict(window="1D", by="channel"), dict(by="device", window="30min")]
+RETENTION_OPTIONS = [dict(), dict(period="W", by="channel"), dict(period="D", cohort_event="purchase"),
+                     dict(cohort_event="purchase", return_event="purchase", unbounded=True, by="device")]
+
+
+def same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a, b)
+    own = {k: v for k, v in a.attrs.items() if k != "parameters"}
+    assert own == {k: v for k, v in b.attrs.items() if k != "parameters"}
+    assert a.attrs["function"] == b.attrs["function"]
+
+
+@pytest.fixture(scope="module")
+def shop():
+    events = load("shop_events")
+    return events[events["user_id"].isin(events["user_id"].drop_duplicates().sample(6000, random_state=1))]
+
+
+@pytest.fixture(scope="module")
+def parquet(shop, tmp_path_factory):
+    path = tmp_path_factory.mktemp("engines") / "events.parquet"
+    shop.to_parquet(path)
+    return str(path)
+
+
+def hostile_log(seed: int = 3, n: int = 4000) -> pd.DataFrame:
+    """Ties, repeats, unsorted rows, int ids, a missing segment value: what the property tests throw at pandas."""
+    rng = np.random.default_rng(seed)
+    names = np.array(["visit", "view_product", "add_to_cart", "purchase", "other"])
+    df = pd.DataFrame({
+        "user_id": rng.integers(0, 300, n),
+        "timestamp": pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 90 * 24 * 6, n) * 10, unit="min"),
+        "event": names[rng.integers(0, len(names), n)],
+        "channel": np.array(["ads", "email", "search", None], dtype=object)[rng.integers(0, 4, n)],
+    })
+    return df.sample(frac=1, random_state=seed).reset_index(drop=True)
+
+
+# --- DuckDB: Parquet paths and Ibis tables --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("options", FUNNEL_OPTIONS, ids=str)
+def test_funnel_from_parquet_is_the_pandas_funnel(shop, parquet, options):
+    same(jk.funnel(shop, STEPS, **options), jk.funnel(parquet, STEPS, **options))
+
+
+@pytest.mark.parametrize("options", RETENTION_OPTIONS, ids=str)
+def test_retention_from_parquet_is_the_pandas_retention(shop, parquet, options):
+    same(jk.cohort_retention(shop, **options), jk.cohort_retention(parquet, **options))
+
+
+@pytest.mark.parametrize("zone", [None, "Europe/Paris"])
+def test_hostile_logs_on_an_ibis_table(tmp_path, zone):
+    df = hostile_log()
+    if zone:  # the same instants, written with a zone: pandas converts to UTC, and so must the engine
+        df = df.assign(timestamp=df["timestamp"].dt.tz_localize("UTC").dt.tz_convert(zone))
+    table = ibis.duckdb.connect().create_table("events", df)
+    steps = ["visit", "view_product", "add_to_cart", "purchase"]
+    for options in (dict(), dict(window="2D", by="channel"), dict(window="10min")):
+        same(jk.funnel(df, steps, **options), jk.funnel(table, steps, **options))
+    for options in (dict(by="channel"), dict(period="W", unbounded=True), dict(period="D", by="channel")):
+        same(jk.cohort_retention(df, **options), jk.cohort_retention(table, **options))
+
+
+def test_other_functions_collect_their_columns_and_agree(shop, parquet, tmp_path):
+    same(jk.top_paths(shop, top=5), jk.top_paths(parquet, top=5))
+    same(jk.stage_summary(shop), jk.stage_summary(parquet))
+    same(jk.funnel(shop, STEPS, order="any", window="7D"), jk.funnel(parquet, STEPS, order="any", window="7D"))
+    orders = load("shop_orders")
+    orders.to_parquet(tmp_path / "orders.parquet")
+    same(jk.repeat_purchase_rate(orders, within="90D"), jk.repeat_purchase_rate(tmp_path / "orders.parquet",
+                                                                                within="90D"))
+
+
+def test_a_folder_or_glob_of_parquet_files_is_one_log(shop, tmp_path):
+    users = shop["user_id"].drop_duplicates()
+    for part, chunk in enumerate(np.array_split(users.to_numpy(), 3)):
+        shop[shop["user_id"].isin(chunk)].to_parquet(tmp_path / f"part-{part}.parquet")
+    expected = jk.funnel(shop, STEPS, window="7D")
+    same(expected, jk.funnel(str(tmp_path / "*.parquet"), STEPS, window="7D"))
+    same(expected, jk.funnel(tmp_path, STEPS, window="7D"))
+
+
+def test_csv_paths_follow_the_contract_rules_not_a_sniffer(tmp_path):
+    text = "user_id,timestamp,event\n007,03/04/2025 10:00,visit\n008,05/04/2025 11:00,visit\n"
+    (tmp_path / "events.csv").write_text(text)
+    with pytest.raises(jk.SchemaError, match="dayfirst"):  # 03/04 could be March or April: refused, never guessed
+        jk.funnel(tmp_path / "events.csv", ["visit"])
+    (tmp_path / "events.csv").write_text(text.replace("05/04", "25/04"))
+    users = jk.funnel_users(tmp_path / "events.csv", ["visit"])
+    assert users["user_id"].tolist() == ["007", "008"]  # ids stay text, leading zeros kept
+
+
+def test_engine_errors_are_the_pandas_errors(shop, tmp_path):
+    renamed = shop.rename(columns={"user_id": "customer"})
+    renamed.to_parquet(tmp_path / "renamed.parquet")
+    with pytest.raises(jk.SchemaError) as pandas_error:
+        jk.funnel(renamed, STEPS)
+    with pytest.raises(jk.SchemaError) as engine_error:
+        jk.funnel(tmp_path / "renamed.parquet", STEPS)
+    assert str(engine_error.value) == str(pandas_error.value)
+    with pytest.raises(jk.ParameterError, match="did you mean 'purchase'"):
+        jk.funnel(ibis.duckdb.connect().create_table("e", shop), ["visit", "purchse"])
+    nulls = shop.reset_index(drop=True)  # rows are named by position, as in a file
+    nulls = nulls.assign(user_id=nulls["user_id"].where(nulls.index % 97 != 0))
+    with pytest.raises(jk.SchemaError) as pandas_error:
+        jk.cohort_retention(nulls)
+    with pytest.raises(jk.SchemaError) as engine_error:
+        jk.cohort_retention(ibis.duckdb.connect().create_table("e", nulls))
+    assert str(engine_error.value) == str(pandas_error.value)
+    with pytest.raises(jk.MissingFileError, match="no file matches it"):
+        jk.funnel(tmp_path / "nothing-*.parquet", STEPS)
+
+
+def test_the_caller_s_files_are_left_as_they_were(parquet, tmp_path):
+    copy = tmp_path / "events.parquet"
+    shutil.copy(parquet, copy)
+    before = copy.read_bytes()
+    jk.funnel(copy, STEPS, window="7D")
+    jk.cohort_retention(copy)
+    assert copy.read_bytes() == before
+
+
+@pytest.mark.parametrize("dialect, token", [("duckdb", "ROW_NUMBER"), ("bigquery", "`"), ("snowflake", '"'),
+                                            ("pyspark", "`"), ("postgres", '"')])
+def test_to_sql_prints_the_query_for_a_dialect(parquet, dialect, token):
+    sql = jk.to_sql(jk.funnel, parquet, STEPS, window="7D", by="channel", dialect=dialect)
+    assert sql.lstrip().upper().startswith(("WITH", "SELECT")) and token in sql
+    assert "ROW_NUMBER" in jk.to_sql(jk.cohort_retention, parquet, by="channel", dialect=dialect).upper()
+
+
+def test_to_sql_refuses_what_has_no_sql(parquet):
+    with pytest.raises(jk.ParameterError, match="no engine implementation"):
+        jk.to_sql(jk.top_paths, parquet)
+    with pytest.raises(jk.ParameterError, match="Did you mean 'bigquery'"):
+        jk.to_sql(jk.funnel, parquet, STEPS, dialect="bigqeury")
+    with pytest.raises(jk.ParameterError, match="pandas only"):
+        jk.to_sql(jk.funnel, parquet, STEPS, order="any")
+
+
+# --- Spark (local mode, one session) --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spark(tmp_path_factory):
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("no Java: Spark needs it")
+    from pyspark.sql import SparkSession
+
+    warehouse = tmp_path_factory.mktemp("spark-warehouse")
+    session = (SparkSession.builder.master("local[2]").appName("journeykit-tests")
+               .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
+               .config("spark.sql.shuffle.partitions", "4").config("spark.sql.warehouse.dir", str(warehouse))
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session, ibis.pyspark.connect(session)
+    session.stop()
+
+
+def spark_table(spark, name: str, df: pd.DataFrame):
+    """A temporary view of ``df`` in Spark (nothing written to disk), as an Ibis table."""
+    session, con = spark
+    session.createDataFrame(df).createOrReplaceTempView(name)
+    return con.table(name)
+
+
+def test_spark_gives_the_pandas_results(spark, shop):
+    sample = shop[shop["user_id"].isin(shop["user_id"].drop_duplicates().head(1500))]
+    table = spark_table(spark, "shop_events", sample)
+    for options in (dict(window="7D", by="channel"), dict()):
+        same(jk.funnel(sample, STEPS, **options), jk.funnel(table, STEPS, **options))
+    for options in (dict(by="channel"), dict(period="W", cohort_event="purchase", unbounded=True)):
+        same(jk.cohort_retention(sample, **options), jk.cohort_retention(table, **options))
+
+
+def test_spark_on_a_hostile_log(spark):
+    df = hostile_log(seed=8, n=1500)
+    table = spark_table(spark, "hostile", df)
+    steps = ["visit", "view_product", "add_to_cart", "purchase"]
+    same(jk.funnel(df, steps, window="2D", by="channel"), jk.funnel(table, steps, window="2D", by="channel"))
+    same(jk.cohort_retention(df, period="W", by="channel"), jk.cohort_retention(table, period="W", by="channel"))
