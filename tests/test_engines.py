@@ -168,20 +168,8 @@ def test_to_sql_refuses_what_has_no_sql(parquet):
 
 
 @pytest.fixture(scope="module")
-def spark(tmp_path_factory):
-    pytest.importorskip("pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("no Java: Spark needs it")
-    from pyspark.sql import SparkSession
-
-    warehouse = tmp_path_factory.mktemp("spark-warehouse")
-    session = (SparkSession.builder.master("local[2]").appName("journeykit-tests")
-               .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "4").config("spark.sql.warehouse.dir", str(warehouse))
-               .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
-    yield session, ibis.pyspark.connect(session)
-    session.stop()
+def spark(spark_session):
+    return spark_session, ibis.pyspark.connect(spark_session)
 
 
 def spark_table(spark, name: str, df: pd.DataFrame):

@@ -50,6 +50,7 @@ from journeykit.analysis.satisfaction import csat, nps
 from journeykit.course.exercises import check, exercise_data, exercises, hint, solution
 from journeykit.io.files import import_report
 from journeykit.io.ga4 import channel_from_source, read_ga4
+from journeykit.io.ga4_bigquery import ga4_events, ga4_events_sql
 from journeykit.io.online_retail import read_online_retail
 from journeykit.io.product_analytics import read_product_analytics
 from journeykit.io.shopify import read_shopify_orders
@@ -132,6 +133,8 @@ __all__ = [
     "emotion_scores",
     "exercises",
     "funnel",
+    "ga4_events",
+    "ga4_events_sql",
     "funnel_confidence",
     "funnel_users",
     "furthest_stage",

@@ -78,7 +78,8 @@ def duckdb_connection():
         raise ParameterError("reading Parquet files through DuckDB needs Ibis: pip install 'ibis-framework[duckdb]' "
                              "(or load the file with pd.read_parquet and pass the DataFrame).", "events") from exc
 
-    con = ibis.duckdb.connect()
+    # DuckDB 2.0 reads the array lambdas Ibis 12 writes (x -> ...) only with this setting
+    con = ibis.duckdb.connect(lambda_syntax="ENABLE_SINGLE_ARROW")
     con.raw_sql("SET TimeZone = 'UTC'")
     return con
 
