@@ -10,6 +10,16 @@ import duckdb
 import pandas as pd
 
 
+def _bind(con: duckdb.DuckDBPyConnection, events) -> bool:
+    """Make ``events`` (a DataFrame, or a Parquet path or glob) the view ``events``; True if it was registered."""
+    if isinstance(events, pd.DataFrame):
+        con.register("events", events)
+        return True
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"CREATE OR REPLACE VIEW events AS SELECT * FROM read_parquet('{events}')")
+    return False
+
+
 def duckdb_funnel(events: pd.DataFrame, steps: list[str], window=None,
                   con: duckdb.DuckDBPyConnection | None = None) -> list[int]:
     """Users reaching each step, by the funnel definition of ``jk.funnel``.
@@ -20,7 +30,7 @@ def duckdb_funnel(events: pd.DataFrame, steps: list[str], window=None,
     starts, with ``tk - t1 <= window``. Step names must be distinct.
     """
     con = con or duckdb.connect()
-    con.register("events", events)
+    registered = _bind(con, events)
     limit = f"INTERVAL '{pd.Timedelta(window).total_seconds()} seconds'" if window else None
     ctes = [f"s1 AS (SELECT user_id, timestamp AS t1 FROM events WHERE event = '{steps[0]}')"]
     ctes += [f"e{i} AS (SELECT user_id, timestamp AS t FROM events WHERE event = '{name}')"
@@ -37,7 +47,8 @@ def duckdb_funnel(events: pd.DataFrame, steps: list[str], window=None,
              f"per_user AS (SELECT user_id, max(1 + {reached}) AS furthest FROM attempts GROUP BY user_id)"]
     counts = ", ".join(f"count(*) FILTER (WHERE furthest >= {k})" for k in range(1, len(steps) + 1))
     (row,) = con.execute(f"WITH {', '.join(ctes)} SELECT {counts} FROM per_user").fetchall()
-    con.unregister("events")
+    if registered:
+        con.unregister("events")
     return [int(x) for x in row]
 
 
@@ -47,7 +58,7 @@ def duckdb_cohort_retention(events: pd.DataFrame, con: duckdb.DuckDBPyConnection
     Returns cohort, period, cohort_size, retained, sorted by cohort and period.
     """
     con = con or duckdb.connect()
-    con.register("events", events)
+    registered = _bind(con, events)
     sql = """
     WITH ev AS (SELECT user_id, date_trunc('month', timestamp) AS p FROM events),
     cohorts AS (SELECT user_id, min(p) AS c FROM ev GROUP BY user_id),
@@ -65,7 +76,8 @@ def duckdb_cohort_retention(events: pd.DataFrame, con: duckdb.DuckDBPyConnection
     ORDER BY cohort, period
     """
     out = con.execute(sql).df()
-    con.unregister("events")
+    if registered:
+        con.unregister("events")
     out["cohort"] = pd.to_datetime(out["cohort"]).astype("datetime64[ns]")
     for col in ("period", "cohort_size", "retained"):
         out[col] = out[col].astype("int64")

@@ -78,7 +78,7 @@ def test_no_layer_imports_a_higher_one():
 
 
 def test_the_analysis_core_draws_nothing():
-    for path in (PACKAGE / "analysis").glob("*.py"):
+    for path in (PACKAGE / "analysis").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "matplotlib" not in text and "seaborn" not in text, f"{path.name} draws; plots live in plots/"
 

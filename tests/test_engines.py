@@ -194,3 +194,20 @@ def test_spark_on_a_hostile_log(spark):
     steps = ["visit", "view_product", "add_to_cart", "purchase"]
     same(jk.funnel(df, steps, window="2D", by="channel"), jk.funnel(table, steps, window="2D", by="channel"))
     same(jk.cohort_retention(df, period="W", by="channel"), jk.cohort_retention(table, period="W", by="channel"))
+
+
+def test_the_portable_funnel_query_gives_the_duckdb_one(shop):
+    """On DuckDB the funnel matches steps with ASOF joins; the window-function form that other engines run must
+    give the same counts (run here on DuckDB too, so that the form Spark and warehouses use is checked twice)."""
+    import inspect
+
+    from journeykit.analysis.engine import funnel as engine_funnel
+
+    df = hostile_log(seed=11)
+    table = ibis.duckdb.connect().create_table("events", df)
+    steps = ["visit", "view_product", "add_to_cart", "purchase"]
+    for options in (dict(window="2D", by="channel"), dict()):
+        arguments = inspect.signature(jk.funnel).bind(table, steps, **options)
+        arguments.apply_defaults()
+        portable = engine_funnel.build(table, dict(arguments.arguments), dialect="postgres").result()
+        pd.testing.assert_frame_equal(portable, jk.funnel(df, steps, **options), check_exact=True)

@@ -147,7 +147,7 @@ def _sql(name: str, build, function, events, args: tuple, kwargs: dict, dialect:
     signature = inspect.signature(function)
     bound = signature.bind(events, *args, **kwargs)
     bound.apply_defaults()
-    plan = build(table, dict(bound.arguments), check=False)
+    plan = build(table, dict(bound.arguments), check=False, dialect=dialect)
     if plan is None:
         raise ParameterError(f"these options of {name} run in pandas only, so there is no SQL to show; see the "
                              f"module journeykit.analysis.engine.{'funnel' if name == 'funnel' else 'retention'}.",

@@ -7,9 +7,11 @@ is another way to compute it, for steps whose event names are all different:
   moment are the same attempt);
 - an attempt at step k-1 takes the **earliest** occurrence of step k at the
   same moment or later: for steps with distinct names, taking the earliest
-  is never worse, so greedy matching finds the furthest step. Each "earliest
-  occurrence at or after" is a window minimum over the user's step-(k-1)
-  moments and step-k events, sorted by time with the moments first;
+  is never worse, so greedy matching finds the furthest step. On DuckDB each
+  "earliest occurrence at or after" is an ASOF join; elsewhere (Spark,
+  BigQuery, Snowflake, ...) it is a window minimum over the user's
+  step-(k-1) moments and step-k events, sorted by time with the moments
+  first. Both give the same rows (the tests run both);
 - the attempt stops at the first step beyond ``window`` from its start;
 - each user counts once, at the furthest step of any attempt; the segment
   (``by``) is the value on their first step-1 event, ties broken as the kit
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from journeykit import params
+from journeykit.analysis.engine.checks import facts
 from journeykit.errors import unknown_names
 
 __all__ = ["build"]
@@ -77,7 +80,19 @@ def _types_fit(table, user: str, time: str, event: str, by: str | None) -> bool:
             and (schema[user].is_string() or schema[user].is_integer()))
 
 
-def build(table, arguments: dict, check: bool = True) -> Plan | None:
+def _has_asof(table, dialect: str | None) -> bool:
+    """Whether to match steps with ASOF joins: on a DuckDB table, or for DuckDB's SQL."""
+    if dialect is not None:
+        return dialect == "duckdb"
+    import ibis
+
+    try:
+        return ibis.get_backend(table).name == "duckdb"
+    except Exception:  # an unbound table: no engine to ask
+        return False
+
+
+def build(table, arguments: dict, check: bool = True, dialect: str | None = None) -> Plan | None:
     """The funnel on an Ibis table, or None when only the pandas implementation handles the arguments.
 
     With ``check`` (the default) the data are checked first: nulls in the
@@ -102,31 +117,22 @@ def build(table, arguments: dict, check: bool = True) -> Plan | None:
     if check:
         import ibis
 
-        nulls = table.filter(table[user].isnull() | table[time].isnull() | table[event].isnull()).count()
-        facts = table.aggregate(rows=table.count(), end=table[time].max())
-        if nulls.execute() > 0:
+        found = facts(table, user, time, event)
+        if found.has_nulls or found.rows == 0:
             return None
-        facts = facts.execute()
-        if int(facts["rows"].iloc[0]) == 0:
-            return None
-        known = table.select(event=table[event]).distinct().execute()["event"].tolist()
-        unknown_names(names, known, "steps")
-        data_end = _naive_utc(facts["end"].iloc[0])
+        unknown_names(names, found.events, "steps")
+        data_end = found.end
         end = ibis.literal(data_end.to_pydatetime())
     else:
         end = table[time].max()
-    expression = _expression(table, spec, limit, by, user, time, event, end)
+    expression = _expression(table, spec, limit, by, user, time, event, end, asof=_has_asof(table, dialect))
     window = None if limit is None else pd.Timedelta(int(limit), "ns")
     return Plan(expression, labels, by, window, data_end)
 
 
-def _naive_utc(value) -> pd.Timestamp:
-    stamp = pd.Timestamp(value)
-    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo is not None else stamp
-
-
-def _expression(table, spec: list, limit, by: str | None, user: str, time: str, event: str, end):
-    """Counts of users per (segment, furthest step), with how many of them are still inside their window."""
+def _expression(table, spec: list, limit, by: str | None, user: str, time: str, event: str, end, asof: bool):
+    """Counts of users per (segment, furthest step), with how many of them are still inside their window; ``asof``
+    matches steps with ASOF joins (DuckDB), otherwise with window functions that every SQL engine runs."""
     import ibis
 
     k_steps = len(spec)
@@ -143,9 +149,14 @@ def _expression(table, spec: list, limit, by: str | None, user: str, time: str, 
     attempts = ev.filter(ev.step == 1).select("user_id", t1="ts").distinct()
     previous = "t1"
     for k in range(2, k_steps + 1):
-        nxt = _earliest_at_or_after(attempts, previous, ev.filter(ev.step == k).select("user_id", "ts"))
-        nxt = nxt.rename(moment_user="user_id", moment="ts")
-        joined = attempts.left_join(nxt, [("user_id", "moment_user"), (previous, "moment")])
+        events = ev.filter(ev.step == k).select(next_user="user_id", nxt="ts")
+        if asof:  # one ASOF join: the earliest event at or after the moment, for engines that have it
+            joined = attempts.asof_join(events, on=attempts[previous] <= events.nxt,
+                                        predicates=[attempts.user_id == events.next_user])
+        else:  # portable: a window minimum over the user's moments and events
+            nxt = _earliest_at_or_after(attempts, previous, events.rename(user_id="next_user", ts="nxt"))
+            nxt = nxt.rename(moment_user="user_id", moment="ts")
+            joined = attempts.left_join(nxt, [("user_id", "moment_user"), (previous, "moment")])
         reached = joined.nxt if span is None else ibis.cases((joined.nxt <= joined.t1 + span, joined.nxt),
                                                              else_=ibis.null(ev.ts.type()))
         attempts = joined.select(*attempts.columns, **{f"t{k}": reached}).view()

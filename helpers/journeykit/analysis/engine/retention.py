@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from journeykit import params
+from journeykit.analysis.engine.checks import facts
 from journeykit.errors import unknown_names
 
 __all__ = ["build"]
@@ -86,9 +87,9 @@ def _period_index(ts, period: str):
     return days if period == "D" else (days + 3) // 7
 
 
-def build(table, arguments: dict, check: bool = True) -> Plan | None:
+def build(table, arguments: dict, check: bool = True, dialect: str | None = None) -> Plan | None:
     """Cohort retention on an Ibis table, or None when only the pandas implementation handles the arguments."""
-    from journeykit.analysis.retention import _check_period
+    from journeykit.analysis.retention import _check_period, period_index
 
     user, time, event = arguments["user_col"], arguments["time_col"], arguments["event_col"]
     period = arguments["period"]
@@ -102,16 +103,19 @@ def build(table, arguments: dict, check: bool = True) -> Plan | None:
     if (any(c not in schema for c in needed) or (by is not None and by in _OWN) or not schema[time].is_timestamp()
             or not schema[event].is_string() or not (schema[user].is_string() or schema[user].is_integer())):
         return None
+    last = None
     if check:
-        nulls = table.filter(table[user].isnull() | table[time].isnull() | table[event].isnull()).count()
-        if nulls.execute() > 0 or table.count().execute() == 0:
+        found = facts(table, user, time, event)
+        if found.has_nulls or found.rows == 0:
             return None
-        known = table.select(e=table[event]).distinct().execute()["e"].tolist()
         for name, parameter in ((cohort_event, "cohort_event"), (return_event, "return_event")):
             if name is not None:
-                unknown_names(name, known, parameter)
-    expression, last = _expression(table, period, cohort_event, return_event, unbounded, by, user, time, event)
-    return Plan(expression, last, by, period, cohort_event, return_event, unbounded)
+                unknown_names(name, found.events, parameter)
+        last = int(period_index(np.array([found.end.to_datetime64()]), period)[0])
+    expression, last_expression = _expression(table, period, cohort_event, return_event, unbounded, by, user, time,
+                                              event)
+    return Plan(expression, last_expression if last is None else last, by, period, cohort_event, return_event,
+                unbounded)
 
 
 def _expression(table, period: str, cohort_event, return_event, unbounded: bool, by, user: str, time: str,

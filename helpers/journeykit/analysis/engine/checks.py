@@ -1,0 +1,44 @@
+"""The checks an engine runs before an analysis, in one pass over the table.
+
+One grouped query returns, per event name, the number of rows, of rows without
+a user id or a time, and the latest time: from it come the event names (for
+"did you mean"), whether any contract column has nulls, and the end of the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = ["Facts", "facts"]
+
+
+@dataclass
+class Facts:
+    """What the checks found: rows, whether any user id, time or event name is missing, the event names and the
+    last time (naive, in UTC)."""
+
+    rows: int
+    has_nulls: bool
+    events: list[str]
+    end: pd.Timestamp | None
+
+
+def facts(table, user: str, time: str, event: str) -> Facts:
+    """Run the checks' query on ``table`` (one scan) and return what it found."""
+    missing = (table[user].isnull() | table[time].isnull()).cast("int64")
+    per_event = table.group_by(e=table[event]).aggregate(rows=table.count(), missing=missing.sum(),
+                                                         end=table[time].max()).to_pyarrow().to_pandas()
+    null_event = per_event["e"].isna()
+    end = per_event["end"].max() if len(per_event) else None
+    return Facts(rows=int(per_event["rows"].sum()),
+                 has_nulls=bool(null_event.any() or per_event["missing"].sum() > 0),
+                 events=per_event.loc[~null_event, "e"].tolist(),
+                 end=None if end is None or pd.isna(end) else naive_utc(end))
+
+
+def naive_utc(value) -> pd.Timestamp:
+    """A time as a naive Timestamp in UTC, as the pandas implementation gives times."""
+    stamp = pd.Timestamp(value)
+    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo is not None else stamp
