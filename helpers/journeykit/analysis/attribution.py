@@ -137,6 +137,11 @@ def touch_credits(events: pd.DataFrame, *, model: str = "last_touch", purchase_e
     params.choice(model, "model", rules)
     touches, converters = _touches(events, purchase_event, channel_col, touch_events, lookback, user_col,
                                    time_col, event_col)
+    return _rule_credits(touches, converters, model)
+
+
+def _rule_credits(touches: pd.DataFrame, converters: pd.Series, model: str) -> pd.DataFrame:
+    """Each buyer's credit per channel under a rule-based model, from their touches (in the kit's order)."""
     t = touches[touches["user_id"].isin(converters.index)].copy()
     n = t.groupby("user_id")["channel"].transform("size").to_numpy()
     pos = t.groupby("user_id").cumcount().to_numpy()
@@ -157,6 +162,17 @@ def touch_credits(events: pd.DataFrame, *, model: str = "last_touch", purchase_e
     if len(untouched):
         out = pd.concat([out, pd.DataFrame({"user_id": untouched, "channel": NO_TOUCH, "credit": 1.0})])
     return out[out["credit"] > 0].sort_values(["user_id", "channel"], ignore_index=True)
+
+
+def _credited(touches: pd.DataFrame, converters: pd.Series, model: str) -> pd.Series:
+    """First purchases credited to each channel under ``model``, from the buyers' touches."""
+    if model != "markov":
+        return _rule_credits(touches, converters, model).groupby("channel")["credit"].sum()
+    credited = _markov(touches, converters.index) if len(touches) else pd.Series(dtype=float)
+    untouched = converters.index.difference(touches["user_id"].unique())
+    if len(untouched):
+        credited[NO_TOUCH] = float(len(untouched))
+    return credited
 
 
 def _markov(touches: pd.DataFrame, converters: pd.Index) -> pd.Series:
@@ -248,18 +264,9 @@ def attribute(events: pd.DataFrame, *, model: str = "last_touch", purchase_event
     """
     purchase_event = params.renamed(purchase_event, conversion_event, "purchase_event", "conversion_event", "purchase")
     params.choice(model, "model", ATTRIBUTION_MODELS)
-    if model == "markov":
-        touches, converters = _touches(events, purchase_event, channel_col, touch_events, lookback, user_col,
-                                       time_col, event_col)
-        credited = _markov(touches, converters.index) if len(touches) else pd.Series(dtype=float)
-        untouched = converters.index.difference(touches["user_id"].unique())
-        if len(untouched):
-            credited[NO_TOUCH] = float(len(untouched))
-    else:
-        credited = touch_credits(events, model=model, purchase_event=purchase_event, channel_col=channel_col,
-                                 touch_events=touch_events, lookback=lookback, user_col=user_col,
-                                 time_col=time_col, event_col=event_col).groupby("channel")["credit"].sum()
-    out = credited.rename("conversions").rename_axis("channel").reset_index()
+    touches, converters = _touches(events, purchase_event, channel_col, touch_events, lookback, user_col, time_col,
+                                   event_col)
+    out = _credited(touches, converters, model).rename("conversions").rename_axis("channel").reset_index()
     out["share"] = out["conversions"] / out["conversions"].sum()
     return out.sort_values("channel", ignore_index=True)
 
@@ -324,9 +331,10 @@ def compare_attribution(events: pd.DataFrame, *, models: Sequence[str] = ATTRIBU
     models = params.names(models, "models")
     for m in models:
         params.choice(m, "models", ATTRIBUTION_MODELS)
-    columns = {m: attribute(events, model=m, purchase_event=purchase_event, channel_col=channel_col,
-                            touch_events=touch_events, lookback=lookback, user_col=user_col, time_col=time_col,
-                            event_col=event_col).set_index("channel")["conversions"] for m in models}
+    # the buyers' touches once, every model from them (each through jk.attribute would split the journeys again)
+    touches, converters = _touches(events, purchase_event, channel_col, touch_events, lookback, user_col, time_col,
+                                   event_col)
+    columns = {m: _credited(touches, converters, m).sort_index() for m in models}
     table = pd.DataFrame(columns).fillna(0.0)
     table.index.name = "channel"
     return table.sort_values(list(models)[0], ascending=False)
