@@ -8,7 +8,8 @@ Usage, from the repository's top folder with the course environment active::
 
 Each case runs twice, each time in its own process so that its peak memory (resident set size) is its own: once
 as ``jk.<function>("<folder>/*.parquet", ...)``, once as the SQL of ``tests/sql_reference.py`` (written
-independently of the kit) on the same files. The script checks that both give the same numbers, prints the times,
+independently of the kit) on the same files, under the same DuckDB memory limit (``JOURNEYKIT_DUCKDB_MEMORY``,
+3 GB by default, beyond which DuckDB spills to disk). The script checks that both give the same numbers, prints the times,
 the ratio and the peaks, and writes them to ``benchmarks/results/engines-<events>.json``. Targets and recorded
 results: benchmarks/README.md.
 """
@@ -40,11 +41,17 @@ def _peak_mb() -> float:
 def run(case: str, engine: str, files: str) -> dict:
     """One case with one engine, in this process: its result as plain lists, seconds and peak memory (imports are
     done before the clock starts, for both)."""
+    import os
+
+    import duckdb
+
     import journeykit as jk
 
     sys.path.insert(0, str(HERE.parent / "tests"))  # the SQL oracle lives with the tests
     from sql_reference import duckdb_cohort_retention, duckdb_funnel
 
+    # the SQL runs under the same memory limit as the kit's own DuckDB connections
+    con = duckdb.connect(config={"memory_limit": os.environ.get("JOURNEYKIT_DUCKDB_MEMORY", "3GB")})
     start = time.perf_counter()
     if engine == "journeykit":
         if case == "retention":
@@ -54,9 +61,9 @@ def run(case: str, engine: str, files: str) -> dict:
             result = jk.funnel(files, STEPS, window=None if case == "funnel_no_window" else "7D")["users"].tolist()
     else:
         if case == "retention":
-            result = duckdb_cohort_retention(files)[["period", "cohort_size", "retained"]].to_numpy().tolist()
+            result = duckdb_cohort_retention(files, con)[["period", "cohort_size", "retained"]].to_numpy().tolist()
         else:
-            result = duckdb_funnel(files, STEPS, None if case == "funnel_no_window" else "7D")
+            result = duckdb_funnel(files, STEPS, None if case == "funnel_no_window" else "7D", con=con)
     seconds = time.perf_counter() - start
     return {"engine": engine, "seconds": round(seconds, 2), "peak_mb": round(_peak_mb()), "result": result}
 

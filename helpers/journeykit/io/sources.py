@@ -81,6 +81,9 @@ def duckdb_connection():
     # DuckDB 2.0 reads the array lambdas Ibis 12 writes (x -> ...) only with this setting
     con = ibis.duckdb.connect(lambda_syntax="ENABLE_SINGLE_ARROW")
     con.raw_sql("SET TimeZone = 'UTC'")
+    # DuckDB's default is 80% of the machine's memory; a funnel over 100 million events took 10 GB with it. Beyond
+    # this limit DuckDB spills to a temporary folder: slower, but it runs on a laptop. JOURNEYKIT_DUCKDB_MEMORY changes it.
+    con.raw_sql(f"SET memory_limit = '{os.environ.get('JOURNEYKIT_DUCKDB_MEMORY', '3GB')}'")
     return con
 
 

@@ -27,13 +27,15 @@ class Facts:
 
 def facts(table, user: str, time: str, event: str) -> Facts:
     """Run the checks' query on ``table`` (one scan) and return what it found."""
-    missing = (table[user].isnull() | table[time].isnull()).cast("int64")
-    per_event = table.group_by(e=table[event]).aggregate(rows=table.count(), missing=missing.sum(),
+    # counting the values that are there is cheaper than testing each for a null
+    per_event = table.group_by(e=table[event]).aggregate(rows=table.count(), users=table[user].count(),
+                                                         times=table[time].count(),
                                                          end=table[time].max()).to_pyarrow().to_pandas()
     null_event = per_event["e"].isna()
     end = per_event["end"].max() if len(per_event) else None
     return Facts(rows=int(per_event["rows"].sum()),
-                 has_nulls=bool(null_event.any() or per_event["missing"].sum() > 0),
+                 has_nulls=bool(null_event.any() or (per_event["users"] < per_event["rows"]).any()
+                                or (per_event["times"] < per_event["rows"]).any()),
                  events=per_event.loc[~null_event, "e"].tolist(),
                  end=None if end is None or pd.isna(end) else naive_utc(end))
 

@@ -130,21 +130,23 @@ def _expression(table, period: str, cohort_event, return_event, unbounded: bool,
     if by is not None:
         columns["segment"] = table[by]
     ev = table.select(**columns)
-    ev = ev.mutate(p=_period_index(ev.ts, period))
-    last = ev.p.max()
+    # the start of each event's period (one truncation per row); its number only on the far fewer distinct rows
+    ev = ev.mutate(start=ev.ts.truncate(period))
+    last = _period_index(ev.start.max(), period)
 
     entries = ev if cohort_event is None else ev.filter(ev.e == cohort_event)
     if by is None:
-        cohorts = entries.group_by("user_id").aggregate(cohort=entries.p.min())
-        cohorts = cohorts.mutate(segment=ibis.null("string"))
+        cohorts = entries.group_by("user_id").aggregate(first=entries.start.min())
+        cohorts = cohorts.select("user_id", segment=ibis.null("string"), cohort=_period_index(cohorts.first, period))
     else:
         # the value on the first cohort event; among events tied at that moment, the smallest (missing last)
         rank = ibis.row_number().over(group_by=entries.user_id,
                                       order_by=[entries.ts, ibis.asc(entries.segment, nulls_first=False)])
-        cohorts = entries.mutate(rank=rank).filter(lambda t: t["rank"] == 0).select(
-            "user_id", "segment", cohort="p")
+        cohorts = entries.mutate(rank=rank).filter(lambda t: t["rank"] == 0)
+        cohorts = cohorts.select("user_id", "segment", cohort=_period_index(cohorts.start, period))
     returns = ev if return_event is None else ev.filter(ev.e == return_event)
-    active = returns.select("user_id", "p").distinct()
+    active = returns.select("user_id", "start").distinct()
+    active = active.select("user_id", p=_period_index(active.start, period))
     joined = active.join(cohorts, "user_id")
     pairs = joined.select("user_id", "segment", "cohort", offset=joined.p - joined.cohort).filter(
         lambda t: t.offset >= 0)
