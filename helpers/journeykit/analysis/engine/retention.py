@@ -134,9 +134,14 @@ def _expression(table, period: str, cohort_event, return_event, unbounded: bool,
     ev = ev.mutate(start=ev.ts.truncate(period))
     last = _period_index(ev.start.max(), period)
 
+    returns = ev if return_event is None else ev.filter(ev.e == return_event)
+    active = returns.select("user_id", "start").distinct()
     entries = ev if cohort_event is None else ev.filter(ev.e == cohort_event)
     if by is None:
-        cohorts = entries.group_by("user_id").aggregate(first=entries.start.min())
+        # when the same events make the cohort and the returns, the cohort is the first of the (far fewer)
+        # distinct active periods: one pass over the events instead of two
+        source = active if cohort_event == return_event else entries
+        cohorts = source.group_by("user_id").aggregate(first=source.start.min())
         cohorts = cohorts.select("user_id", segment=ibis.null("string"), cohort=_period_index(cohorts.first, period))
     else:
         # the value on the first cohort event; among events tied at that moment, the smallest (missing last)
@@ -144,8 +149,6 @@ def _expression(table, period: str, cohort_event, return_event, unbounded: bool,
                                       order_by=[entries.ts, ibis.asc(entries.segment, nulls_first=False)])
         cohorts = entries.mutate(rank=rank).filter(lambda t: t["rank"] == 0)
         cohorts = cohorts.select("user_id", "segment", cohort=_period_index(cohorts.start, period))
-    returns = ev if return_event is None else ev.filter(ev.e == return_event)
-    active = returns.select("user_id", "start").distinct()
     active = active.select("user_id", p=_period_index(active.start, period))
     joined = active.join(cohorts, "user_id")
     pairs = joined.select("user_id", "segment", "cohort", offset=joined.p - joined.cohort).filter(
