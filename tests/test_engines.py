@@ -92,6 +92,8 @@ def test_other_functions_collect_their_columns_and_agree(shop, parquet, tmp_path
     same(jk.top_paths(shop, top=5), jk.top_paths(parquet, top=5))
     same(jk.stage_summary(shop), jk.stage_summary(parquet))
     same(jk.funnel(shop, STEPS, order="any", window="7D"), jk.funnel(parquet, STEPS, order="any", window="7D"))
+    same(jk.funnel_users(shop, STEPS, window="1D", same="session_id", by="device"),
+         jk.funnel_users(parquet, STEPS, window="1D", same="session_id", by="device"))  # only these columns read
     orders = load("shop_orders")
     orders.to_parquet(tmp_path / "orders.parquet")
     same(jk.repeat_purchase_rate(orders, within="90D"), jk.repeat_purchase_rate(tmp_path / "orders.parquet",

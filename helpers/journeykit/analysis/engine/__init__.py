@@ -79,9 +79,21 @@ def _dispatch(function, signature: inspect.Signature, sources: list[str], args: 
             plan = build(table, arguments)
             if plan is not None:  # None: an option or a check that only the pandas implementation handles
                 return plan.result()
+    needed = _needed_columns(function.__name__, arguments, next(iter(opened.values()))) if len(opened) == 1 else None
     for name, table in opened.items():
-        arguments[name] = collect(table)
+        arguments[name] = collect(table, needed)
     return function(**arguments)
+
+
+def _needed_columns(name: str, arguments: dict, table) -> list[str] | None:
+    """The columns a function reads, where its engine module knows them; None (all columns) otherwise, and when one
+    is missing, so that the error suggests the closest of all the table's columns, as for a DataFrame."""
+    from journeykit.analysis.engine import funnel
+
+    if name not in ("funnel", "funnel_users", "dropped_users", "time_to_convert"):
+        return None
+    needed = funnel.columns(arguments)
+    return needed if all(c in table.columns for c in needed) else None
 
 
 def to_sql(function, events, *args, dialect: str = "duckdb", **kwargs) -> str:
