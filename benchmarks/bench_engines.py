@@ -31,6 +31,7 @@ CASES = {
     "funnel": "jk.funnel, 5 steps, window='7D'",
     "funnel_no_window": "jk.funnel, 5 steps, no window",
     "retention": "jk.cohort_retention, period='M'",
+    "attribution": "jk.attribute, model='first_touch'",
 }
 
 
@@ -48,19 +49,24 @@ def run(case: str, engine: str, files: str) -> dict:
     import journeykit as jk
 
     sys.path.insert(0, str(HERE.parent / "tests"))  # the SQL oracle lives with the tests
-    from sql_reference import duckdb_cohort_retention, duckdb_funnel
+    from sql_reference import duckdb_cohort_retention, duckdb_first_touch, duckdb_funnel
 
     # the SQL runs under the same memory limit as the kit's own DuckDB connections
     con = duckdb.connect(config={"memory_limit": os.environ.get("JOURNEYKIT_DUCKDB_MEMORY", "3GB")})
     start = time.perf_counter()
     if engine == "journeykit":
-        if case == "retention":
+        if case == "attribution":
+            table = jk.attribute(files, model="first_touch")
+            result = dict(zip(table["channel"], table["conversions"].astype(int).tolist()))
+        elif case == "retention":
             table = jk.cohort_retention(files, period="M")
             result = table[["period", "cohort_size", "retained"]].to_numpy().tolist()
         else:
             result = jk.funnel(files, STEPS, window=None if case == "funnel_no_window" else "7D")["users"].tolist()
     else:
-        if case == "retention":
+        if case == "attribution":
+            result = duckdb_first_touch(files, con=con)
+        elif case == "retention":
             result = duckdb_cohort_retention(files, con)[["period", "cohort_size", "retained"]].to_numpy().tolist()
         else:
             result = duckdb_funnel(files, STEPS, None if case == "funnel_no_window" else "7D", con=con)

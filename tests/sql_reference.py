@@ -82,3 +82,31 @@ def duckdb_cohort_retention(events: pd.DataFrame, con: duckdb.DuckDBPyConnection
     for col in ("period", "cohort_size", "retained"):
         out[col] = out[col].astype("int64")
     return out
+
+
+def duckdb_first_touch(events, purchase: str = "purchase", con: duckdb.DuckDBPyConnection | None = None) -> dict:
+    """First purchases credited by first touch, as ``jk.attribute(model="first_touch")``: {channel: purchases}.
+
+    A buyer's touches are their events with a channel, other than the purchase, up to the time of their first
+    purchase; the first touch is the earliest, ties broken by event name and then by the other columns in table
+    order (missing values last). A buyer without a touch counts for '(no touch)'.
+    """
+    con = con or duckdb.connect()
+    registered = _bind(con, events)
+    columns = [c for c in con.execute("SELECT * FROM events LIMIT 0").df().columns
+               if c not in ("user_id", "timestamp", "event")]
+    order = ", ".join(["timestamp", "event", *[f'"{c}" NULLS LAST' for c in columns]])
+    sql = f"""
+    WITH fp AS (SELECT user_id, min(timestamp) AS fp FROM events WHERE event = '{purchase}' GROUP BY user_id),
+    touches AS (
+        SELECT e.*, row_number() OVER (PARTITION BY e.user_id ORDER BY {order}) AS pos
+        FROM events e JOIN fp ON e.user_id = fp.user_id
+        WHERE e.timestamp <= fp.fp AND e.channel IS NOT NULL AND e.event <> '{purchase}')
+    SELECT coalesce(t.channel, '(no touch)') AS channel, count(*) AS purchases
+    FROM fp LEFT JOIN (SELECT user_id, channel FROM touches WHERE pos = 1) t ON t.user_id = fp.user_id
+    GROUP BY 1 ORDER BY 1
+    """
+    rows = con.execute(sql).fetchall()
+    if registered:
+        con.unregister("events")
+    return {channel: int(n) for channel, n in rows}

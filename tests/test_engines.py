@@ -88,6 +88,29 @@ def test_hostile_logs_on_an_ibis_table(tmp_path, zone):
         same(jk.cohort_retention(df, **options), jk.cohort_retention(table, **options))
 
 
+ATTRIBUTION_OPTIONS = [dict(model="first_touch"), dict(model="last_touch", touch_events=["visit"]),
+                       dict(model="linear", lookback="7D"), dict(model="position_based", lookback="30D")]
+
+
+@pytest.mark.parametrize("options", ATTRIBUTION_OPTIONS, ids=str)
+def test_attribution_from_parquet_is_the_pandas_attribution(shop, parquet, options):
+    pd.testing.assert_frame_equal(jk.attribute(shop, **options), jk.attribute(parquet, **options), rtol=1e-12)
+
+
+def test_attribution_breaks_ties_as_the_kit_orders_events():
+    """Touches at the same moment from different channels: the first and last touch follow the kit's order of tied
+    events (event name, then the other columns), in pandas, in the engine and in an independent SQL statement."""
+    from sql_reference import duckdb_first_touch
+
+    df = hostile_log(seed=5)
+    table = ibis.duckdb.connect().create_table("events", df)
+    for model in ("first_touch", "last_touch", "linear", "position_based"):
+        pd.testing.assert_frame_equal(jk.attribute(df, model=model), jk.attribute(table, model=model), rtol=1e-12)
+    first = jk.attribute(df, model="first_touch")
+    assert dict(zip(first["channel"], first["conversions"].astype(int))) == duckdb_first_touch(df.astype(
+        {"user_id": str}))
+
+
 def test_other_functions_collect_their_columns_and_agree(shop, parquet, tmp_path):
     same(jk.top_paths(shop, top=5), jk.top_paths(parquet, top=5))
     same(jk.stage_summary(shop), jk.stage_summary(parquet))
@@ -188,6 +211,8 @@ def test_spark_gives_the_pandas_results(spark, shop):
         same(jk.funnel(sample, STEPS, **options), jk.funnel(table, STEPS, **options))
     for options in (dict(by="channel"), dict(period="W", cohort_event="purchase", unbounded=True)):
         same(jk.cohort_retention(sample, **options), jk.cohort_retention(table, **options))
+    pd.testing.assert_frame_equal(jk.attribute(sample, model="position_based", lookback="7D"),
+                                  jk.attribute(table, model="position_based", lookback="7D"), rtol=1e-12)
 
 
 def test_spark_on_a_hostile_log(spark):

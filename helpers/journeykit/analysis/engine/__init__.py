@@ -5,8 +5,9 @@ of Parquet or CSV files or an Ibis table (see :mod:`journeykit.io.sources`).
 What happens then:
 
 1. **In the engine**, for the functions that have an engine implementation
-   here (:func:`journeykit.funnel` and :func:`journeykit.cohort_retention`,
-   for the options listed in their modules): the definition is written as one
+   here (:func:`journeykit.funnel`, :func:`journeykit.cohort_retention` and
+   :func:`journeykit.attribute` with a rule-based model, for the options
+   listed in their modules): the definition is written as one
    Ibis expression, compiled to the engine's SQL and run there; only per-step
    or per-cohort counts come back to Python. The checks run in the engine too
    (missing columns, nulls, event names, the type of the time column); when one
@@ -41,12 +42,13 @@ DIALECTS = ("duckdb", "bigquery", "snowflake", "pyspark", "databricks", "postgre
 
 def _implementations() -> dict:
     """function name -> (module, builder): the functions with an engine implementation."""
-    from journeykit.analysis.engine import funnel, retention
+    from journeykit.analysis.engine import attribution, funnel, retention
 
-    return {"funnel": funnel.build, "cohort_retention": retention.build}
+    return {"funnel": funnel.build, "cohort_retention": retention.build, "attribute": attribution.build}
 
 
-ENGINE_FUNCTIONS = ("funnel", "cohort_retention")
+ENGINE_FUNCTIONS = ("funnel", "cohort_retention", "attribute")
+_MODULES = {"funnel": "funnel", "cohort_retention": "retention", "attribute": "attribution"}
 
 
 @contextlib.contextmanager
@@ -102,8 +104,8 @@ def to_sql(function, events, *args, dialect: str = "duckdb", **kwargs) -> str:
     Parameters
     ----------
     function : callable
-        A function with an engine implementation: ``jk.funnel`` or
-        ``jk.cohort_retention``.
+        A function with an engine implementation: ``jk.funnel``,
+        ``jk.cohort_retention`` or ``jk.attribute``.
     events : str, Path or Ibis table
         The input, as for the function (a Parquet path or glob, or an Ibis
         table); nothing is computed.
@@ -162,7 +164,7 @@ def _sql(name: str, build, function, events, args: tuple, kwargs: dict, dialect:
     plan = build(table, dict(bound.arguments), check=False, dialect=dialect)
     if plan is None:
         raise ParameterError(f"these options of {name} run in pandas only, so there is no SQL to show; see the "
-                             f"module journeykit.analysis.engine.{'funnel' if name == 'funnel' else 'retention'}.",
+                             f"module journeykit.analysis.engine.{_MODULES[name]}.",
                              "kwargs")
     return ibis.to_sql(plan.expression, dialect=dialect)
 

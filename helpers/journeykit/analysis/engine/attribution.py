@@ -1,0 +1,130 @@
+"""Rule-based attribution (:func:`journeykit.attribute`) as one Ibis expression that runs in the engine.
+
+The definition is the pandas one (see :mod:`journeykit.analysis.attribution`):
+a user's buyer journey is every event up to the time of their first purchase
+(events at that same moment included); a touch is an event of the buyer
+journey with a channel, other than the purchase (only ``touch_events``, when
+given; only those within ``lookback`` before the first purchase, when given).
+Each buyer's first purchase is shared among their touches: all to the first
+(``first_touch``) or the last (``last_touch``), equally (``linear``), or
+40 % / 20 % / 40 % (``position_based``); a buyer without touches credits
+``(no touch)``. Touches at the same moment are ordered as the kit orders tied
+events: by event name, then by the other columns' values in the table's column
+order, missing values last.
+
+Only the credit per channel comes back to Python. The Markov model needs every
+journey's transitions and runs in pandas, as do tables whose extra columns are
+not plain values (lists, structs) that an engine cannot sort by. Credits are
+sums of fractions: an engine may add them in another order than pandas, so the
+last digit of a linear or position-based credit can differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from journeykit import params
+from journeykit.analysis.engine.checks import facts
+
+__all__ = ["build"]
+
+_RULES = ("first_touch", "last_touch", "linear", "position_based")
+
+
+@dataclass
+class Plan:
+    """The credits' expression and how to finish the table."""
+
+    expression: object
+
+    def result(self) -> pd.DataFrame:
+        from journeykit.analysis.attribution import NO_TOUCH
+
+        rows = self.expression.to_pyarrow().to_pandas()
+        credited = rows.set_index("channel")["credit"].astype(float)
+        credited.index = credited.index.fillna(NO_TOUCH)
+        credited = credited[credited > 0].groupby(level=0).sum().sort_index()
+        out = credited.rename("conversions").rename_axis("channel").reset_index()
+        out["share"] = out["conversions"] / out["conversions"].sum()
+        return out.sort_values("channel", ignore_index=True)
+
+
+def _plain(dtype) -> bool:
+    return dtype.is_primitive() or dtype.is_string() or dtype.is_temporal() or dtype.is_decimal()
+
+
+def build(table, arguments: dict, check: bool = True, dialect: str | None = None) -> Plan | None:
+    """Rule-based attribution on an Ibis table, or None when only the pandas implementation handles the arguments."""
+    from journeykit.analysis.attribution import ATTRIBUTION_MODELS
+
+    model = params.choice(arguments["model"], "model", ATTRIBUTION_MODELS)
+    if model not in _RULES or arguments.get("conversion_event") is not None:
+        return None
+    user, time, event = arguments["user_col"], arguments["time_col"], arguments["event_col"]
+    channel = params.column(arguments["channel_col"], "channel_col")
+    purchase = params.name(arguments["purchase_event"], "purchase_event")
+    touch_events = params.names(arguments["touch_events"], "touch_events", allow_none=True)
+    lookback = params.duration(arguments["lookback"], "lookback", allow_none=True)
+    schema = table.schema()
+    if any(c not in schema for c in (user, time, event, channel)) or not schema[time].is_timestamp() \
+            or not schema[event].is_string() or not (schema[user].is_string() or schema[user].is_integer()) \
+            or not all(_plain(schema[c]) for c in schema):
+        return None
+    if check:
+        found = facts(table, user, time, event)
+        known = set(found.events)
+        if found.has_nulls or found.rows == 0 or purchase not in known \
+                or (touch_events is not None and not set(touch_events) <= known):
+            return None  # the pandas implementation says what is wrong, in its own words
+    return Plan(_expression(table, model, user, time, event, channel, purchase, touch_events, lookback))
+
+
+def _expression(table, model: str, user: str, time: str, event: str, channel: str, purchase: str,
+                touch_events, lookback):
+    """Credit per channel (a missing channel stands for buyers without a touch)."""
+    import ibis
+
+    ts = table[time]
+    if ts.type().timezone is not None:
+        ts = ts.cast(ts.type().copy(timezone=None))
+    others = [c for c in table.columns if c not in (user, time, event)]
+    ev = table.select(user_id=table[user].cast("string"), ts=ts, e=table[event],
+                      **{f"c{i}": table[c] for i, c in enumerate(others)})
+    channel_of = f"c{others.index(channel)}"
+    by_user = ibis.window(group_by=ev.user_id)
+    first_purchase = ibis.cases((ev.e == purchase, ev.ts), else_=ibis.null(ev.ts.type())).min().over(by_user)
+    ev = ev.mutate(first_purchase=first_purchase)
+    buyers = ev.filter(ev.first_purchase.notnull())
+    touch = (buyers.ts <= buyers.first_purchase) & buyers[channel_of].notnull() & (buyers.e != purchase)
+    if touch_events is not None:
+        touch &= buyers.e.isin(list(touch_events))
+    if lookback is not None:
+        span = ibis.interval(microseconds=int(lookback.value) // 1000)
+        touch &= buyers.ts >= buyers.first_purchase - span
+    touches = buyers.filter(touch)
+    # the kit's order of tied events: event name, then the other columns (missing values last)
+    order = [touches.ts, touches.e, *[ibis.asc(touches[f"c{i}"], nulls_first=False) for i in range(len(others))]]
+    position = ibis.row_number().over(group_by=touches.user_id, order_by=order)
+    count = touches.count().over(ibis.window(group_by=touches.user_id))
+    ranked = touches.mutate(pos=position, n=count)
+    first, last = ranked.pos == 0, ranked.pos == ranked.n - 1
+    if model == "first_touch":
+        credit = ibis.cases((first, 1.0), else_=0.0)
+    elif model == "last_touch":
+        credit = ibis.cases((last, 1.0), else_=0.0)
+    elif model == "linear":
+        credit = 1.0 / ranked.n.cast("float64")
+    else:
+        middle = ibis.cases((ranked.n > 2, 0.2 / (ranked.n - 2).cast("float64")), else_=0.0)
+        ends = ibis.cases((ranked.n == 1, 1.0), (ranked.n == 2, 0.5), else_=0.4)
+        credit = ibis.cases((first | last, ends), else_=middle)
+    credits = ranked.select(channel=ranked[channel_of].cast("string"), credit=credit.cast("float64"))
+    credits = credits.group_by("channel").aggregate(credit=credits.credit.sum())
+    converters = buyers.select("user_id").distinct()
+    touched = touches.select(touched_user="user_id").distinct()
+    untouched = converters.left_join(touched, converters.user_id == touched.touched_user)
+    untouched = untouched.filter(untouched.touched_user.isnull())
+    none = untouched.aggregate(credit=untouched.count().cast("float64")).mutate(channel=ibis.null("string"))
+    return credits.union(none.select("channel", "credit"), distinct=False)
