@@ -37,7 +37,7 @@ from journeykit.results import use_engine
 __all__ = ["to_sql", "ENGINE_FUNCTIONS", "DIALECTS"]
 
 # dialect names accepted by to_sql, as Ibis's compilers call them
-DIALECTS = ("duckdb", "bigquery", "snowflake", "pyspark", "databricks", "postgres", "trino", "clickhouse")
+DIALECTS = ("duckdb", "bigquery", "snowflake", "pyspark", "databricks", "postgres", "trino")
 
 
 def _implementations() -> dict:
@@ -113,8 +113,7 @@ def to_sql(function, events, *args, dialect: str = "duckdb", **kwargs) -> str:
         The function's other arguments.
     dialect : str, default "duckdb"
         One of ``"duckdb"``, ``"bigquery"``, ``"snowflake"``, ``"pyspark"``
-        (Spark SQL), ``"databricks"``, ``"postgres"``, ``"trino"``,
-        ``"clickhouse"``.
+        (Spark SQL), ``"databricks"``, ``"postgres"``, ``"trino"``.
 
     Returns
     -------

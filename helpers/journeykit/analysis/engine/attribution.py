@@ -12,17 +12,21 @@ Each buyer's first purchase is shared among their touches: all to the first
 events: by event name, then by the other columns' values in the table's column
 order, missing values last.
 
-Only the credit per channel comes back to Python. The Markov model needs every
+Only whole numbers come back to Python: touches per channel, journey length
+and position (an end or the middle), from which pandas takes the fractions (so
+the SQL has no floating point that an engine could round its own way). The
+Markov model needs every
 journey's transitions and runs in pandas, as do tables whose extra columns are
 not plain values (lists, structs) that an engine cannot sort by. Credits are
-sums of fractions: an engine may add them in another order than pandas, so the
-last digit of a linear or position-based credit can differ.
+sums of fractions added in another order than pandas adds them, so the last
+digit of a linear or position-based credit can differ.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from journeykit import params
@@ -38,17 +42,30 @@ class Plan:
     """The credits' expression and how to finish the table."""
 
     expression: object
+    model: str
 
     def result(self) -> pd.DataFrame:
         from journeykit.analysis.attribution import NO_TOUCH
 
         rows = self.expression.to_pyarrow().to_pandas()
+        rows["credit"] = rows["touches"] * _weight(self.model, rows["n"].to_numpy(), rows["end"].to_numpy() == 1)
         credited = rows.set_index("channel")["credit"].astype(float)
         credited.index = credited.index.fillna(NO_TOUCH)
         credited = credited[credited > 0].groupby(level=0).sum().sort_index()
         out = credited.rename("conversions").rename_axis("channel").reset_index()
         out["share"] = out["conversions"] / out["conversions"].sum()
         return out.sort_values("channel", ignore_index=True)
+
+
+def _weight(model: str, n: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Each touch's share of its buyer's purchase, from the journey's length and whether the touch is an end."""
+    if model in ("first_touch", "last_touch"):
+        return np.ones(len(n))
+    if model == "linear":
+        return 1.0 / n
+    middle = np.where(n > 2, 0.2 / np.maximum(n - 2, 1), 0.0)
+    ends = np.where(n == 1, 1.0, np.where(n == 2, 0.5, 0.4))
+    return np.where(end, ends, middle)
 
 
 def _plain(dtype) -> bool:
@@ -78,12 +95,12 @@ def build(table, arguments: dict, check: bool = True, dialect: str | None = None
         if found.has_nulls or found.rows == 0 or purchase not in known \
                 or (touch_events is not None and not set(touch_events) <= known):
             return None  # the pandas implementation says what is wrong, in its own words
-    return Plan(_expression(table, model, user, time, event, channel, purchase, touch_events, lookback))
+    return Plan(_expression(table, model, user, time, event, channel, purchase, touch_events, lookback), model)
 
 
 def _expression(table, model: str, user: str, time: str, event: str, channel: str, purchase: str,
                 touch_events, lookback):
-    """Credit per channel (a missing channel stands for buyers without a touch)."""
+    """Touches per (channel, journey length, end or middle); a missing channel counts the buyers without a touch."""
     import ibis
 
     ts = table[time]
@@ -111,20 +128,19 @@ def _expression(table, model: str, user: str, time: str, event: str, channel: st
     ranked = touches.mutate(pos=position, n=count)
     first, last = ranked.pos == 0, ranked.pos == ranked.n - 1
     if model == "first_touch":
-        credit = ibis.cases((first, 1.0), else_=0.0)
+        ranked = ranked.filter(first)
     elif model == "last_touch":
-        credit = ibis.cases((last, 1.0), else_=0.0)
-    elif model == "linear":
-        credit = 1.0 / ranked.n.cast("float64")
-    else:
-        middle = ibis.cases((ranked.n > 2, 0.2 / (ranked.n - 2).cast("float64")), else_=0.0)
-        ends = ibis.cases((ranked.n == 1, 1.0), (ranked.n == 2, 0.5), else_=0.4)
-        credit = ibis.cases((first | last, ends), else_=middle)
-    credits = ranked.select(channel=ranked[channel_of].cast("string"), credit=credit.cast("float64"))
-    credits = credits.group_by("channel").aggregate(credit=credits.credit.sum())
+        ranked = ranked.filter(last)
+    # whole numbers only (touches per channel, journey length and end or middle): the fractions are taken in pandas
+    ranked = ranked.select(channel=ranked[channel_of].cast("string"), n=ranked.n.cast("int64"),
+                           end=(first | last).cast("int64"))
+    counts = ranked.group_by(["channel", "n", "end"]).aggregate(touches=ranked.count())
     converters = buyers.select("user_id").distinct()
     touched = touches.select(touched_user="user_id").distinct()
     untouched = converters.left_join(touched, converters.user_id == touched.touched_user)
     untouched = untouched.filter(untouched.touched_user.isnull())
-    none = untouched.aggregate(credit=untouched.count().cast("float64")).mutate(channel=ibis.null("string"))
-    return credits.union(none.select("channel", "credit"), distinct=False)
+    none = untouched.aggregate(touches=untouched.count()).mutate(
+        channel=ibis.null("string"), n=ibis.literal(1, "int64"), end=ibis.literal(1, "int64"))
+    columns = ["channel", "n", "end", "touches"]
+    return counts.select(columns).cast({"touches": "int64"}).union(
+        none.select(columns).cast({"touches": "int64"}), distinct=False)
