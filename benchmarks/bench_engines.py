@@ -32,6 +32,7 @@ CASES = {
     "funnel_no_window": "jk.funnel, 5 steps, no window",
     "retention": "jk.cohort_retention, period='M'",
     "attribution": "jk.attribute, model='first_touch'",
+    "top_paths": "jk.top_paths, buyer paths, top 10",
 }
 
 
@@ -49,13 +50,16 @@ def run(case: str, engine: str, files: str) -> dict:
     import journeykit as jk
 
     sys.path.insert(0, str(HERE.parent / "tests"))  # the SQL oracle lives with the tests
-    from sql_reference import duckdb_cohort_retention, duckdb_first_touch, duckdb_funnel
+    from sql_reference import duckdb_cohort_retention, duckdb_first_touch, duckdb_funnel, duckdb_top_paths
 
     # the SQL runs under the same memory limit as the kit's own DuckDB connections
     con = duckdb.connect(config={"memory_limit": os.environ.get("JOURNEYKIT_DUCKDB_MEMORY", "3GB")})
     start = time.perf_counter()
     if engine == "journeykit":
-        if case == "attribution":
+        if case == "top_paths":
+            table = jk.top_paths(files)
+            result = [[p, int(u)] for p, u in zip(table["path"], table["users"])]
+        elif case == "attribution":
             table = jk.attribute(files, model="first_touch")
             result = dict(zip(table["channel"], table["conversions"].astype(int).tolist()))
         elif case == "retention":
@@ -64,7 +68,9 @@ def run(case: str, engine: str, files: str) -> dict:
         else:
             result = jk.funnel(files, STEPS, window=None if case == "funnel_no_window" else "7D")["users"].tolist()
     else:
-        if case == "attribution":
+        if case == "top_paths":
+            result = [[p, u] for p, u in duckdb_top_paths(files, con=con)]
+        elif case == "attribution":
             result = duckdb_first_touch(files, con=con)
         elif case == "retention":
             result = duckdb_cohort_retention(files, con)[["period", "cohort_size", "retained"]].to_numpy().tolist()

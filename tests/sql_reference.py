@@ -110,3 +110,38 @@ def duckdb_first_touch(events, purchase: str = "purchase", con: duckdb.DuckDBPyC
     if registered:
         con.unregister("events")
     return {channel: int(n) for channel, n in rows}
+
+
+def duckdb_top_paths(events, top: int = 10, max_steps: int = 8, purchase: str = "purchase",
+                     con: duckdb.DuckDBPyConnection | None = None) -> list[tuple[str, int]]:
+    """The most common buyer paths with repeats merged, as ``jk.top_paths()``'s (path, users), most common first.
+
+    A user's buyer journey is their events up to the time of their first purchase (all events if none), ordered by
+    time, event name and then the other columns (missing values last); consecutive repeats count once; the first
+    ``max_steps`` steps joined by " → ", with " → …" when there were more. Ties in users: by the steps in order.
+    """
+    con = con or duckdb.connect()
+    registered = _bind(con, events)
+    columns = [c for c in con.execute("SELECT * FROM events LIMIT 0").df().columns
+               if c not in ("user_id", "timestamp", "event")]
+    order = ", ".join(["timestamp", "event", *[f'"{c}" NULLS LAST' for c in columns]])
+    sql = f"""
+    WITH fp AS (SELECT user_id, min(timestamp) AS fp FROM events WHERE event = '{purchase}' GROUP BY user_id),
+    buyer AS (
+        SELECT e.*, lag(e.event) OVER (PARTITION BY e.user_id ORDER BY {order}) AS previous
+        FROM events e LEFT JOIN fp ON e.user_id = fp.user_id
+        WHERE fp.fp IS NULL OR e.timestamp <= fp.fp),
+    steps AS (
+        SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY {order}) AS pos
+        FROM buyer WHERE previous IS NULL OR previous <> event),
+    paths AS (
+        SELECT user_id, list(event ORDER BY pos) FILTER (WHERE pos <= {max_steps}) AS path, count(*) AS n
+        FROM steps GROUP BY user_id)
+    SELECT array_to_string(path, ' → ') || CASE WHEN n > {max_steps} THEN ' → …' ELSE '' END AS shown,
+           count(*) AS users, path, n > {max_steps} AS cut
+    FROM paths GROUP BY path, cut ORDER BY users DESC, path, cut LIMIT {top}
+    """
+    rows = con.execute(sql).fetchall()
+    if registered:
+        con.unregister("events")
+    return [(shown, int(users)) for shown, users, _, _ in rows]

@@ -111,8 +111,30 @@ def test_attribution_breaks_ties_as_the_kit_orders_events():
         {"user_id": str}))
 
 
+PATH_OPTIONS = [dict(), dict(part=None, top=30), dict(part="after", collapse="loops", max_steps=4),
+                dict(collapse="none", max_steps=3, top=50)]
+
+
+@pytest.mark.parametrize("options", PATH_OPTIONS, ids=str)
+def test_top_paths_from_parquet_are_the_pandas_paths(shop, parquet, options):
+    same(jk.top_paths(shop, **options), jk.top_paths(parquet, **options))
+
+
+def test_top_paths_on_a_hostile_log_and_against_independent_sql():
+    from sql_reference import duckdb_top_paths
+
+    df = hostile_log(seed=9)
+    table = ibis.duckdb.connect().create_table("events", df)
+    for options in (dict(top=40), dict(part=None, collapse="loops", max_steps=3, top=40)):
+        same(jk.top_paths(df, **options), jk.top_paths(table, **options))
+    paths = jk.top_paths(df, top=40)
+    assert list(zip(paths["path"], paths["users"])) == duckdb_top_paths(df.astype({"user_id": str}), top=40)
+    mapped = df[df["event"] != "other"]  # stage paths run in pandas; every event must map to a stage
+    same(jk.top_paths(mapped, level="stage", top=5),
+         jk.top_paths(ibis.duckdb.connect().create_table("mapped", mapped), level="stage", top=5))
+
+
 def test_other_functions_collect_their_columns_and_agree(shop, parquet, tmp_path):
-    same(jk.top_paths(shop, top=5), jk.top_paths(parquet, top=5))
     same(jk.stage_summary(shop), jk.stage_summary(parquet))
     same(jk.funnel(shop, STEPS, order="any", window="7D"), jk.funnel(parquet, STEPS, order="any", window="7D"))
     same(jk.funnel_users(shop, STEPS, window="1D", same="session_id", by="device"),
@@ -213,6 +235,7 @@ def test_spark_gives_the_pandas_results(spark, shop):
         same(jk.cohort_retention(sample, **options), jk.cohort_retention(table, **options))
     pd.testing.assert_frame_equal(jk.attribute(sample, model="position_based", lookback="7D"),
                                   jk.attribute(table, model="position_based", lookback="7D"), rtol=1e-12)
+    same(jk.top_paths(sample, top=20), jk.top_paths(table, top=20))
 
 
 def test_spark_on_a_hostile_log(spark):
@@ -221,6 +244,9 @@ def test_spark_on_a_hostile_log(spark):
     steps = ["visit", "view_product", "add_to_cart", "purchase"]
     same(jk.funnel(df, steps, window="2D", by="channel"), jk.funnel(table, steps, window="2D", by="channel"))
     same(jk.cohort_retention(df, period="W", by="channel"), jk.cohort_retention(table, period="W", by="channel"))
+    same(jk.top_paths(df, part=None, collapse="loops", top=30), jk.top_paths(table, part=None, collapse="loops",
+                                                                          top=30))
+    pd.testing.assert_frame_equal(jk.attribute(df, model="last_touch"), jk.attribute(table, model="last_touch"))
 
 
 def test_the_portable_funnel_query_gives_the_duckdb_one(shop):

@@ -5,9 +5,10 @@ of Parquet or CSV files or an Ibis table (see :mod:`journeykit.io.sources`).
 What happens then:
 
 1. **In the engine**, for the functions that have an engine implementation
-   here (:func:`journeykit.funnel`, :func:`journeykit.cohort_retention` and
-   :func:`journeykit.attribute` with a rule-based model, for the options
-   listed in their modules): the definition is written as one
+   here (:func:`journeykit.funnel`, :func:`journeykit.cohort_retention`,
+   :func:`journeykit.attribute` with a rule-based model and
+   :func:`journeykit.top_paths` at event level, for the options listed in
+   their modules): the definition is written as one
    Ibis expression, compiled to the engine's SQL and run there; only per-step
    or per-cohort counts come back to Python. The checks run in the engine too
    (missing columns, nulls, event names, the type of the time column); when one
@@ -42,13 +43,14 @@ DIALECTS = ("duckdb", "bigquery", "snowflake", "pyspark", "databricks", "postgre
 
 def _implementations() -> dict:
     """function name -> (module, builder): the functions with an engine implementation."""
-    from journeykit.analysis.engine import attribution, funnel, retention
+    from journeykit.analysis.engine import attribution, funnel, paths, retention
 
-    return {"funnel": funnel.build, "cohort_retention": retention.build, "attribute": attribution.build}
+    return {"funnel": funnel.build, "cohort_retention": retention.build, "attribute": attribution.build,
+            "top_paths": paths.build}
 
 
-ENGINE_FUNCTIONS = ("funnel", "cohort_retention", "attribute")
-_MODULES = {"funnel": "funnel", "cohort_retention": "retention", "attribute": "attribution"}
+ENGINE_FUNCTIONS = ("funnel", "cohort_retention", "attribute", "top_paths")
+_MODULES = {"funnel": "funnel", "cohort_retention": "retention", "attribute": "attribution", "top_paths": "paths"}
 
 
 @contextlib.contextmanager
@@ -105,7 +107,7 @@ def to_sql(function, events, *args, dialect: str = "duckdb", **kwargs) -> str:
     ----------
     function : callable
         A function with an engine implementation: ``jk.funnel``,
-        ``jk.cohort_retention`` or ``jk.attribute``.
+        ``jk.cohort_retention``, ``jk.attribute`` or ``jk.top_paths``.
     events : str, Path or Ibis table
         The input, as for the function (a Parquet path or glob, or an Ibis
         table); nothing is computed.
