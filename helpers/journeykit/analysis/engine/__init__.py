@@ -81,8 +81,9 @@ def _dispatch(function, signature: inspect.Signature, sources: list[str], args: 
         (name, table), = opened.items()
         if is_ibis_table(table):
             plan = build(table, arguments)
-            if plan is not None:  # None: an option or a check that only the pandas implementation handles
-                return plan.result()
+            result = None if plan is None else plan.result()
+            if result is not None:  # None: an option or a check that only the pandas implementation handles
+                return result
     needed = _needed_columns(function.__name__, arguments, next(iter(opened.values()))) if len(opened) == 1 else None
     for name, table in opened.items():
         arguments[name] = collect(table, needed)

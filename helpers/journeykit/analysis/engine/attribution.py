@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from journeykit import params
-from journeykit.analysis.engine.checks import facts
+from journeykit.analysis.engine.checks import facts, with_first_purchase
 
 __all__ = ["build"]
 
@@ -48,10 +48,18 @@ class Plan:
         from journeykit.analysis.attribution import NO_TOUCH
 
         rows = self.expression.to_pyarrow().to_pandas()
-        rows["credit"] = rows["touches"] * _weight(self.model, rows["n"].to_numpy(), rows["end"].to_numpy() == 1)
-        credited = rows.set_index("channel")["credit"].astype(float)
-        credited.index = credited.index.fillna(NO_TOUCH)
-        credited = credited[credited > 0].groupby(level=0).sum().sort_index()
+        buyers = int(rows.loc[rows["n"] == 0, "touches"].sum())
+        rows = rows[rows["n"] > 0]
+        # buyers with a touch: one first (or last) touch each; in linear and position-based, n touches each
+        per_length = rows.groupby("n")["touches"].sum()
+        touched = int(per_length.sum()) if self.model in ("first_touch", "last_touch") else \
+            int((per_length / per_length.index).round().sum())
+        rows = rows.assign(credit=rows["touches"] * _weight(self.model, rows["n"].to_numpy(),
+                                                              rows["end"].to_numpy() == 1))
+        credited = rows.groupby("channel")["credit"].sum().astype(float)
+        if buyers > touched:
+            credited[NO_TOUCH] = float(buyers - touched)
+        credited = credited[credited > 0].sort_index()
         out = credited.rename("conversions").rename_axis("channel").reset_index()
         out["share"] = out["conversions"] / out["conversions"].sum()
         return out.sort_values("channel", ignore_index=True)
@@ -100,7 +108,7 @@ def build(table, arguments: dict, check: bool = True, dialect: str | None = None
 
 def _expression(table, model: str, user: str, time: str, event: str, channel: str, purchase: str,
                 touch_events, lookback):
-    """Touches per (channel, journey length, end or middle); a missing channel counts the buyers without a touch."""
+    """Touches per (channel, journey length, end or middle), and the number of buyers (the row with n = 0)."""
     import ibis
 
     ts = table[time]
@@ -110,10 +118,7 @@ def _expression(table, model: str, user: str, time: str, event: str, channel: st
     ev = table.select(user_id=table[user].cast("string"), ts=ts, e=table[event],
                       **{f"c{i}": table[c] for i, c in enumerate(others)})
     channel_of = f"c{others.index(channel)}"
-    by_user = ibis.window(group_by=ev.user_id)
-    first_purchase = ibis.cases((ev.e == purchase, ev.ts), else_=ibis.null(ev.ts.type())).min().over(by_user)
-    ev = ev.mutate(first_purchase=first_purchase)
-    buyers = ev.filter(ev.first_purchase.notnull())
+    buyers = with_first_purchase(ev, purchase, how="inner")
     touch = (buyers.ts <= buyers.first_purchase) & buyers[channel_of].notnull() & (buyers.e != purchase)
     if touch_events is not None:
         touch &= buyers.e.isin(list(touch_events))
@@ -122,25 +127,28 @@ def _expression(table, model: str, user: str, time: str, event: str, channel: st
         touch &= buyers.ts >= buyers.first_purchase - span
     touches = buyers.filter(touch)
     # the kit's order of tied events: event name, then the other columns (missing values last)
-    order = [touches.ts, touches.e, *[ibis.asc(touches[f"c{i}"], nulls_first=False) for i in range(len(others))]]
-    position = ibis.row_number().over(group_by=touches.user_id, order_by=order)
-    count = touches.count().over(ibis.window(group_by=touches.user_id))
-    ranked = touches.mutate(pos=position, n=count)
-    first, last = ranked.pos == 0, ranked.pos == ranked.n - 1
-    if model == "first_touch":
-        ranked = ranked.filter(first)
-    elif model == "last_touch":
-        ranked = ranked.filter(last)
+    keys = [touches[f"c{i}"] for i in range(len(others))]
+    order = [ibis.asc(touches.ts), ibis.asc(touches.e), *[ibis.asc(k, nulls_first=False) for k in keys]]
+    if model in ("first_touch", "last_touch"):
+        # one touch per buyer: the first in the kit's order, or the first in exactly the reverse order
+        if model == "last_touch":
+            order = [ibis.desc(touches.ts), ibis.desc(touches.e), *[ibis.desc(k, nulls_first=True) for k in keys]]
+        ranked = touches.mutate(pos=ibis.row_number().over(group_by=touches.user_id, order_by=order))
+        ranked = ranked.filter(ranked.pos == 0).mutate(n=ibis.literal(1, "int64"))
+        first = last = ranked.pos == 0
+    else:
+        position = ibis.row_number().over(group_by=touches.user_id, order_by=order)
+        count = touches.count().over(ibis.window(group_by=touches.user_id))
+        ranked = touches.mutate(pos=position, n=count)
+        first, last = ranked.pos == 0, ranked.pos == ranked.n - 1
     # whole numbers only (touches per channel, journey length and end or middle): the fractions are taken in pandas
     ranked = ranked.select(channel=ranked[channel_of].cast("string"), n=ranked.n.cast("int64"),
                            end=(first | last).cast("int64"))
     counts = ranked.group_by(["channel", "n", "end"]).aggregate(touches=ranked.count())
-    converters = buyers.select("user_id").distinct()
-    touched = touches.select(touched_user="user_id").distinct()
-    untouched = converters.left_join(touched, converters.user_id == touched.touched_user)
-    untouched = untouched.filter(untouched.touched_user.isnull())
-    none = untouched.aggregate(touches=untouched.count()).mutate(
-        channel=ibis.null("string"), n=ibis.literal(1, "int64"), end=ibis.literal(1, "int64"))
+    # the buyers, as one more row (n = 0): those without a touch are the buyers minus those with one
+    purchases = ev.filter(ev.e == purchase)
+    converters = purchases.aggregate(touches=purchases.user_id.nunique()).mutate(
+        channel=ibis.null("string"), n=ibis.literal(0, "int64"), end=ibis.literal(0, "int64"))
     columns = ["channel", "n", "end", "touches"]
     return counts.select(columns).cast({"touches": "int64"}).union(
-        none.select(columns).cast({"touches": "int64"}), distinct=False)
+        converters.select(columns).cast({"touches": "int64"}), distinct=False)

@@ -44,3 +44,13 @@ def naive_utc(value) -> pd.Timestamp:
     """A time as a naive Timestamp in UTC, as the pandas implementation gives times."""
     stamp = pd.Timestamp(value)
     return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo is not None else stamp
+
+
+def with_first_purchase(ev, purchase: str, how: str):
+    """``ev`` (with ``user_id``, ``ts``, ``e``) and each user's ``first_purchase`` time: a grouped aggregate over
+    the purchases joined back (``how="inner"`` keeps buyers only, ``"left"`` everyone, None for non-buyers), which
+    engines run far faster than a window over every event."""
+    purchases = ev.filter(ev.e == purchase)
+    first = purchases.group_by(buyer="user_id").aggregate(first_purchase=purchases.ts.min())
+    joined = ev.join(first, ev.user_id == first.buyer, how=how)
+    return joined.select(*ev.columns, "first_purchase")

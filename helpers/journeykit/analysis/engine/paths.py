@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from journeykit import params
-from journeykit.analysis.engine.checks import facts
+from journeykit.analysis.engine.checks import facts, with_first_purchase
 
 __all__ = ["build"]
 
@@ -31,12 +31,13 @@ class Plan:
     """The expression of the top paths and of the number of users with a path."""
 
     expression: object
-    users: object
     max_steps: int
 
-    def result(self) -> pd.DataFrame:
+    def result(self) -> pd.DataFrame | None:
         rows = self.expression.to_pyarrow().to_pandas()
-        total = int(self.users.to_pyarrow().as_py())
+        if rows.empty:  # no event in that part: the pandas implementation says so, in its words
+            return None
+        total = int(rows["total"].iloc[0])
         grid = rows[[f"s{i}" for i in range(self.max_steps)]].astype(object).to_numpy()
         paths, steps = [], []
         for row, cut in zip(grid, rows["cut"].to_numpy()):  # only the few rows returned are formatted
@@ -69,15 +70,12 @@ def build(table, arguments: dict, check: bool = True, dialect: str | None = None
         found = facts(table, user, time, event)
         if found.has_nulls or found.rows == 0 or (part is not None and purchase not in found.events):
             return None  # the pandas implementation says what is wrong, in its own words
-    expression, users = _expression(table, part, collapse, max_steps, top, purchase, user, time, event)
-    if check and int(users.to_pyarrow().as_py()) == 0:
-        return None  # no event in that part: the pandas implementation says so
-    return Plan(expression, users, max_steps)
+    return Plan(_expression(table, part, collapse, max_steps, top, purchase, user, time, event), max_steps)
 
 
 def _expression(table, part, collapse: str, max_steps: int, top: int, purchase: str, user: str, time: str,
                 event: str):
-    """The top paths (step columns s0.., cut, users, converted) and the number of users with a path."""
+    """The top paths: step columns s0.., cut, users, converted, and the number of users with a path (total)."""
     import ibis
 
     ts = table[time]
@@ -86,8 +84,7 @@ def _expression(table, part, collapse: str, max_steps: int, top: int, purchase: 
     others = [c for c in table.columns if c not in (user, time, event)]
     ev = table.select(user_id=table[user].cast("string"), ts=ts, e=table[event],
                       **{f"c{i}": table[c] for i, c in enumerate(others)})
-    first_purchase = ibis.cases((ev.e == purchase, ev.ts), else_=ibis.null(ev.ts.type())).min()
-    ev = ev.mutate(first_purchase=first_purchase.over(ibis.window(group_by=ev.user_id)))
+    ev = with_first_purchase(ev, purchase, how="left")
     ev = ev.mutate(converted=ev.first_purchase.notnull().cast("int64"))
     if part == "buyer":
         ev = ev.filter(ev.first_purchase.isnull() | (ev.ts <= ev.first_purchase))
@@ -110,6 +107,7 @@ def _expression(table, part, collapse: str, max_steps: int, top: int, purchase: 
     per_user = per_user.mutate(cut=per_user.length > max_steps)
     keys = [f"s{i}" for i in range(max_steps)] + ["cut"]
     counted = per_user.group_by(keys).aggregate(users=per_user.count(), converted=per_user.converted.sum())
+    counted = counted.mutate(total=counted.users.sum().over())  # users with a path, for the shares
     ranking = [ibis.desc(counted.users), *[ibis.asc(counted[f"s{i}"], nulls_first=True) for i in range(max_steps)],
                ibis.asc(counted.cut)]
-    return counted.order_by(ranking).limit(top), per_user.count()
+    return counted.order_by(ranking).limit(top)
