@@ -20,6 +20,13 @@ def _bind(con: duckdb.DuckDBPyConnection, events) -> bool:
     return False
 
 
+def _tie_order(con: duckdb.DuckDBPyConnection) -> str:
+    """ORDER BY keys of the kit's order of a user's events: time, event name, then every other column (nulls last)."""
+    columns = [c for c in con.execute("SELECT * FROM events LIMIT 0").df().columns
+               if c not in ("user_id", "timestamp", "event")]
+    return ", ".join(["timestamp", "event", *[f'"{c}" NULLS LAST' for c in columns]])
+
+
 def duckdb_funnel(events: pd.DataFrame, steps: list[str], window=None,
                   con: duckdb.DuckDBPyConnection | None = None) -> list[int]:
     """Users reaching each step, by the funnel definition of ``jk.funnel``.
@@ -93,9 +100,7 @@ def duckdb_first_touch(events, purchase: str = "purchase", con: duckdb.DuckDBPyC
     """
     con = con or duckdb.connect()
     registered = _bind(con, events)
-    columns = [c for c in con.execute("SELECT * FROM events LIMIT 0").df().columns
-               if c not in ("user_id", "timestamp", "event")]
-    order = ", ".join(["timestamp", "event", *[f'"{c}" NULLS LAST' for c in columns]])
+    order = _tie_order(con)
     sql = f"""
     WITH fp AS (SELECT user_id, min(timestamp) AS fp FROM events WHERE event = '{purchase}' GROUP BY user_id),
     touches AS (
@@ -122,9 +127,7 @@ def duckdb_top_paths(events, top: int = 10, max_steps: int = 8, purchase: str = 
     """
     con = con or duckdb.connect()
     registered = _bind(con, events)
-    columns = [c for c in con.execute("SELECT * FROM events LIMIT 0").df().columns
-               if c not in ("user_id", "timestamp", "event")]
-    order = ", ".join(["timestamp", "event", *[f'"{c}" NULLS LAST' for c in columns]])
+    order = _tie_order(con)
     sql = f"""
     WITH fp AS (SELECT user_id, min(timestamp) AS fp FROM events WHERE event = '{purchase}' GROUP BY user_id),
     buyer AS (

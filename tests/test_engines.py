@@ -204,7 +204,7 @@ def test_to_sql_prints_the_query_for_a_dialect(parquet, dialect, token):
 
 def test_to_sql_refuses_what_has_no_sql(parquet):
     with pytest.raises(jk.ParameterError, match="no engine implementation"):
-        jk.to_sql(jk.top_paths, parquet)
+        jk.to_sql(jk.journey_map, parquet)
     with pytest.raises(jk.ParameterError, match="Did you mean 'bigquery'"):
         jk.to_sql(jk.funnel, parquet, STEPS, dialect="bigqeury")
     with pytest.raises(jk.ParameterError, match="pandas only"):

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from journeykit import params
-from journeykit.analysis.engine.checks import facts, with_first_purchase
+from journeykit.analysis.engine.checks import facts, fits, naive_time, tie_order, with_first_purchase
 
 __all__ = ["build"]
 
@@ -76,10 +76,6 @@ def _weight(model: str, n: np.ndarray, end: np.ndarray) -> np.ndarray:
     return np.where(end, ends, middle)
 
 
-def _plain(dtype) -> bool:
-    return dtype.is_primitive() or dtype.is_string() or dtype.is_temporal() or dtype.is_decimal()
-
-
 def build(table, arguments: dict, check: bool = True, dialect: str | None = None) -> Plan | None:
     """Rule-based attribution on an Ibis table, or None when only the pandas implementation handles the arguments."""
     from journeykit.analysis.attribution import ATTRIBUTION_MODELS
@@ -92,10 +88,7 @@ def build(table, arguments: dict, check: bool = True, dialect: str | None = None
     purchase = params.name(arguments["purchase_event"], "purchase_event")
     touch_events = params.names(arguments["touch_events"], "touch_events", allow_none=True)
     lookback = params.duration(arguments["lookback"], "lookback", allow_none=True)
-    schema = table.schema()
-    if any(c not in schema for c in (user, time, event, channel)) or not schema[time].is_timestamp() \
-            or not schema[event].is_string() or not (schema[user].is_string() or schema[user].is_integer()) \
-            or not all(_plain(schema[c]) for c in schema):
+    if not fits(table, user, time, event, (channel,), sortable=True):
         return None
     if check:
         found = facts(table, user, time, event)
@@ -111,11 +104,8 @@ def _expression(table, model: str, user: str, time: str, event: str, channel: st
     """Touches per (channel, journey length, end or middle), and the number of buyers (the row with n = 0)."""
     import ibis
 
-    ts = table[time]
-    if ts.type().timezone is not None:
-        ts = ts.cast(ts.type().copy(timezone=None))
     others = [c for c in table.columns if c not in (user, time, event)]
-    ev = table.select(user_id=table[user].cast("string"), ts=ts, e=table[event],
+    ev = table.select(user_id=table[user].cast("string"), ts=naive_time(table, time), e=table[event],
                       **{f"c{i}": table[c] for i, c in enumerate(others)})
     channel_of = f"c{others.index(channel)}"
     buyers = with_first_purchase(ev, purchase, how="inner")
@@ -127,12 +117,10 @@ def _expression(table, model: str, user: str, time: str, event: str, channel: st
         touch &= buyers.ts >= buyers.first_purchase - span
     touches = buyers.filter(touch)
     # the kit's order of tied events: event name, then the other columns (missing values last)
-    keys = [touches[f"c{i}"] for i in range(len(others))]
-    order = [ibis.asc(touches.ts), ibis.asc(touches.e), *[ibis.asc(k, nulls_first=False) for k in keys]]
+    order = tie_order(touches, len(others))
     if model in ("first_touch", "last_touch"):
         # one touch per buyer: the first in the kit's order, or the first in exactly the reverse order
-        if model == "last_touch":
-            order = [ibis.desc(touches.ts), ibis.desc(touches.e), *[ibis.desc(k, nulls_first=True) for k in keys]]
+        order = tie_order(touches, len(others), reverse=model == "last_touch")
         ranked = touches.mutate(pos=ibis.row_number().over(group_by=touches.user_id, order_by=order))
         ranked = ranked.filter(ranked.pos == 0).mutate(n=ibis.literal(1, "int64"))
         first = last = ranked.pos == 0

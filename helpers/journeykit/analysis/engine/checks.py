@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Facts", "facts"]
+__all__ = ["Facts", "facts", "fits", "naive_time", "with_first_purchase", "tie_order"]
 
 
 @dataclass
@@ -54,3 +54,37 @@ def with_first_purchase(ev, purchase: str, how: str):
     first = purchases.group_by(buyer="user_id").aggregate(first_purchase=purchases.ts.min())
     joined = ev.join(first, ev.user_id == first.buyer, how=how)
     return joined.select(*ev.columns, "first_purchase")
+
+
+def _plain(dtype) -> bool:
+    return dtype.is_primitive() or dtype.is_string() or dtype.is_temporal() or dtype.is_decimal()
+
+
+def fits(table, user: str, time: str, event: str, extra=(), sortable: bool = False) -> bool:
+    """Whether the table has the columns, with types the engine implementations read exactly as pandas does: a
+    timestamp, text event names, text or integer user ids (and, with ``sortable``, only plain columns, which the
+    kit's order of tied events sorts by)."""
+    schema = table.schema()
+    if any(c not in schema for c in (user, time, event, *extra)):
+        return False
+    types = (schema[time].is_timestamp() and schema[event].is_string()
+             and (schema[user].is_string() or schema[user].is_integer()))
+    return types and (not sortable or all(_plain(schema[c]) for c in schema))
+
+
+def naive_time(table, time: str):
+    """The time column as naive UTC, as the pandas implementation reads times (zoned values converted)."""
+    ts = table[time]
+    return ts.cast(ts.type().copy(timezone=None)) if ts.type().timezone is not None else ts
+
+
+def tie_order(t, columns: int, reverse: bool = False) -> list:
+    """The kit's order of a user's events (time, event name, then the other columns ``c0``.. with missing values
+    last), or exactly its reverse."""
+    import ibis
+
+    keys = [t.ts, t.e]
+    others = [t[f"c{i}"] for i in range(columns)]
+    if reverse:
+        return [*map(ibis.desc, keys), *[ibis.desc(k, nulls_first=True) for k in others]]
+    return [*map(ibis.asc, keys), *[ibis.asc(k, nulls_first=False) for k in others]]

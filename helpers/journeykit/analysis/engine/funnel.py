@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from journeykit import params
-from journeykit.analysis.engine.checks import facts
+from journeykit.analysis.engine.checks import facts, fits, naive_time
 from journeykit.errors import unknown_names
 
 __all__ = ["build"]
@@ -70,16 +70,6 @@ def _supported(arguments: dict) -> bool:
             and arguments.get("same") is None and arguments.get("segment_from", "first") == "first")
 
 
-def _types_fit(table, user: str, time: str, event: str, by: str | None) -> bool:
-    """Whether the columns exist and have types the engine implementation reads as pandas would."""
-    schema = table.schema()
-    needed = [user, time, event, *([by] if by else [])]
-    if any(c not in schema for c in needed):
-        return False
-    return (schema[time].is_timestamp() and schema[event].is_string()
-            and (schema[user].is_string() or schema[user].is_integer()))
-
-
 def _has_asof(table, dialect: str | None) -> bool:
     """Whether to match steps with ASOF joins: on a DuckDB table, or for DuckDB's SQL."""
     if dialect is not None:
@@ -110,8 +100,8 @@ def build(table, arguments: dict, check: bool = True, dialect: str | None = None
     limit = _window(arguments["window"])
     by = params.column(arguments["by"], "by", allow_none=True)
     names = [n for step in spec for n in step]
-    if len(set(names)) != len(names) or (by is not None and by in _OWN) or not _types_fit(table, user, time, event,
-                                                                                          by):
+    own_column = by is not None and by in _OWN
+    if len(set(names)) != len(names) or own_column or not fits(table, user, time, event, [by] if by else []):
         return None
     data_end = None
     if check:
@@ -137,10 +127,7 @@ def _expression(table, spec: list, limit, by: str | None, user: str, time: str, 
 
     k_steps = len(spec)
     step_of = ibis.cases(*[(table[event].isin(list(names)), k + 1) for k, names in enumerate(spec)], else_=0)
-    timestamp = table[time]
-    if timestamp.type().timezone is not None:
-        timestamp = timestamp.cast(timestamp.type().copy(timezone=None))
-    columns = {"user_id": table[user].cast("string"), "ts": timestamp, "step": step_of}
+    columns = {"user_id": table[user].cast("string"), "ts": naive_time(table, time), "step": step_of}
     if by is not None:
         columns["segment"] = table[by]
     ev = table.select(**columns).filter(lambda t: t.step > 0)
@@ -191,11 +178,8 @@ def _first_segment(table, spec: list, user: str, time: str, event: str, by: str)
     """Each user's segment: the value on their first step-1 event (ties: by event name, then value, missing last)."""
     import ibis
 
-    timestamp = table[time]
-    if timestamp.type().timezone is not None:
-        timestamp = timestamp.cast(timestamp.type().copy(timezone=None))
     first = table.filter(table[event].isin(list(spec[0]))).select(
-        user_id=table[user].cast("string"), ts=timestamp, e=table[event], segment=table[by])
+        user_id=table[user].cast("string"), ts=naive_time(table, time), e=table[event], segment=table[by])
     rank = ibis.row_number().over(group_by=first.user_id,
                                   order_by=[first.ts, first.e, ibis.asc(first.segment, nulls_first=False)])
     return first.mutate(rank=rank).filter(lambda t: t["rank"] == 0).select("user_id", "segment")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from journeykit import params
-from journeykit.analysis.engine.checks import facts, with_first_purchase
+from journeykit.analysis.engine.checks import facts, fits, naive_time, tie_order, with_first_purchase
 
 __all__ = ["build"]
 
@@ -52,8 +52,6 @@ class Plan:
 
 def build(table, arguments: dict, check: bool = True, dialect: str | None = None) -> Plan | None:
     """Top paths on an Ibis table, or None when only the pandas implementation handles the arguments."""
-    from journeykit.analysis.engine.attribution import _plain
-
     part = params.choice(arguments["part"], "part", ("buyer", "after", None))
     level = params.choice(arguments["level"], "level", ("event", "stage"))
     collapse = params.choice(arguments["collapse"], "collapse", ("repeats", "loops", "none"))
@@ -61,10 +59,7 @@ def build(table, arguments: dict, check: bool = True, dialect: str | None = None
     top = params.integer(arguments["top"], "top", minimum=1)
     purchase = params.name(arguments["purchase_event"], "purchase_event")
     user, time, event = arguments["user_col"], arguments["time_col"], arguments["event_col"]
-    schema = table.schema()
-    if level != "event" or any(c not in schema for c in (user, time, event)) or not schema[time].is_timestamp() \
-            or not schema[event].is_string() or not (schema[user].is_string() or schema[user].is_integer()) \
-            or not all(_plain(schema[c]) for c in schema):
+    if level != "event" or not fits(table, user, time, event, sortable=True):
         return None
     if check:
         found = facts(table, user, time, event)
@@ -78,11 +73,8 @@ def _expression(table, part, collapse: str, max_steps: int, top: int, purchase: 
     """The top paths: step columns s0.., cut, users, converted, and the number of users with a path (total)."""
     import ibis
 
-    ts = table[time]
-    if ts.type().timezone is not None:
-        ts = ts.cast(ts.type().copy(timezone=None))
     others = [c for c in table.columns if c not in (user, time, event)]
-    ev = table.select(user_id=table[user].cast("string"), ts=ts, e=table[event],
+    ev = table.select(user_id=table[user].cast("string"), ts=naive_time(table, time), e=table[event],
                       **{f"c{i}": table[c] for i, c in enumerate(others)})
     ev = with_first_purchase(ev, purchase, how="left")
     ev = ev.mutate(converted=ev.first_purchase.notnull().cast("int64"))
@@ -91,8 +83,8 @@ def _expression(table, part, collapse: str, max_steps: int, top: int, purchase: 
     elif part == "after":
         ev = ev.filter(ev.first_purchase.notnull() & (ev.ts > ev.first_purchase))
 
-    def order(t):  # the kit's order of a user's events
-        return [t.ts, t.e, *[ibis.asc(t[f"c{i}"], nulls_first=False) for i in range(len(others))]]
+    def order(t):
+        return tie_order(t, len(others))
 
     if collapse == "repeats":
         previous = ev.e.lag().over(ibis.window(group_by=ev.user_id, order_by=order(ev)))

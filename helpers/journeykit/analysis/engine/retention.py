@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from journeykit import params
-from journeykit.analysis.engine.checks import facts
+from journeykit.analysis.engine.checks import facts, fits, naive_time
 from journeykit.errors import unknown_names
 
 __all__ = ["build"]
@@ -98,10 +98,7 @@ def build(table, arguments: dict, check: bool = True, dialect: str | None = None
     by = params.column(arguments["by"], "by", allow_none=True)
     cohort_event = params.name(arguments["cohort_event"], "cohort_event", allow_none=True)
     return_event = params.name(arguments["return_event"], "return_event", allow_none=True)
-    schema = table.schema()
-    needed = [user, time, event, *([by] if by else [])]
-    if (any(c not in schema for c in needed) or (by is not None and by in _OWN) or not schema[time].is_timestamp()
-            or not schema[event].is_string() or not (schema[user].is_string() or schema[user].is_integer())):
+    if (by is not None and by in _OWN) or not fits(table, user, time, event, [by] if by else []):
         return None
     last = None
     if check:
@@ -123,10 +120,7 @@ def _expression(table, period: str, cohort_event, return_event, unbounded: bool,
     """Rows (kind 0: users per segment and cohort; kind 1: retained users per segment, cohort and offset)."""
     import ibis
 
-    ts = table[time]
-    if ts.type().timezone is not None:
-        ts = ts.cast(ts.type().copy(timezone=None))
-    columns = {"user_id": table[user].cast("string"), "ts": ts, "e": table[event]}
+    columns = {"user_id": table[user].cast("string"), "ts": naive_time(table, time), "e": table[event]}
     if by is not None:
         columns["segment"] = table[by]
     ev = table.select(**columns)
