@@ -5,6 +5,7 @@ Usage, from the repository's top folder with the course environment active::
     python benchmarks/generate_log.py /tmp/scale20m --events 20000000      # once: the log (see that script)
     python benchmarks/bench_engines.py /tmp/scale20m                       # every case, results to a JSON file
     python benchmarks/bench_engines.py /tmp/scale20m --case funnel          # one case
+    python benchmarks/bench_engines.py /tmp/scale20m --repeat 3            # the median of three runs each
 
 Each case runs twice, each time in its own process so that its peak memory (resident set size) is its own: once
 as ``jk.<function>("<folder>/*.parquet", ...)``, once as the SQL of ``tests/sql_reference.py`` (written
@@ -86,6 +87,11 @@ def _child(case: str, engine: str, files: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _median(runs: list[dict]) -> dict:
+    """The run with the median time (its result and peak memory come with it)."""
+    return sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2]
+
+
 def _rows(files: str) -> int:
     import duckdb
 
@@ -96,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", help="a folder of Parquet files, or a glob")
     parser.add_argument("--case", choices=sorted(CASES), action="append")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each case and engine; the median is kept")
     parser.add_argument("--engine", choices=["journeykit", "duckdb"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     files = args.folder if "*" in args.folder else str(Path(args.folder) / "*.parquet")
@@ -106,13 +113,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{rows:,} events in {files}")
     results, ok = [], True
     for case in args.case or list(CASES):
-        kit, sql = _child(case, "journeykit", files), _child(case, "duckdb", files)
+        kit = _median([_child(case, "journeykit", files) for _ in range(args.repeat)])
+        sql = _median([_child(case, "duckdb", files) for _ in range(args.repeat)])
         same = kit["result"] == sql["result"]
         ok &= same
         ratio = kit["seconds"] / max(sql["seconds"], 1e-9)
         print(f"  {CASES[case]:<36} kit {kit['seconds']:>6.1f} s, peak {kit['peak_mb']:>6,} MB | "
               f"SQL {sql['seconds']:>6.1f} s, peak {sql['peak_mb']:>6,} MB | {ratio:.2f}x | same: {same}")
-        results.append({"case": case, "what": CASES[case], "events": rows, "kit_seconds": kit["seconds"],
+        results.append({"case": case, "what": CASES[case], "events": rows, "runs": args.repeat,
+                        "kit_seconds": kit["seconds"],
                         "kit_peak_mb": kit["peak_mb"], "sql_seconds": sql["seconds"], "sql_peak_mb": sql["peak_mb"],
                         "ratio": round(ratio, 2), "same_result": same})
     out = HERE / "results" / f"engines-{rows}.json"
