@@ -183,6 +183,8 @@ def test_engine_errors_are_the_pandas_errors(shop, tmp_path):
     assert str(engine_error.value) == str(pandas_error.value)
     with pytest.raises(jk.MissingFileError, match="no file matches it"):
         jk.funnel(tmp_path / "nothing-*.parquet", STEPS)
+    with pytest.raises(jk.SchemaError, match="list of paths. Pass one path, a folder or a glob"):
+        jk.funnel([str(tmp_path / "renamed.parquet")], STEPS)
 
 
 def test_the_caller_s_files_are_left_as_they_were(parquet, tmp_path):

@@ -39,6 +39,7 @@ see :mod:`journeykit.io.timestamps` for the rules.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterable
 
@@ -438,8 +439,11 @@ def _frame(df: object, spec: dict[str, tuple[str, str]], table: str, problems: l
 
 
 def _not_frame_message(df: object) -> str:
-    return (f"expected a pandas DataFrame, got {type(df).__name__}. "
-            "Load your file with pd.read_csv(...) or a jk.read_* function first.")
+    if isinstance(df, (list, tuple)) and df and all(isinstance(item, (str, os.PathLike)) for item in df):
+        return (f"expected a pandas DataFrame, got a {type(df).__name__} of paths. Pass one path, a folder or a "
+                "glob instead (e.g. 'events/*.parquet'), or load the files with a jk.read_* function first.")
+    return (f"expected a pandas DataFrame, got {type(df).__name__}. Load your file with a jk.read_* function first, "
+            "or pass its path (a Parquet or CSV file, a folder or a glob).")
 
 
 def _missing_column(df: pd.DataFrame, name: str, param: str) -> str:
