@@ -44,8 +44,8 @@ _F = TypeVar("_F", bound=Callable)
 _OLD_NAMES = frozenset({"min_users", "min_answers", "conversion_event", "tz", "event"})
 
 
-# Runs a function whose table argument is a path or an Ibis table (set by journeykit.analysis.engine): it opens the
-# input and either computes in the engine or collects the columns and calls the function on a DataFrame.
+# Runs a function whose table argument is a path or an Ibis table (installed by journeykit.analysis.engine, since this
+# base module cannot import it): it opens the input, then computes in the engine or collects the rows for pandas.
 _ENGINE: Callable | None = None
 
 
@@ -62,6 +62,7 @@ def _table_parameters(signature: inspect.Signature) -> list[str]:
 
 
 def _is_source(value: object) -> bool:
+    """A path (text or ``Path``) or an Ibis table, given where a DataFrame goes."""
     return isinstance(value, (str, os.PathLike)) or type(value).__module__.startswith("ibis.")
 
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from journeykit.errors import MissingFileError, ParameterError
 
-__all__ = ["is_source", "is_ibis_table", "open_source", "collect", "table_columns"]
+__all__ = ["is_ibis_table", "open_source", "collect"]
 
 _PARQUET = (".parquet", ".parq", ".pq")
 _CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".csv.zst", ".csv.xz")
@@ -38,11 +38,6 @@ _CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".csv.zst", ".csv.xz")
 def is_ibis_table(value: object) -> bool:
     """Whether ``value`` is an Ibis table expression (checked without importing Ibis)."""
     return type(value).__module__.startswith("ibis.") and hasattr(value, "schema") and hasattr(value, "select")
-
-
-def is_source(value: object) -> bool:
-    """Whether ``value`` is an input this module opens: a path (text or ``Path``) or an Ibis table."""
-    return isinstance(value, (str, os.PathLike)) or is_ibis_table(value)
 
 
 def _files(path: str | os.PathLike, parameter: str) -> list[str]:
@@ -65,8 +60,8 @@ def _kind(files: list[str], parameter: str) -> str:
              for f in files}
     if kinds == {"parquet"} or kinds == {"csv"}:
         return kinds.pop()
-    shown = ", ".join(Path(f).name for f in files[:3])
-    raise ParameterError(f"{parameter} names {len(files)} files ({shown}, ...) that are not all Parquet (.parquet) or "
+    shown = ", ".join(Path(f).name for f in files[:3]) + (", ..." if len(files) > 3 else "")
+    raise ParameterError(f"{parameter} names {len(files)} files ({shown}) that are not all Parquet (.parquet) or "
                          "all CSV (.csv); point it at one kind.", parameter)
 
 
@@ -123,11 +118,6 @@ def _csv_as_text(path: str) -> pd.DataFrame:
 
     source = _Source(path)
     return _read_table(source, source.header, text=source.header)
-
-
-def table_columns(table) -> list[str]:
-    """The column names of an Ibis table or a DataFrame."""
-    return list(table.columns)
 
 
 def collect(table, columns: list[str] | None = None) -> pd.DataFrame:

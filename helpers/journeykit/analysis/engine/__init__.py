@@ -8,15 +8,15 @@ What happens then:
    here (:func:`journeykit.funnel`, :func:`journeykit.cohort_retention`,
    :func:`journeykit.attribute` with a rule-based model and
    :func:`journeykit.top_paths` at event level, for the options listed in
-   their modules): the definition is written as one
-   Ibis expression, compiled to the engine's SQL and run there; only per-step
-   or per-cohort counts come back to Python. The checks run in the engine too
-   (missing columns, nulls, event names, the type of the time column); when one
-   fails, the rows needed to describe it are collected and the pandas
-   implementation raises the same error it raises for a DataFrame.
-2. **Otherwise**, the columns the function needs are collected (only those,
-   from Parquet) and the pandas implementation, the readable reference that
-   the lessons show, runs on them.
+   their modules): the definition is written as one Ibis expression,
+   compiled to the engine's SQL and run there; only counts come back to
+   Python. The checks run in the engine too (the columns and their types, then
+   one grouped pass for nulls, event names and the end of the data); when one
+   fails, the rows are collected and the pandas implementation raises the same
+   error it raises for a DataFrame.
+2. **Otherwise**, the table's rows are collected (for the funnel family, only
+   the columns it reads) and the pandas implementation, the readable
+   reference that the lessons show, runs on them.
 
 Either way the result is the same DataFrame, row for row, as for a pandas
 input; ``tests/test_engines.py`` checks this on DuckDB and on Spark.
@@ -41,16 +41,17 @@ __all__ = ["to_sql", "ENGINE_FUNCTIONS", "DIALECTS"]
 DIALECTS = ("duckdb", "bigquery", "snowflake", "pyspark", "databricks", "postgres", "trino")
 
 
-def _implementations() -> dict:
-    """function name -> (module, builder): the functions with an engine implementation."""
-    from journeykit.analysis.engine import attribution, funnel, paths, retention
-
-    return {"funnel": funnel.build, "cohort_retention": retention.build, "attribute": attribution.build,
-            "top_paths": paths.build}
-
-
-ENGINE_FUNCTIONS = ("funnel", "cohort_retention", "attribute", "top_paths")
+# the functions with an engine implementation, and the module of journeykit.analysis.engine that holds it
 _MODULES = {"funnel": "funnel", "cohort_retention": "retention", "attribute": "attribution", "top_paths": "paths"}
+ENGINE_FUNCTIONS = tuple(_MODULES)
+
+
+def _implementations() -> dict:
+    """Function name -> the ``build`` of its engine implementation (imported when first needed)."""
+    import importlib
+
+    return {name: importlib.import_module(f"journeykit.analysis.engine.{module}").build
+            for name, module in _MODULES.items()}
 
 
 @contextlib.contextmanager
@@ -122,8 +123,8 @@ def to_sql(function, events, *args, dialect: str = "duckdb", **kwargs) -> str:
     -------
     str
         The SQL of the main query (the one whose rows come back). The checks
-        that run before it (columns, nulls, event names) are separate small
-        queries.
+        that run before it (nulls, event names, the end of the data) are one
+        grouped query of their own.
 
     Raises
     ------
