@@ -102,3 +102,20 @@ def test_open_month_right_answers(answer):
 def test_open_month_names_the_mistake(answer, mistake):
     feedback = jk.check("3.5", answer)
     assert not feedback and mistake in feedback.message
+
+
+@pytest.mark.parametrize("answer", [1199, 1199.0, "1199", " 1199 "])
+def test_any_order_count_right_however_written(answer):
+    assert jk.check("3.6", answer)
+
+
+@pytest.mark.parametrize("answer, message", [
+    (9, "listed order"),
+    (0, "strict order"),
+    (1636, "without a window"),
+    (1466, "within seven days"),
+    (6724, "step 1"),
+])
+def test_any_order_count_names_the_mistake(answer, message):
+    feedback = jk.check("3.6", answer)
+    assert not feedback and message in feedback.message

@@ -103,6 +103,14 @@ def _halved_window() -> str:
     return "rises" if after > before else "falls" if after < before else "stays"
 
 
+def _cart_and_compare(order: str = "any", window: str | None = "1D", step: int = -1) -> int:
+    """People who add to cart, compare prices and buy within a day, in any order (or as a mistake would count)."""
+    from journeykit.analysis.funnel import funnel
+
+    steps = ["add_to_cart", "compare_prices", "purchase"]
+    return int(funnel(_data("shop_events"), steps, window=window, order=order)["users"].iloc[step])
+
+
 def _open_month() -> str:
     """What the conversion of a month with open windows does once they close, watched on the newest month that
     the full log has closed: the log cut at the start of the newest month against the full log."""
@@ -158,6 +166,19 @@ EXERCISES = [
                                  "window closes they can only become a buyer, never lose a purchase."),
                (lambda: "stays", "Close, but not quite: hundreds of entrants still had days left to buy when the "
                                  "data ended, and some of them will.")]),
+    _Exercise("3.6", "03_funnels.ipynb", "people who add to cart, compare prices and buy, in any order, within one "
+                                         "day (a whole number)",
+              _cart_and_compare,
+              [(lambda: _cart_and_compare("ordered"), "That counts the steps in the listed order: cart, then "
+                                                      "comparison, then purchase. Most people compare before the "
+                                                      "cart; in any order (order='any') they count."),
+               (lambda: _cart_and_compare("strict"), "That is strict order; the question asks for any order."),
+               (lambda: _cart_and_compare(window=None), "Close: that is without a window; all three steps must "
+                                                        "fall within one day (window='1D')."),
+               (lambda: _cart_and_compare(window="7D"), "Close: that is within seven days; the question asks for "
+                                                        "one day (window='1D')."),
+               (lambda: _cart_and_compare(step=0), "That is everyone who added to the cart (step 1); the answer "
+                                                   "is the last step.")]),
 ]
 
 DATA = {"3.2": _tiny_log}
@@ -179,4 +200,9 @@ HINTS: dict[str, tuple[str, str, str]] = {
             "When more data arrives, what can happen to such an entrant? Can a purchase be taken back from the count?",
             "To check, run jk.funnel_trends with period='M' on the log cut at 2026-03-01 and compare February with "
             "trends."),
+    "3.6": ("Any order counts the steps whenever they happen, as long as all of them fall within one window.",
+            "The funnel's order= chooses the mode; the window is the longest time from the earliest to the latest "
+            "step.",
+            "jk.funnel(events, ['add_to_cart', 'compare_prices', 'purchase'], window='1D', order='any'); the last "
+            "row's users."),
 }
