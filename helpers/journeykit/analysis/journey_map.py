@@ -34,7 +34,7 @@ import pandas as pd
 from journeykit import params
 from journeykit.analysis.satisfaction import csat, nps
 from journeykit.analysis.sessions import web_analytics
-from journeykit.analysis.stages import _PRESETS, StageModel, _model, assign_stages, stage_summary
+from journeykit.analysis.stages import _PRESETS, StageModel, _model, assign_stages, entries_of, summary_of
 from journeykit.errors import ParameterError
 from journeykit.io.contract import validate_surveys
 from journeykit.results import described
@@ -239,7 +239,7 @@ def journey_map(events: pd.DataFrame, model: StageModel | str = "6-stage", *, su
         assigned = assigned[assigned["stage_number"].notna()]
         assigned = assigned.assign(stage=pd.Categorical(assigned["stage"].astype(str), categories=names,
                                                         ordered=True))
-    entry = stage_summary(assigned, model).set_index("stage")
+    entry = summary_of(entries_of(assigned, model), model).set_index("stage")  # the stages assigned once
     cells: dict[tuple[str, str], dict] = {(lane, s): {"text": "—"} for lane in LANES for s in names}
     kpis: dict[str, list[str]] = {s: [] for s in names}
     pains: dict[str, list[str]] = {s: [] for s in names}

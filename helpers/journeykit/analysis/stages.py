@@ -530,9 +530,14 @@ def stage_entries(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
     """
     ev = assign_stages(events, model, keep_unmapped=keep_unmapped, user_col=user_col, time_col=time_col,
                        event_col=event_col)
-    ev = ev[ev["stage_number"].notna()]
+    return entries_of(ev, _model(model))
+
+
+def entries_of(assigned: pd.DataFrame, model: StageModel) -> pd.DataFrame:
+    """Each user's first moment in each stage, from events that :func:`assign_stages` has already placed."""
+    ev = assigned[assigned["stage_number"].notna()]
     out = ev.groupby(["user_id", "stage_number"], observed=True)["timestamp"].min().rename("first_at").reset_index()
-    names = _model(model).stage_names
+    names = model.stage_names
     out.insert(1, "stage", pd.Categorical([names[i - 1] for i in out["stage_number"]], categories=names,
                                           ordered=True))
     return out[["user_id", "stage", "stage_number", "first_at"]]
@@ -669,6 +674,11 @@ def stage_summary(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
     model = _model(model)
     entries = stage_entries(events, model, keep_unmapped=keep_unmapped, user_col=user_col, time_col=time_col,
                             event_col=event_col)
+    return summary_of(entries, model)
+
+
+def summary_of(entries: pd.DataFrame, model: StageModel) -> pd.DataFrame:
+    """The stage summary from each user's first moment in each stage (:func:`entries_of`)."""
     n_users = entries["user_id"].nunique()
     wide = entries.pivot(index="user_id", columns="stage_number", values="first_at")
     wide = wide.reindex(columns=range(1, len(model.stages) + 1)).astype("datetime64[ns]")  # unreached: NaT
