@@ -45,7 +45,8 @@ _OLD_NAMES = frozenset({"min_users", "min_answers", "conversion_event", "tz", "e
 
 
 # Runs a function whose table argument is a path or an Ibis table (installed by journeykit.analysis.engine, since this
-# base module cannot import it): it opens the input, then computes in the engine or collects the rows for pandas.
+# base module cannot import it): it opens the input, then computes in the engine or collects the rows for pandas. For
+# a DataFrame it returns None (pandas computes) unless the frame is large enough to route through the engine.
 _ENGINE: Callable | None = None
 
 
@@ -110,9 +111,9 @@ def described(function: _F) -> _F:
         if _ENGINE is not None and tables:
             given = signature.bind_partial(*args, **kwargs).arguments
             sources = [name for name in tables if _is_source(given.get(name))]
-            if sources:
-                result = _ENGINE(function, signature, sources, args, kwargs)
-            else:
+            # a large DataFrame may be routed through the engine too; None means pandas computes it
+            result = _ENGINE(function, signature, sources, args, kwargs)
+            if result is None:
                 result = function(*args, **kwargs)
         else:
             result = function(*args, **kwargs)
