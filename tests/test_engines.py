@@ -137,6 +137,8 @@ def test_top_paths_on_a_hostile_log_and_against_independent_sql():
 def test_other_functions_collect_their_columns_and_agree(shop, parquet, tmp_path):
     same(jk.stage_summary(shop), jk.stage_summary(parquet))
     same(jk.funnel(shop, STEPS, order="any", window="7D"), jk.funnel(parquet, STEPS, order="any", window="7D"))
+    with pytest.warns(FutureWarning, match="strict= is now called order="):  # the old name, still honoured
+        pd.testing.assert_frame_equal(jk.funnel(parquet, STEPS, strict=True), jk.funnel(shop, STEPS, order="strict"))
     same(jk.funnel_users(shop, STEPS, window="1D", same="session_id", by="device"),
          jk.funnel_users(parquet, STEPS, window="1D", same="session_id", by="device"))  # only these columns read
     orders = load("shop_orders")

@@ -567,3 +567,14 @@ def test_any_order_properties(rows, rnd, window):
     for steps in itertools.permutations("abc"):
         assert users_per_step(df, list(steps), window=window, order="any")[-1] == counts[-1], \
             "who does every step within a window does not depend on how the steps are listed"
+
+
+def test_strict_is_the_old_name_of_order_for_one_release():
+    df = log(("a", 0, "view"), ("a", 1, "buy"), ("a", 2, "view"), ("b", 0, "view"), ("b", 1, "x"), ("b", 2, "buy"))
+    with pytest.warns(FutureWarning, match="strict= is now called order="):
+        old = jk.funnel(df, ["view", "buy"], strict=True)
+    pd.testing.assert_frame_equal(old, jk.funnel(df, ["view", "buy"], order="strict"))
+    with pytest.warns(FutureWarning):
+        assert jk.funnel_trends(df, ["view", "buy"], window="1D", strict=False)["converted"].sum() == 2
+    with pytest.raises(jk.ParameterError, match="pass only order="):
+        jk.funnel(df, ["view", "buy"], order="any", strict=True)

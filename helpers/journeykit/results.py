@@ -41,7 +41,7 @@ __all__ = ["described", "use_engine"]
 _F = TypeVar("_F", bound=Callable)
 
 # old names of renamed parameters: None unless the caller used them, and then not worth recording
-_OLD_NAMES = frozenset({"min_users", "min_answers", "conversion_event", "tz", "event"})
+_OLD_NAMES = frozenset({"min_users", "min_answers", "conversion_event", "tz", "event", "strict"})
 
 
 # Runs a function whose table argument is a path or an Ibis table (installed by journeykit.analysis.engine, since this

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from journeykit import params
-from journeykit.analysis.funnel import Step, _run, _step_number, _user_table
+from journeykit.analysis.funnel import Step, _order, _run, _step_number, _user_table
 from journeykit.analysis.paths import _around
 from journeykit.analysis.retention import period_index, period_start
 from journeykit.analysis.stats import MIN_SAMPLE, wilson_interval
@@ -62,7 +62,8 @@ def _step_one(steps) -> set[str]:
 @described
 def funnel_trends(events: pd.DataFrame, steps: Sequence[Step], *, window, period: str = "W", level: float = 0.95,
                   order: str = "ordered", exclude: Sequence[str] | None = None, user_col: str = "user_id",
-                  time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+                  time_col: str = "timestamp", event_col: str = "event",
+                  strict: bool | None = None) -> pd.DataFrame:
     """Conversion through the funnel by the period users entered, with its uncertainty.
 
     Parameters
@@ -78,8 +79,8 @@ def funnel_trends(events: pd.DataFrame, steps: Sequence[Step], *, window, period
         Day, week from Monday, or calendar month of the first step-1 event.
     level : float, default 0.95
         Confidence level of the Wilson interval.
-    order, exclude
-        As in :func:`journeykit.funnel`.
+    order, exclude, strict
+        As in :func:`journeykit.funnel` (``strict`` is the old name of ``order``).
     user_col, time_col, event_col : str
         Column names in ``events``.
 
@@ -116,7 +117,7 @@ def funnel_trends(events: pd.DataFrame, steps: Sequence[Step], *, window, period
         raise ParameterError("funnel_trends needs a window (e.g. window='7D'): without one, recent entrants can "
                              "always still convert and the last periods would look like drops.", "window")
     params.choice(period, "period", ("D", "W", "M"))
-    ev, users, labels = _users(events, steps, window, order, exclude, user_col, time_col, event_col)
+    ev, users, labels = _users(events, steps, window, _order(order, strict), exclude, user_col, time_col, event_col)
     first = ev[ev["event"].isin(_step_one(steps))].groupby("user_id")["timestamp"].min()
     users["period"] = period_index(users["user_id"].map(first).to_numpy(), period)
     users["open"] = ~users["window_closed"] & ~users["converted"]
@@ -151,7 +152,8 @@ def _odds(with_yes: np.ndarray, with_n: np.ndarray, yes: int, n: int, level: flo
 def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, window, at: int | str = -1,
                        columns: Sequence[str] | None = None, min_sample: int = MIN_SAMPLE, level: float = 0.95,
                        order: str = "ordered", exclude: Sequence[str] | None = None, user_col: str = "user_id",
-                       time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+                       time_col: str = "timestamp", event_col: str = "event",
+                       strict: bool | None = None) -> pd.DataFrame:
     """Events and property values over- or under-represented among users who converted at a step.
 
     The population is the users who reached the step before ``at`` and
@@ -173,8 +175,8 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, window, a
         the number of steps; -1 for the last).
     window : str or Timedelta
         The conversion window, required: without one nobody has stopped.
-    order, exclude
-        As in :func:`journeykit.funnel`.
+    order, exclude, strict
+        As in :func:`journeykit.funnel` (``strict`` is the old name of ``order``).
     columns : list of str, optional
         Context columns whose values are compared (e.g. ``["device",
         "channel"]``).
@@ -218,7 +220,7 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, window, a
     min_sample = params.integer(min_sample, "min_sample", minimum=1)
     columns = params.names(columns, "columns", allow_none=True, allow_empty=True) or []
     _need_window(window, "conversion_drivers", "who has stopped")
-    ev, users, labels = _users(events, steps, window, order, exclude, user_col, time_col, event_col)
+    ev, users, labels = _users(events, steps, window, _order(order, strict), exclude, user_col, time_col, event_col)
     require_columns(ev, columns, "events")
     k = len(labels) if at == -1 else _step_number(at, labels)
     if k == 1:
@@ -279,7 +281,8 @@ def _value_features(entries: pd.DataFrame, pop: pd.DataFrame, column: str) -> pd
 def paths_after_drop(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *, window, after: int = 3,
                      collapse: str = "repeats", top: int | None = 20, order: str = "ordered",
                      exclude: Sequence[str] | None = None, user_col: str = "user_id", time_col: str = "timestamp",
-                     event_col: str = "event") -> pd.DataFrame:
+                     event_col: str = "event",
+                     strict: bool | None = None) -> pd.DataFrame:
     """What users who stopped just before a step did next: their most common paths from the last step reached.
 
     The users are those whose furthest step is the one before ``at`` and
@@ -299,8 +302,8 @@ def paths_after_drop(events: pd.DataFrame, steps: Sequence[Step], at: int | str,
         The step they did not reach: its label or number (2 or later).
     window : str or Timedelta
         The conversion window, required: without one nobody has stopped.
-    order, exclude
-        As in :func:`journeykit.funnel`.
+    order, exclude, strict
+        As in :func:`journeykit.funnel` (``strict`` is the old name of ``order``).
     after : int, default 3
         How many events to follow.
     collapse : {"repeats", "none"}, default "repeats"
@@ -342,6 +345,7 @@ def paths_after_drop(events: pd.DataFrame, steps: Sequence[Step], at: int | str,
     params.choice(collapse, "collapse", ("repeats", "none"))
     _need_window(window, "paths_after_drop", "has stopped")
     top = None if top is None else params.integer(top, "top", minimum=1)
+    order = _order(order, strict)
     ev, users, labels = _users(events, steps, window, order, exclude, user_col, time_col, event_col)
     k = _step_number(at, labels)
     if k == 1:

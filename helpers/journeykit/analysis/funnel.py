@@ -159,6 +159,14 @@ def _run(events: pd.DataFrame, steps: Sequence[Step], window, by: str | None, or
     return result
 
 
+def _order(order: str, strict: bool | None) -> str:
+    """``order``, or the old ``strict=`` for one release (True is ``"strict"``, False ``"ordered"``), with a warning."""
+    if strict is None:
+        return order
+    old = "strict" if params.flag(strict, "strict") else "ordered"
+    return params.renamed(order, old, "order", "strict", "ordered")
+
+
 def _segment_source(segment_from, labels: list[str], by: str | None) -> int | None:
     """Where a user's segment comes from: None for their first step-1 event, -1 for the furthest step of their
     best attempt, k (0-based) for step k of it."""
@@ -483,14 +491,18 @@ _COMMON = """    events : DataFrame
         event ("first"), the furthest step of their best attempt ("last"), or
         a given step of it (users who did not reach that step get no value).
     user_col, time_col, event_col : str
-        Column names in ``events``."""
+        Column names in ``events``.
+    strict : bool, optional
+        Old name of ``order``: ``strict=True`` is ``order="strict"``; it
+        warns and will be removed in the next release."""
 
 
 @described
 def funnel(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
            order: str = "ordered", exclude: Sequence[str] | None = None, same=None,
            segment_from: int | str = "first", user_col: str = "user_id",
-           time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+           time_col: str = "timestamp", event_col: str = "event",
+           strict: bool | None = None) -> pd.DataFrame:
     """Count the users who reach each step of a funnel.
 
     A user **enters** with any occurrence of step 1 and **reaches step k** if
@@ -550,7 +562,7 @@ def funnel(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str 
     >>> funnel(events, ["view", "buy"], window="1D")["users"].tolist()
     [3, 1]
     """
-    result = _run(events, steps, window, by, order, exclude, user_col, time_col, event_col, same,
+    result = _run(events, steps, window, by, _order(order, strict), exclude, user_col, time_col, event_col, same,
                   segment_from)
     out = _counts(result)
     out.attrs.update(result.attrs())
@@ -599,7 +611,8 @@ def count_table(labels: list[str], segment: str | None, furthest: np.ndarray, se
 def funnel_users(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
                  order: str = "ordered", exclude: Sequence[str] | None = None, same=None,
                  segment_from: int | str = "first", user_col: str = "user_id",
-                 time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+                 time_col: str = "timestamp", event_col: str = "event",
+                 strict: bool | None = None) -> pd.DataFrame:
     """Each entering user's furthest step, ready to join onto other tables.
 
     Parameters
@@ -648,7 +661,7 @@ def funnel_users(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by
     0       a              2                 buy       True
     1       b              1                view      False
     """
-    result = _run(events, steps, window, by, order, exclude, user_col, time_col, event_col, same,
+    result = _run(events, steps, window, by, _order(order, strict), exclude, user_col, time_col, event_col, same,
                   segment_from)
     out = _user_table(result)
     out.attrs.update(result.attrs())
@@ -676,7 +689,8 @@ def _user_table(result: _Result) -> pd.DataFrame:
 def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *, window=None,
                   by: str | None = None, order: str = "ordered", exclude: Sequence[str] | None = None, same=None,
                   segment_from: int | str = "first", user_col: str = "user_id", time_col: str = "timestamp",
-                  event_col: str = "event") -> pd.DataFrame:
+                  event_col: str = "event",
+                  strict: bool | None = None) -> pd.DataFrame:
     """The users who reached the step before ``at`` but not ``at``: the drop-off, as people.
 
     Save the result as a segment for follow-up (a reminder e-mail, a survey, a
@@ -721,7 +735,7 @@ def dropped_users(events: pd.DataFrame, steps: Sequence[Step], at: int | str, *,
     >>> dropped_users(events, ["view", "buy"], at="buy")["user_id"].tolist()
     ['b']
     """
-    result = _run(events, steps, window, by, order, exclude, user_col, time_col, event_col, same,
+    result = _run(events, steps, window, by, _order(order, strict), exclude, user_col, time_col, event_col, same,
                   segment_from)
     k = _step_number(at, result.labels)
     if k == 1:
@@ -745,7 +759,8 @@ def _step_number(at: int | str, labels: list[str], parameter: str = "at") -> int
 def time_to_convert(events: pd.DataFrame, steps: Sequence[Step], *, window=None, by: str | None = None,
                     order: str = "ordered", exclude: Sequence[str] | None = None, same=None,
                     segment_from: int | str = "first", user_col: str = "user_id",
-                    time_col: str = "timestamp", event_col: str = "event") -> pd.DataFrame:
+                    time_col: str = "timestamp", event_col: str = "event",
+                    strict: bool | None = None) -> pd.DataFrame:
     """How long each user took between consecutive steps, and from the first step to the last.
 
     Times come from the attempt that the funnel counts for the user (the
@@ -794,6 +809,7 @@ def time_to_convert(events: pd.DataFrame, steps: Sequence[Step], *, window=None,
     1      cart     buy    1.5
     2      view     buy    2.0
     """
+    order = _order(order, strict)
     if params.choice(order, "order", ORDERS) == "any":
         raise ParameterError("time between consecutive steps needs the steps in order; in any order a step can "
                              "come before the one listed ahead of it. Use funnel_users' t_ columns, or "

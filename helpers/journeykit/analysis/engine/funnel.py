@@ -66,7 +66,8 @@ class Plan:
 
 def _supported(arguments: dict) -> bool:
     """Whether the options are ones the engine implementation computes."""
-    return (arguments.get("order", "ordered") == "ordered" and not arguments.get("exclude")
+    return (arguments.get("order", "ordered") == "ordered" and arguments.get("strict") is None
+            and not arguments.get("exclude")
             and arguments.get("same") is None and arguments.get("segment_from", "first") == "first")
 
 
