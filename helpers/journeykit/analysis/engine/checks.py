@@ -60,12 +60,15 @@ def _plain(dtype) -> bool:
     return dtype.is_primitive() or dtype.is_string() or dtype.is_temporal() or dtype.is_decimal()
 
 
-def fits(table, user: str, time: str, event: str, extra=(), sortable: bool = False) -> bool:
+def fits(table, user: str, time: str, event: str, extra=(), sortable: bool = False, segment: str | None = None) -> bool:
     """Whether the table has the columns, with types the engine implementations read exactly as pandas does: a
     timestamp, text event names, text or integer user ids (and, with ``sortable``, only plain columns, which the
-    kit's order of tied events sorts by)."""
+    kit's order of tied events sorts by); a ``segment`` must be a column of its own, not one of the contract's
+    (pandas refuses ``by="user_id"``, in its words)."""
+    if segment is not None and segment in ("user_id", "timestamp", "event"):
+        return False
     schema = table.schema()
-    if any(c not in schema for c in (user, time, event, *extra)):
+    if any(c not in schema for c in (user, time, event, *extra, *([segment] if segment else []))):
         return False
     types = (schema[time].is_timestamp() and schema[event].is_string()
              and (schema[user].is_string() or schema[user].is_integer()))

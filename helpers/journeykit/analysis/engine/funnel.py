@@ -39,8 +39,6 @@ from journeykit.errors import unknown_names
 
 __all__ = ["build"]
 
-_OWN = ("user_id", "timestamp", "event")
-
 
 @dataclass
 class Plan:
@@ -101,8 +99,7 @@ def build(table, arguments: dict, check: bool = True, dialect: str | None = None
     limit = _window(arguments["window"])
     by = params.column(arguments["by"], "by", allow_none=True)
     names = [n for step in spec for n in step]
-    own_column = by is not None and by in _OWN
-    if len(set(names)) != len(names) or own_column or not fits(table, user, time, event, [by] if by else []):
+    if len(set(names)) != len(names) or not fits(table, user, time, event, segment=by):
         return None
     data_end = None
     if check:

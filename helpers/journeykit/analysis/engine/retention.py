@@ -29,8 +29,6 @@ from journeykit.errors import unknown_names
 
 __all__ = ["build"]
 
-_OWN = ("user_id", "timestamp", "event")
-
 
 @dataclass
 class Plan:
@@ -98,7 +96,7 @@ def build(table, arguments: dict, check: bool = True, dialect: str | None = None
     by = params.column(arguments["by"], "by", allow_none=True)
     cohort_event = params.name(arguments["cohort_event"], "cohort_event", allow_none=True)
     return_event = params.name(arguments["return_event"], "return_event", allow_none=True)
-    if (by is not None and by in _OWN) or not fits(table, user, time, event, [by] if by else []):
+    if not fits(table, user, time, event, segment=by):
         return None
     last = None
     if check:
