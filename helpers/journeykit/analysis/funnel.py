@@ -55,7 +55,7 @@ from journeykit import params
 from journeykit.analysis.stats import MIN_SAMPLE, compare_proportions, wilson_interval
 from journeykit.errors import ParameterError, SchemaError, unknown_names
 from journeykit.io.contract import require_columns, validate_events
-from journeykit.io.ordering import factorize_sorted, first_value, sort_events
+from journeykit.io.ordering import factorize_sorted, first_value, sort_events, sort_order
 from journeykit.params import duration
 from journeykit.results import described
 
@@ -278,7 +278,7 @@ def _step_rows(ev: pd.DataFrame, spec: list, exclude: list[str], by: str | None,
     # segment value, never by row position, so that row order cannot change a result.
     first_step_of_name = np.where(serves.any(axis=1), serves.argmax(axis=1), -1)
     segment_codes = pd.factorize(segment_values, sort=True, use_na_sentinel=False)[0] if by is not None else None
-    order = _sort_order(user_codes, times, first_step_of_name[name_codes] + 1, name_codes, segment_codes)
+    order = sort_order(user_codes, times, first_step_of_name[name_codes] + 1, name_codes, segment_codes)
     user = user_codes[order]
     t = times[order]
     sorted_names = name_codes[order]
@@ -432,32 +432,6 @@ def _best_attempts(rows: _Rows, starts: np.ndarray, furthest: np.ndarray, used: 
         col = np.where(reached, t[np.where(reached, used[k, first], 0)], 0)
         out[f"t_{k + 1}"] = pd.to_datetime(np.where(reached, col.astype("datetime64[ns]"), np.datetime64("NaT")))
     return _Result(out, labels, by, None if limit is None else pd.Timedelta(int(limit), "ns"), data_end)
-
-
-def _sort_order(user: np.ndarray, t: np.ndarray, *ties: np.ndarray | None) -> np.ndarray:
-    """Row order by (user, time, ties...).
-
-    Packs the keys into one int64 when they fit (time in its coarsest exact
-    unit: seconds, milliseconds, microseconds or nanoseconds), which sorts
-    several times faster than a multi-key lexsort; falls back to lexsort.
-    Rows equal on every key are interchangeable, so an unstable sort is fine.
-    """
-    ties = [k.astype(np.int64) for k in ties if k is not None]
-    if t.size == 0:
-        return np.arange(0)
-    t0 = t.min()
-    span = t - t0
-    for unit in (10**9, 10**6, 10**3, 1):
-        if not (span % unit).any():
-            break
-    span = span // unit
-    widths = [int(user.max()).bit_length(), int(span.max()).bit_length(), *(int(k.max()).bit_length() for k in ties)]
-    if sum(widths) <= 63:
-        key = user.astype(np.int64)
-        for part, width in zip([span, *ties], widths[1:]):
-            key = (key << width) | part
-        return np.argsort(key)
-    return np.lexsort((*reversed(ties), t, user))
 
 
 # ---------------------------------------------------------------------------

@@ -336,13 +336,26 @@ def _model(model: StageModel | str) -> StageModel:
         raise ParameterError(str(error), "model") from None
 
 
-def _reached(ev: pd.DataFrame, stage: pd.Series, model: StageModel) -> np.ndarray:
-    """For each event, the furthest stage number the user's strictly earlier events map to by name (0 if none)."""
-    numbers = stage.map({s: i for i, s in enumerate(model.stage_names, start=1)}).fillna(0).astype("int64")
-    moments = [ev["user_id"], ev["timestamp"]]
-    at_moment = numbers.groupby(moments, sort=True).max()  # events at the same moment do not see each other
-    before = at_moment.groupby(level=0).cummax().groupby(level=0).shift(1).fillna(0).astype("int64")
-    return before.reindex(pd.MultiIndex.from_arrays(moments)).to_numpy()
+def _reached(ev: pd.DataFrame, numbers: np.ndarray) -> np.ndarray:
+    """For each event, the furthest stage number the user's strictly earlier events map to by name (0 if none).
+
+    ``ev`` is in the kit's order and ``numbers`` holds each event's stage number by name (0 for none). Events at
+    the same moment do not see each other: the furthest stage of each moment is carried forward, one moment late,
+    as a running maximum that restarts with each user (the user's position is added as a high offset).
+    """
+    if len(ev) == 0:
+        return np.zeros(0, dtype=np.int64)
+    user = pd.factorize(ev["user_id"])[0].astype(np.int64)  # increasing: the rows are sorted by user
+    time = pd.DatetimeIndex(ev["timestamp"]).asi8
+    new_moment = np.concatenate([[True], (user[1:] != user[:-1]) | (time[1:] != time[:-1])])
+    starts = np.flatnonzero(new_moment)
+    moment_max = np.maximum.reduceat(numbers, starts)
+    moment_user = user[starts]
+    offset = moment_user * (int(numbers.max()) + 1)
+    running = np.maximum.accumulate(offset + moment_max) - offset
+    before = np.concatenate([[0], running[:-1]])
+    before[np.concatenate([[True], moment_user[1:] != moment_user[:-1]])] = 0
+    return before[np.cumsum(new_moment) - 1]
 
 
 def _customer(ev: pd.DataFrame, purchase_event: str) -> np.ndarray:
@@ -354,8 +367,9 @@ def _customer(ev: pd.DataFrame, purchase_event: str) -> np.ndarray:
     return (ev["timestamp"] > first).fillna(False).to_numpy(dtype=bool)
 
 
-def _apply_rules(ev: pd.DataFrame, stage: pd.Series, model: StageModel) -> pd.Series:
-    """Stages after the model's rules, checked in order before the names (first match wins)."""
+def _apply_rules(ev: pd.DataFrame, codes: np.ndarray, model: StageModel) -> np.ndarray:
+    """Stage codes (positions in ``model.stage_names``, -1 for none) after the model's rules, checked in order
+    before the names (first match wins)."""
     context = ev
     clash = [name for name in ("occurrence", "reached", "customer") if name in ev.columns
              and any(re.search(rf"\b{name}\b", query) for query, _ in model.rules)]
@@ -368,9 +382,9 @@ def _apply_rules(ev: pd.DataFrame, stage: pd.Series, model: StageModel) -> pd.Se
     if any(re.search(r"\boccurrence\b", query) for query, _ in model.rules):
         context = context.assign(occurrence=ev.groupby(["user_id", "event"]).cumcount() + 1)
     if any(re.search(r"\breached\b", query) for query, _ in model.rules):
-        context = context.assign(reached=_reached(ev, stage, model))
-    stage = stage.copy()
-    matched = pd.Series(False, index=ev.index)
+        context = context.assign(reached=_reached(ev, codes + 1))
+    codes = codes.copy()
+    matched = np.zeros(len(ev), dtype=bool)
     for query, target in model.rules:
         try:
             hits = context.eval(query)
@@ -378,10 +392,21 @@ def _apply_rules(ev: pd.DataFrame, stage: pd.Series, model: StageModel) -> pd.Se
             raise SchemaError([f"rule {query!r} of model {model.name!r} could not be evaluated on these events "
                                f"({type(exc).__name__}: {exc}). Rules may use the columns "
                                f"{list(ev.columns)}, 'occurrence', 'reached' and 'customer'."], "events") from None
-        hits = hits.fillna(False).astype(bool) & ~matched
-        stage[hits] = target
+        hits = np.asarray(pd.Series(hits, index=ev.index).fillna(False).astype(bool)) & ~matched
+        codes[hits] = model.stage_names.index(target)
         matched |= hits
-    return stage
+    return codes
+
+
+def _name_codes(names: pd.Series, mapping: dict[str, str], stage_names: list[str]) -> np.ndarray:
+    """Each event's stage by its name, as a position in ``stage_names`` (-1 where the name is not mapped).
+
+    Looks up the distinct names only: a log has millions of rows but a few dozen event names.
+    """
+    codes, uniques = pd.factorize(names)
+    position = {stage: i for i, stage in enumerate(stage_names)}
+    by_unique = np.array([position.get(mapping.get(name), -1) for name in uniques] + [-1], dtype=np.int64)
+    return by_unique[codes]  # a missing name (code -1) takes the last entry, -1
 
 
 @described
@@ -448,10 +473,10 @@ def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
         raise ParameterError(f"keep_unmapped={keep_unmapped!r} is a stage of the model; choose another label, "
                              "e.g. 'Other'.", "keep_unmapped")
     ev = sort_events(validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col))
-    stage = ev["event"].map(dict(model.events)).astype(object)
+    codes = _name_codes(ev["event"], dict(model.events), model.stage_names)
     if model.rules:
-        stage = _apply_rules(ev, stage, model)
-    unmapped = stage.isna()
+        codes = _apply_rules(ev, codes, model)
+    unmapped = codes < 0
     if unmapped.any():
         if keep_unmapped is None:
             counts = ev.loc[unmapped, "event"].value_counts()
@@ -460,12 +485,11 @@ def assign_stages(events: pd.DataFrame, model: StageModel | str = "6-stage", *, 
                                f"stage of model {model.name!r}: {listed}{', ...' if len(counts) > 10 else ''}. Add "
                                "them to the model's events, or pass keep_unmapped='Other' to keep them under a "
                                "label."], "events")
-        stage[unmapped] = keep_unmapped
+        codes[unmapped] = len(model.stage_names)
     categories = model.stage_names + ([keep_unmapped] if keep_unmapped is not None and unmapped.any() else [])
-    ev["stage"] = pd.Categorical(stage, categories=categories, ordered=True)
-    numbers = {s: i for i, s in enumerate(model.stage_names, start=1)}
-    ev["stage_number"] = ev["stage"].map(numbers).astype("Int64")
-    return sort_events(ev, rank=ev["stage_number"].fillna(len(numbers) + 1).to_numpy())
+    ev["stage"] = pd.Categorical.from_codes(codes, categories=categories, ordered=True)
+    ev["stage_number"] = pd.arrays.IntegerArray(codes + 1, unmapped)  # missing for kept unmapped events
+    return sort_events(ev, rank=codes + 1)  # kept unmapped events after every stage at the same moment
 
 
 @described
