@@ -1,8 +1,5 @@
-"""The course's metric definitions written independently in DuckDB SQL.
-
-Used twice: by the tests, as a cross-check of journeykit on small random logs,
-and by the benchmarks, as the speed reference on large ones.
-"""
+"""Shared plumbing (binding a table, the kit's tie order) and the first definitions: funnel, cohort retention,
+first touch and top paths."""
 
 from __future__ import annotations
 
