@@ -16,7 +16,7 @@ import pandas as pd
 from journeykit import params
 from journeykit.errors import SchemaError, unknown_names
 from journeykit.io.contract import require_columns, validate_events
-from journeykit.io.ordering import first_value, sort_events
+from journeykit.io.ordering import sort_events
 from journeykit.params import duration
 from journeykit.results import described
 
@@ -66,11 +66,22 @@ def sessionize(events: pd.DataFrame, *, timeout: str | pd.Timedelta = "30min", u
     """
     limit = duration(timeout, "timeout")
     ev = sort_events(validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col))
-    new_user = ev["user_id"].ne(ev["user_id"].shift())
-    new_session = new_user | (ev["timestamp"].diff() > limit)
-    number = new_session.astype(np.int64).groupby(ev["user_id"]).cumsum()
-    ev["session"] = ev["user_id"] + "#" + number.astype("str")
+    user, starts = _session_starts(ev, limit)
+    count = np.cumsum(starts)
+    first_of_user = np.flatnonzero(np.concatenate([[True], user[1:] != user[:-1]])) if len(ev) else np.arange(0)
+    before = np.repeat(count[first_of_user] - 1, np.diff(np.append(first_of_user, len(ev))))
+    ev["session"] = ev["user_id"] + "#" + pd.Series(count - before, index=ev.index).astype("str")
     return ev
+
+
+def _session_starts(ev: pd.DataFrame, limit: pd.Timedelta) -> tuple[np.ndarray, np.ndarray]:
+    """For events in the kit's order: each row's user as an integer (increasing), and whether the row starts a
+    session (a new user, or more than ``limit`` since the user's previous event)."""
+    user = pd.factorize(ev["user_id"])[0]
+    time = pd.DatetimeIndex(ev["timestamp"]).as_unit("ns").asi8
+    gap = np.diff(time) > limit.value if len(ev) else np.zeros(0, dtype=bool)
+    starts = np.concatenate([[True], (user[1:] != user[:-1]) | gap])[:len(ev)]
+    return user, starts
 
 
 @described
@@ -137,7 +148,7 @@ def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_c
     by = params.column(by, "by", allow_none=True)
     session_col = params.column(session_col, "session_col", allow_none=True)
     entry_events = params.names(entry_events, "entry_events", allow_none=True)
-    duration(timeout, "timeout")
+    limit = duration(timeout, "timeout")
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     if by is not None:
         require_columns(ev, [by], "events")
@@ -149,15 +160,19 @@ def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_c
             raise SchemaError([f"column {session_col!r} is empty on every row; pass session_col=None to derive "
                                "sessions from inactivity."], "events")
         ev = sort_events(ev.assign(session=ev["session"].astype("str")))
+        user = pd.factorize(ev["user_id"])[0].astype(np.int64)
+        label = pd.factorize(ev["session"])[0].astype(np.int64)
+        session = pd.factorize(user * (int(label.max()) + 1) + label)[0]  # a session id is one user's session
     else:
-        ev = sessionize(ev, timeout=timeout)
-    agg = {"n": ("event", "size")}
-    if entry_events is not None:
-        agg["first_event"] = ("event", "first")
-    per_session = ev.groupby(["user_id", "session"], sort=False).agg(**agg)
-    if by is not None:  # the value on the session's first event, even when it is missing
-        per_session[by] = first_value(ev, ["user_id", "session"], by)
-    per_session = per_session.reset_index()
+        ev = sort_events(ev)
+        session = np.cumsum(_session_starts(ev, limit)[1]) - 1
+    # one row per session, in the order sessions start (the kit's order); its values from its first event
+    first = np.flatnonzero(np.concatenate([[True], session[1:] != session[:-1]])) if len(ev) else np.arange(0)
+    if len(first) != (session.max() + 1 if len(ev) else 0):  # a session's events are not contiguous
+        first = np.unique(session, return_index=True)[1]
+    columns = ["user_id", "event", *([by] if by is not None else [])]
+    per_session = ev[columns].iloc[first].reset_index(drop=True).rename(columns={"event": "first_event"})
+    per_session["n"] = np.bincount(session, minlength=len(first))
     if entry_events is not None:
         per_session = per_session[per_session["first_event"].isin(entry_events)]
         if per_session.empty:

@@ -65,7 +65,10 @@ def sort_events(events: pd.DataFrame, *, rank: pd.Series | np.ndarray | None = N
     ['email', 'social', 'ads']
     """
     order = event_order(events, rank=rank)
-    out = events.take(order)
+    if len(order) and (order[1:] > order[:-1]).all():  # already in order (often: the output of another step)
+        out = events.copy(deep=False)  # a new frame: adding a column to it leaves the caller's untouched
+    else:
+        out = events.take(order)
     return out.reset_index(drop=True) if ignore_index else out
 
 

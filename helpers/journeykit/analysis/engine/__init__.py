@@ -78,8 +78,10 @@ def quiet():
 # DataFrames with at least this many rows go through embedded DuckDB for the functions listed in _ROUTED, where the
 # pandas implementation is several times slower and the engine's result is the same to the last digit (counts).
 ROUTE_ROWS = int(os.environ.get("JOURNEYKIT_ENGINE_ROWS", "1000000"))
-_ROUTED = {"top_paths": lambda arguments: True,
-           "attribute": lambda arguments: arguments.get("model") in ("first_touch", "last_touch")}
+# The predicates keep out the options that the engine leaves to pandas, so that a frame is not copied for nothing.
+_ROUTED = {"top_paths": lambda arguments: arguments.get("level") == "event",
+           "attribute": lambda arguments: arguments.get("model") in ("first_touch", "last_touch")
+           and arguments.get("conversion_event") is None}
 
 
 def _run(function, signature: inspect.Signature, sources: list[str], args: tuple, kwargs: dict):
