@@ -33,6 +33,7 @@ from journeykit import params
 from journeykit.analysis.paths import split_journeys
 from journeykit.errors import ParameterError, unknown_names
 from journeykit.io.contract import require_columns
+from journeykit.io.ordering import user_runs
 from journeykit.params import duration
 from journeykit.results import described
 
@@ -54,18 +55,22 @@ def _touches(events: pd.DataFrame, purchase_event: str, channel_col: str, touch_
     ev = split_journeys(events, purchase_event=purchase_event, user_col=user_col, time_col=time_col,
                         event_col=event_col)
     require_columns(ev, [channel_col], "events", param="channel_col")
-    ev = ev[ev["part"] == "buyer"]
-    converters = ev.loc[ev["converted"], ["user_id", "first_purchase_at"]].drop_duplicates("user_id")
-    is_touch = ev[channel_col].notna() & (ev["event"] != purchase_event)
+    buyer = (ev["part"] == "buyer").to_numpy(dtype=bool)
+    user = user_runs(ev)  # the events are in the kit's order: a user's events are one run
+    starts = np.flatnonzero(np.r_[True, user[1:] != user[:-1]]) if len(ev) else np.arange(0)
+    bought = starts[ev["converted"].to_numpy(dtype=bool)[starts]]
+    converters = pd.Series(ev["first_purchase_at"].array[bought], name="first_purchase_at",
+                           index=pd.Index(ev["user_id"].array[bought], name="user_id"))
+    is_touch = buyer & ev[channel_col].notna().to_numpy(dtype=bool) & (ev["event"] != purchase_event).to_numpy()
     if touch_events is not None:
-        unknown_names(touch_events, ev["event"].unique(), "touch_events")
-        is_touch &= ev["event"].isin(touch_events)
-    touches = ev[is_touch]
+        unknown_names(touch_events, ev.loc[buyer, "event"].unique(), "touch_events")
+        is_touch &= ev["event"].isin(touch_events).to_numpy()
+    touches = ev.loc[is_touch, ["user_id", "timestamp", channel_col, "converted", "first_purchase_at"]]
     if limit is not None:
         too_old = touches["converted"] & (touches["timestamp"] < touches["first_purchase_at"] - limit)
         touches = touches[~too_old]
     touches = touches[["user_id", "timestamp", channel_col, "converted"]].rename(columns={channel_col: "channel"})
-    return touches.reset_index(drop=True), converters.set_index("user_id")["first_purchase_at"]
+    return touches.reset_index(drop=True), converters
 
 
 @described
@@ -142,9 +147,12 @@ def touch_credits(events: pd.DataFrame, *, model: str = "last_touch", purchase_e
 
 def _rule_credits(touches: pd.DataFrame, converters: pd.Series, model: str) -> pd.DataFrame:
     """Each buyer's credit per channel under a rule-based model, from their touches (in the kit's order)."""
-    t = touches[touches["user_id"].isin(converters.index)].copy()
-    n = t.groupby("user_id")["channel"].transform("size").to_numpy()
-    pos = t.groupby("user_id").cumcount().to_numpy()
+    t = touches[touches["converted"].to_numpy(dtype=bool)].reset_index(drop=True)
+    user = user_runs(t)  # the touches are in the kit's order: a user's touches are one run
+    starts = np.flatnonzero(np.r_[True, user[1:] != user[:-1]]) if len(t) else np.arange(0)
+    sizes = np.diff(np.r_[starts, len(t)])
+    n = np.repeat(sizes, sizes)
+    pos = np.arange(len(t)) - np.repeat(starts, sizes)
     first, last = pos == 0, pos == n - 1
     if model == "first_touch":
         credit = first.astype(float)
@@ -168,24 +176,27 @@ def _credited(touches: pd.DataFrame, converters: pd.Series, model: str) -> pd.Se
     """First purchases credited to each channel under ``model``, from the buyers' touches."""
     if model != "markov":
         return _rule_credits(touches, converters, model).groupby("channel")["credit"].sum()
-    credited = _markov(touches, converters.index) if len(touches) else pd.Series(dtype=float)
+    credited = _markov(touches) if len(touches) else pd.Series(dtype=float)
     untouched = converters.index.difference(touches["user_id"].unique())
     if len(untouched):
         credited[NO_TOUCH] = float(len(untouched))
     return credited
 
 
-def _markov(touches: pd.DataFrame, converters: pd.Index) -> pd.Series:
+def _markov(touches: pd.DataFrame) -> pd.Series:
     """Removal-effect credits per channel (summing to the conversions of users with touches)."""
     journeys = touches  # sorted by user, then time
-    channels = sorted(journeys["channel"].unique())
+    codes, uniques = pd.factorize(journeys["channel"])  # hashing the rows once; only the few channels are sorted
+    channels = sorted(uniques)
+    position = {ch: i for i, ch in enumerate(channels)}
+    channel_codes = np.array([position[ch] for ch in uniques], dtype=np.int64)[codes]
     states = ["(start)", *channels, "(conversion)", "(null)"]
     index = {s: i for i, s in enumerate(states)}
-    code = journeys["channel"].map(index).to_numpy()
-    user = journeys["user_id"].to_numpy()
+    code = channel_codes + 1
+    user = user_runs(journeys)
     first = np.r_[True, user[1:] != user[:-1]]
     last = np.r_[user[1:] != user[:-1], True]
-    outcome = np.where(pd.Index(user[last]).isin(converters), index["(conversion)"], index["(null)"])
+    outcome = np.where(journeys["converted"].to_numpy(dtype=bool)[last], index["(conversion)"], index["(null)"])
     later = np.flatnonzero(~first)  # touches after a user's first: each is a move from the touch before it
     sources = np.r_[np.full(first.sum(), index["(start)"]), code[later - 1], code[last]]
     targets = np.r_[code[first], code[later], outcome]
@@ -210,7 +221,7 @@ def _markov(touches: pd.DataFrame, converters: pd.Index) -> pd.Series:
     if base == 0:
         return pd.Series(0.0, index=channels)
     effects = pd.Series({ch: 1 - conversion_probability(index[ch]) / base for ch in channels})
-    converted_with_touches = pd.Index(journeys["user_id"].unique()).isin(converters).sum()
+    converted_with_touches = int(journeys["converted"].to_numpy(dtype=bool)[last].sum())
     return effects / effects.sum() * converted_with_touches
 
 

@@ -19,7 +19,8 @@ from journeykit import params
 from journeykit.analysis.stages import StageModel, _model, assign_stages
 from journeykit.errors import SchemaError, unknown_names
 from journeykit.io.contract import validate_events
-from journeykit.io.ordering import sort_events
+from journeykit.io.columns import text_labels
+from journeykit.io.ordering import first_time, sort_events
 from journeykit.results import described
 
 __all__ = ["split_journeys", "top_paths", "transition_matrix", "purchase_timing", "paths_around", "END", "START"]
@@ -88,10 +89,10 @@ def split_journeys(events: pd.DataFrame, *, purchase_event: str = "purchase", us
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     purchase_event = _check_event(ev, purchase_event, "purchase_event")
     ev = sort_events(ev)
-    first = ev.loc[ev["event"] == purchase_event].groupby("user_id")["timestamp"].min()
-    ev["first_purchase_at"] = ev["user_id"].map(first)
+    ev["first_purchase_at"] = first_time(ev, ev["event"] == purchase_event)
     ev["converted"] = ev["first_purchase_at"].notna()
-    ev["part"] = np.where(ev["converted"] & (ev["timestamp"] > ev["first_purchase_at"]), "after", "buyer")
+    after = (ev["converted"] & (ev["timestamp"] > ev["first_purchase_at"])).to_numpy(dtype=np.int64)
+    ev["part"] = text_labels(after, ["buyer", "after"], ev.index)
     return ev
 
 

@@ -47,7 +47,7 @@ import pandas as pd
 from journeykit import params
 from journeykit.errors import ParameterError, SchemaError, did_you_mean
 from journeykit.io.contract import validate_events
-from journeykit.io.ordering import sort_events
+from journeykit.io.ordering import first_time, sort_events
 from journeykit.results import described
 
 __all__ = ["StageModel", "stage_model", "stage_presets", "assign_stages", "stage_entries", "furthest_stage",
@@ -359,12 +359,9 @@ def _reached(ev: pd.DataFrame, numbers: np.ndarray) -> np.ndarray:
 
 
 def _customer(ev: pd.DataFrame, purchase_event: str) -> np.ndarray:
-    """For each event, whether the user made a purchase strictly earlier."""
-    bought = ev.loc[ev["event"] == purchase_event].groupby("user_id")["timestamp"].min()
-    if bought.empty:
-        return np.zeros(len(ev), dtype=bool)
-    first = ev["user_id"].map(bought)
-    return (ev["timestamp"] > first).fillna(False).to_numpy(dtype=bool)
+    """For each event (in the kit's order), whether the user made a purchase strictly earlier."""
+    first = first_time(ev, ev["event"] == purchase_event)
+    return (ev["timestamp"] > first).to_numpy(dtype=bool)  # never bought: NaT, False
 
 
 def _apply_rules(ev: pd.DataFrame, codes: np.ndarray, model: StageModel) -> np.ndarray:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["sort_events", "event_order", "sort_order", "factorize_sorted", "first_value", "TIE_BREAK"]
+__all__ = ["sort_events", "event_order", "sort_order", "factorize_sorted", "first_value", "user_runs", "first_time",
+           "TIE_BREAK"]
 
 TIE_BREAK = "user, time, stage order (where a stage model applies), event name, then the other columns' values"
 """The documented order of events, in one line (used in docstrings and the glossary)."""
@@ -184,3 +185,35 @@ def first_value(frame: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
     [True, False]
     """
     return frame.drop_duplicates(keys)[[*keys, column]].set_index(keys)[column]
+
+
+def user_runs(events: pd.DataFrame) -> np.ndarray:
+    """Each row's user as an integer 0, 1, ... in order of appearance; for events in the kit's order the numbers
+    increase, so a user's events are one run (hashing the ids once, instead of grouping by text again and again).
+
+    Examples
+    --------
+    >>> user_runs(pd.DataFrame({"user_id": ["b", "b", "a"]})).tolist()
+    [0, 0, 1]
+    """
+    return pd.factorize(events["user_id"])[0].astype(np.int64)
+
+
+def first_time(events: pd.DataFrame, mask, user: np.ndarray | None = None) -> pd.Series:
+    """For events in the kit's order: on every row, the time of the user's first row where ``mask`` holds
+    (missing if none), with the time column's dtype (time zone included).
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": ["a", "a", "b"], "event": ["visit", "purchase", "visit"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"])})
+    >>> first_time(events, events["event"] == "purchase").tolist()
+    [Timestamp('2025-01-02 00:00:00'), Timestamp('2025-01-02 00:00:00'), NaT]
+    """
+    user = user_runs(events) if user is None else user
+    rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+    first_row = np.full(int(user.max()) + 1 if len(user) else 0, -1, dtype=np.int64)
+    users, first = np.unique(user[rows], return_index=True)  # rows are in time order within a user
+    first_row[users] = rows[first]
+    times = events["timestamp"].array.take(first_row[user], allow_fill=True)
+    return pd.Series(times, index=events.index, name="timestamp")
