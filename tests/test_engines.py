@@ -183,6 +183,15 @@ def test_engine_errors_are_the_pandas_errors(shop, tmp_path):
     with pytest.raises(jk.SchemaError) as engine_error:
         jk.cohort_retention(ibis.duckdb.connect().create_table("e", nulls))
     assert str(engine_error.value) == str(pandas_error.value)
+    for column in ("user_id", "timestamp"):  # from Parquet, the files' statistics tell that values are missing
+        holes = shop.reset_index(drop=True)
+        holes[column] = holes[column].where(holes.index % 89 != 5)
+        holes.to_parquet(tmp_path / f"holes-{column}.parquet")
+        with pytest.raises(jk.SchemaError) as pandas_error:
+            jk.attribute(holes, model="first_touch")
+        with pytest.raises(jk.SchemaError) as engine_error:
+            jk.attribute(tmp_path / f"holes-{column}.parquet", model="first_touch")
+        assert str(engine_error.value) == str(pandas_error.value)
     with pytest.raises(jk.MissingFileError, match="no file matches it"):
         jk.funnel(tmp_path / "nothing-*.parquet", STEPS)
     with pytest.raises(jk.SchemaError, match="list of paths. Pass one path, a folder or a glob"):

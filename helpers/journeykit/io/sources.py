@@ -65,6 +65,11 @@ def _kind(files: list[str], parameter: str) -> str:
                          "all CSV (.csv); point it at one kind.", parameter)
 
 
+# The files behind each table opened from Parquet, by the table's name: the engine's checks read null counts from
+# the files' statistics instead of scanning the columns.
+PARQUET_FILES: dict[str, list[str]] = {}
+
+
 def duckdb_connection():
     """A new embedded DuckDB connection through Ibis, in UTC, so that zoned times convert the same everywhere."""
     try:
@@ -109,7 +114,9 @@ def open_source(value: object, parameter: str = "events"):
     files = _files(value, parameter)
     if _kind(files, parameter) == "csv":
         return pd.concat([_csv_as_text(f) for f in files], ignore_index=True)
-    return duckdb_connection().read_parquet(files)
+    table = duckdb_connection().read_parquet(files)
+    PARQUET_FILES[table.get_name()] = files
+    return table
 
 
 def _csv_as_text(path: str) -> pd.DataFrame:

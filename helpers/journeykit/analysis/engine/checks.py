@@ -27,17 +27,46 @@ class Facts:
 
 def facts(table, user: str, time: str, event: str) -> Facts:
     """Run the checks' query on ``table`` (one scan) and return what it found."""
-    # counting the values that are there is cheaper than testing each for a null
-    per_event = table.group_by(e=table[event]).aggregate(rows=table.count(), users=table[user].count(),
-                                                         times=table[time].count(),
-                                                         end=table[time].max()).to_pyarrow().to_pandas()
+    known = _parquet_nulls(table, (user, time))
+    if known is not None:  # the files' statistics say whether user ids or times are missing: only two columns read
+        per_event = table.group_by(e=table[event]).aggregate(rows=table.count(),
+                                                             end=table[time].max()).to_pyarrow().to_pandas()
+        missing = known
+    else:  # counting the values that are there is cheaper than testing each for a null
+        per_event = table.group_by(e=table[event]).aggregate(rows=table.count(), users=table[user].count(),
+                                                             times=table[time].count(),
+                                                             end=table[time].max()).to_pyarrow().to_pandas()
+        missing = bool((per_event["users"] < per_event["rows"]).any() or (per_event["times"] < per_event["rows"]).any())
     null_event = per_event["e"].isna()
     end = per_event["end"].max() if len(per_event) else None
-    return Facts(rows=int(per_event["rows"].sum()),
-                 has_nulls=bool(null_event.any() or (per_event["users"] < per_event["rows"]).any()
-                                or (per_event["times"] < per_event["rows"]).any()),
-                 events=per_event.loc[~null_event, "e"].tolist(),
+    return Facts(rows=int(per_event["rows"].sum()), has_nulls=bool(null_event.any() or missing),
+                 events=sorted(per_event.loc[~null_event, "e"].tolist()),
                  end=None if end is None or pd.isna(end) else naive_utc(end))
+
+
+def _parquet_nulls(table, columns: tuple[str, ...]) -> bool | None:
+    """For a table opened straight from Parquet files: whether any of ``columns`` has a null, from the files' own
+    statistics (every row group of every file must carry a null count); None when that cannot be told so."""
+    from journeykit.io.sources import PARQUET_FILES
+
+    try:
+        files = PARQUET_FILES.get(table.get_name())
+    except Exception:  # noqa: BLE001 - an expression, not a table: no name
+        return None
+    if not files:
+        return None
+    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    wanted = ", ".join("'" + c.replace("'", "''") + "'" for c in columns)
+    try:
+        (nulls, unknown, seen), = table._find_backend().raw_sql(
+            f"SELECT sum(stats_null_count), count(*) FILTER (WHERE stats_null_count IS NULL), "
+            f"count(DISTINCT path_in_schema) FROM parquet_metadata([{listed}]) "
+            f"WHERE path_in_schema IN ({wanted})").fetchall()
+    except Exception:  # noqa: BLE001 - no statistics to read: count the values instead
+        return None
+    if unknown or seen != len(set(columns)):
+        return None
+    return bool(nulls)
 
 
 def naive_utc(value) -> pd.Timestamp:
