@@ -20,7 +20,7 @@ from journeykit.analysis.stages import StageModel, _model, assign_stages
 from journeykit.errors import SchemaError, unknown_names
 from journeykit.io.contract import validate_events
 from journeykit.io.columns import text_labels
-from journeykit.io.ordering import first_time, sort_events
+from journeykit.io.ordering import first_time, sort_events, user_runs
 from journeykit.results import described
 
 __all__ = ["split_journeys", "top_paths", "transition_matrix", "purchase_timing", "paths_around", "END", "START"]
@@ -112,15 +112,16 @@ def _steps(events: pd.DataFrame, level: str, model: StageModel | str | None, par
     if level == "stage":
         # in the kit's order, with the stage order breaking ties in time
         ev = assign_stages(ev, model if model is not None else "6-stage")
-        ev["step"] = ev["stage"].astype(str)
+        ev["step"] = text_labels(ev["stage"].cat.codes.to_numpy(), list(ev["stage"].cat.categories), ev.index)
     else:
         ev["step"] = ev["event"]
+    ev = ev[["user_id", "timestamp", "step", "converted", "part"]]
     if part is not None:
-        ev = ev[ev["part"] == part]
+        ev = ev[(ev["part"] == part).to_numpy()]
     if ev.empty:
         raise SchemaError([f"no events in part={part!r}; nothing to count. Use part=None for whole journeys, "
                            "or check purchase_event."], "events")
-    return ev[["user_id", "timestamp", "step", "converted", "part"]].reset_index(drop=True)
+    return ev.reset_index(drop=True)
 
 
 @described
@@ -279,11 +280,15 @@ def transition_matrix(events: pd.DataFrame, model: StageModel | str = "6-stage",
     model = _model(model)
     params.flag(long, "long")
     ev = _steps(events, "stage", model, part, purchase_event, user_col, time_col, event_col)
-    change = ev["step"].ne(ev["step"].shift()) | ev["user_id"].ne(ev["user_id"].shift())
-    runs = ev[change]
-    nxt = runs["step"].shift(-1).where(runs["user_id"].eq(runs["user_id"].shift(-1)), END)
-    moves = pd.DataFrame({"from_stage": runs["step"].to_numpy(), "to_stage": nxt.to_numpy()})
-    counts = moves.groupby(["from_stage", "to_stage"]).size().rename("moves").reset_index()
+    user = user_runs(ev)
+    step, steps = pd.factorize(ev["step"])
+    change = np.r_[True, (step[1:] != step[:-1]) | (user[1:] != user[:-1])] if len(ev) else np.zeros(0, bool)
+    user, step = user[change], step[change]  # one row per run of a stage
+    to = np.r_[np.where(user[1:] == user[:-1], step[1:], len(steps)), len(steps)] if len(step) else step
+    names = np.array([*steps, END], dtype=object)
+    pair, pairs = pd.factorize(step * (len(steps) + 1) + to)
+    counts = pd.DataFrame({"from_stage": names[pairs // (len(steps) + 1)], "to_stage": names[pairs % (len(steps) + 1)],
+                           "moves": np.bincount(pair, minlength=len(pairs))})
     counts["probability"] = counts["moves"] / counts.groupby("from_stage")["moves"].transform("sum")
     order = model.stage_names
     rank = {name: i for i, name in enumerate([*order, END])}
