@@ -33,7 +33,8 @@ from journeykit.analysis.retention import period_index, period_start
 from journeykit.analysis.stats import MIN_SAMPLE, wilson_interval
 from journeykit.errors import ParameterError, SchemaError
 from journeykit.io.contract import require_columns, validate_events
-from journeykit.io.ordering import first_value, sort_events
+from journeykit.io.columns import is_in
+from journeykit.io.ordering import first_value, sort_events, user_runs
 from journeykit.results import described
 
 __all__ = ["funnel_trends", "conversion_drivers", "paths_after_drop"]
@@ -234,7 +235,7 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, window, a
                           "events")
     pop = population[["user_id"]].assign(converted=converted)
     table = _before_step(ev, population, k - 1, steps).merge(pop, on="user_id")
-    entries = ev[ev["event"].isin(_step_one(steps)) & ev["user_id"].isin(pop["user_id"])]
+    entries = ev[ev["event"].isin(_step_one(steps)).to_numpy() & is_in(ev["user_id"], pop["user_id"])]
     features = [_event_features(table)] + [_value_features(entries, pop, column) for column in columns]
     out = pd.concat(features, ignore_index=True)
     n, yes = len(pop), int(converted.sum())
@@ -359,9 +360,9 @@ def paths_after_drop(events: pd.DataFrame, steps: Sequence[Step], at: int | str,
     spec = _normalise_steps(steps)
     names = set(spec[k - 2]) if order != "any" else {n for step in spec[:k - 1] for n in step}
     reached_at = dropped[[f"t_{j}" for j in range(1, k)]].max(axis=1).set_axis(dropped["user_id"].to_numpy())
-    ev = sort_events(ev[ev["user_id"].isin(dropped["user_id"])]).reset_index(drop=True)
+    ev = sort_events(ev[is_in(ev["user_id"], dropped["user_id"])]).reset_index(drop=True)
     last_step_at = ev["user_id"].map(reached_at)
-    candidate = (ev["timestamp"] == last_step_at) & ev["event"].isin(names)
-    anchor = candidate & ~candidate.groupby(ev["user_id"]).cumsum().gt(1)
-    return _around(ev.assign(step=ev["event"]), anchor.to_numpy(), direction="after", steps=after,
-                   collapse=collapse, top=top)
+    rows = np.flatnonzero(((ev["timestamp"] == last_step_at) & ev["event"].isin(names)).to_numpy())
+    anchor = np.zeros(len(ev), dtype=bool)  # each user's first such event (the rows are in the kit's order)
+    anchor[rows[np.unique(user_runs(ev)[rows], return_index=True)[1]]] = True
+    return _around(ev.assign(step=ev["event"]), anchor, direction="after", steps=after, collapse=collapse, top=top)

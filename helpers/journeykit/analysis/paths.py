@@ -19,7 +19,7 @@ from journeykit import params
 from journeykit.analysis.stages import StageModel, _model, assign_stages
 from journeykit.errors import SchemaError, unknown_names
 from journeykit.io.contract import validate_events
-from journeykit.io.columns import text_labels
+from journeykit.io.columns import is_in, text_labels
 from journeykit.io.ordering import first_time, sort_events, user_runs
 from journeykit.results import described
 
@@ -105,7 +105,7 @@ def _steps(events: pd.DataFrame, level: str, model: StageModel | str | None, par
     if part is None:  # the whole journey: no purchase needed to cut it
         ev = sort_events(validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col))
         bought = ev.loc[ev["event"] == purchase_event, "user_id"].unique()
-        ev = ev.assign(part="whole", converted=ev["user_id"].isin(bought), first_purchase_at=pd.NaT)
+        ev = ev.assign(part="whole", converted=is_in(ev["user_id"], bought), first_purchase_at=pd.NaT)
     else:
         ev = split_journeys(events, purchase_event=purchase_event, user_col=user_col, time_col=time_col,
                             event_col=event_col)
@@ -382,18 +382,24 @@ START = "(start)"
 """Label of the start of a history in paths before an anchor."""
 
 
-def _runs_around(ev: pd.DataFrame, anchor_rows: np.ndarray, collapse: bool) -> pd.DataFrame:
+def _runs_around(ev: pd.DataFrame, anchor_rows: np.ndarray, collapse: bool, lowest: int, highest: int
+                 ) -> pd.DataFrame:
     """Each user's steps as runs (consecutive identical steps merged when ``collapse``), with the offset of each
-    run from the run that holds the user's anchor event; users without an anchor are dropped."""
-    user = ev["user_id"].to_numpy()
-    step = ev["step"].to_numpy()
-    new_user = np.r_[True, user[1:] != user[:-1]]
+    run from the run that holds the user's anchor event, for offsets from ``lowest`` to ``highest``; users without
+    an anchor are dropped. Users are integers here (the output counts them, it does not name them)."""
+    user = user_runs(ev)
+    step, names = pd.factorize(ev["step"])
+    new_user = np.r_[True, user[1:] != user[:-1]] if len(ev) else np.zeros(0, dtype=bool)
     new_run = new_user | (np.r_[True, step[1:] != step[:-1]] if collapse else True)
     run = np.cumsum(new_run) - 1
-    runs = pd.DataFrame({"user_id": user[new_run], "step": step[new_run], "run": run[new_run]})
-    anchor_run = pd.Series(run[anchor_rows], index=user[anchor_rows])
-    runs["offset"] = runs["run"] - runs["user_id"].map(anchor_run)
-    return runs.dropna(subset=["offset"]).astype({"offset": "int64"})
+    anchor_run = np.full(int(user.max()) + 1 if len(user) else 0, -1, dtype=np.int64)
+    anchor_run[user[anchor_rows]] = run[anchor_rows]
+    user, step, run = user[new_run], step[new_run], run[new_run]
+    has_anchor = anchor_run[user] >= 0
+    offset = run - anchor_run[user]
+    keep = has_anchor & (offset >= lowest) & (offset <= highest)
+    return pd.DataFrame({"user_id": user[keep], "step": np.asarray(names, dtype=object)[step[keep]],
+                         "offset": offset[keep]})
 
 
 @described
@@ -476,12 +482,13 @@ def paths_around(events: pd.DataFrame, anchor: str, *, direction: str = "after",
     anchor = _check_event(ev, anchor, "anchor")
     if level == "stage":
         ev = assign_stages(ev, model if model is not None else "6-stage")
-        ev["step"] = ev["stage"].astype(str)
+        ev["step"] = text_labels(ev["stage"].cat.codes.to_numpy(), list(ev["stage"].cat.categories), ev.index)
     else:
         ev = ev.reset_index(drop=True).assign(step=lambda d: d["event"])
     ev = ev.reset_index(drop=True)
-    is_anchor = (ev["event"] == anchor).to_numpy()
-    first = is_anchor & ~pd.Series(is_anchor).groupby(ev["user_id"].to_numpy()).cumsum().gt(1).to_numpy()
+    rows = np.flatnonzero((ev["event"] == anchor).to_numpy())
+    first = np.zeros(len(ev), dtype=bool)  # each user's first anchor: the rows are in the kit's order
+    first[rows[np.unique(user_runs(ev)[rows], return_index=True)[1]]] = True
     return _around(ev, first, direction=direction, steps=steps, collapse=collapse, top=top)
 
 
@@ -490,9 +497,9 @@ def _around(ev: pd.DataFrame, anchor: np.ndarray, *, direction: str, steps: int,
     """The table of :func:`paths_around` from events in the kit's order with a ``step`` column, and a mask of one
     anchor row per user (users without one are left out)."""
     ev = ev.reset_index(drop=True)
-    runs = _runs_around(ev, np.flatnonzero(anchor), collapse == "repeats")
     sign = 1 if direction == "after" else -1
-    window = runs[(runs["offset"] * sign >= 0) & (runs["offset"] * sign <= steps)]
+    window = _runs_around(ev, np.flatnonzero(anchor), collapse == "repeats", min(0, sign * steps),
+                          max(0, sign * steps))
     wide = window.pivot(index="user_id", columns="offset", values="step")
     positions = [sign * k for k in range(steps + 1)]
     wide = wide.reindex(columns=positions).astype(object)
