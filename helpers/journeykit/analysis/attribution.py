@@ -145,25 +145,54 @@ def touch_credits(events: pd.DataFrame, *, model: str = "last_touch", purchase_e
     return _rule_credits(touches, converters, model)
 
 
-def _rule_credits(touches: pd.DataFrame, converters: pd.Series, model: str) -> pd.DataFrame:
-    """Each buyer's credit per channel under a rule-based model, from their touches (in the kit's order)."""
+def touch_weight(model: str, n: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Each touch's share of its buyer's purchase under a rule-based model, from the number of touches ``n`` in
+    the buyer's journey and whether the touch is an end (the first or the last). For first and last touch, only
+    that one touch is given (its share is 1)."""
+    if model in ("first_touch", "last_touch"):
+        return np.ones(len(n))
+    if model == "linear":
+        return 1.0 / n
+    middle = np.where(n > 2, 0.2 / np.maximum(n - 2, 1), 0.0)
+    ends = np.where(n == 1, 1.0, np.where(n == 2, 0.5, 0.4))
+    return np.where(end, ends, middle)
+
+
+def credits_from_counts(counts: pd.DataFrame, untouched: int, model: str) -> pd.Series:
+    """Credited first purchases per channel from whole numbers: ``counts`` holds the touches per ``channel``,
+    journey length ``n`` and ``end`` (1 for an end, 0 for the middle); ``untouched`` buyers credit (no touch).
+
+    The fractions are added in one fixed order (by channel, length, end), so the pandas implementation and every
+    engine give the same digits.
+    """
+    counts = counts.sort_values(["channel", "n", "end"], kind="stable", ignore_index=True)
+    credit = counts["touches"].to_numpy(dtype=np.int64) * touch_weight(model, counts["n"].to_numpy(),
+                                                                       counts["end"].to_numpy() == 1)
+    credited = pd.Series(credit, dtype=float).groupby(counts["channel"].to_numpy(), sort=True).sum()
+    if untouched > 0:
+        credited[NO_TOUCH] = float(untouched)
+    return credited[credited > 0].sort_index()
+
+
+def _positions(touches: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The buyers' touches (in the kit's order), with each touch's journey length and position in it."""
     t = touches[touches["converted"].to_numpy(dtype=bool)].reset_index(drop=True)
     user = user_runs(t)  # the touches are in the kit's order: a user's touches are one run
     starts = np.flatnonzero(np.r_[True, user[1:] != user[:-1]]) if len(t) else np.arange(0)
     sizes = np.diff(np.r_[starts, len(t)])
-    n = np.repeat(sizes, sizes)
-    pos = np.arange(len(t)) - np.repeat(starts, sizes)
+    return t, np.repeat(sizes, sizes), np.arange(len(t)) - np.repeat(starts, sizes)
+
+
+def _rule_credits(touches: pd.DataFrame, converters: pd.Series, model: str) -> pd.DataFrame:
+    """Each buyer's credit per channel under a rule-based model, from their touches (in the kit's order)."""
+    t, n, pos = _positions(touches)
     first, last = pos == 0, pos == n - 1
     if model == "first_touch":
         credit = first.astype(float)
     elif model == "last_touch":
         credit = last.astype(float)
-    elif model == "linear":
-        credit = 1.0 / n
     else:
-        middle = np.where(n > 2, 0.2 / np.maximum(n - 2, 1), 0.0)
-        ends = np.where(n == 1, 1.0, np.where(n == 2, 0.5, 0.4))
-        credit = np.where(first | last, ends, middle)
+        credit = touch_weight(model, n, first | last)
     t["credit"] = credit
     out = t.groupby(["user_id", "channel"], as_index=False)["credit"].sum()
     untouched = converters.index.difference(t["user_id"].unique())
@@ -172,10 +201,25 @@ def _rule_credits(touches: pd.DataFrame, converters: pd.Series, model: str) -> p
     return out[out["credit"] > 0].sort_values(["user_id", "channel"], ignore_index=True)
 
 
+def _touch_counts(touches: pd.DataFrame, converters: pd.Series, model: str) -> tuple[pd.DataFrame, int]:
+    """Touches per channel, journey length and end or middle (what :func:`credits_from_counts` reads), and the
+    number of buyers without a touch."""
+    t, n, pos = _positions(touches)
+    first, last = pos == 0, pos == n - 1
+    if model in ("first_touch", "last_touch"):  # the one credited touch, as a journey of one
+        keep = first if model == "first_touch" else last
+        t, n, end = t[keep], np.ones(int(keep.sum()), dtype=np.int64), np.ones(int(keep.sum()), dtype=np.int64)
+    else:
+        end = (first | last).astype(np.int64)
+    counts = pd.DataFrame({"channel": t["channel"].to_numpy(), "n": n, "end": end}).value_counts(
+        sort=False).rename("touches").reset_index()
+    return counts, len(converters) - int(first.sum())
+
+
 def _credited(touches: pd.DataFrame, converters: pd.Series, model: str) -> pd.Series:
     """First purchases credited to each channel under ``model``, from the buyers' touches."""
     if model != "markov":
-        return _rule_credits(touches, converters, model).groupby("channel")["credit"].sum()
+        return credits_from_counts(*_touch_counts(touches, converters, model), model)
     credited = _markov(touches) if len(touches) else pd.Series(dtype=float)
     untouched = converters.index.difference(touches["user_id"].unique())
     if len(untouched):
@@ -304,7 +348,8 @@ def compare_attribution(events: pd.DataFrame, *, models: Sequence[str] = ATTRIBU
     Returns
     -------
     DataFrame
-        One row per channel, one column per model (credited conversions), sorted by the first model.
+        One row per channel, one column per model (credited conversions), sorted by the first model
+        (most credited first; channels with equal credit in name order).
 
     Raises
     ------
@@ -348,4 +393,4 @@ def compare_attribution(events: pd.DataFrame, *, models: Sequence[str] = ATTRIBU
     columns = {m: _credited(touches, converters, m).sort_index() for m in models}
     table = pd.DataFrame(columns).fillna(0.0)
     table.index.name = "channel"
-    return table.sort_values(list(models)[0], ascending=False)
+    return table.sort_values(list(models)[0], ascending=False, kind="stable")  # ties stay in channel order

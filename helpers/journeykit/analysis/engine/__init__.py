@@ -80,8 +80,7 @@ def quiet():
 ROUTE_ROWS = int(os.environ.get("JOURNEYKIT_ENGINE_ROWS", "1000000"))
 # The predicates keep out the options that the engine leaves to pandas, so that a frame is not copied for nothing.
 _ROUTED = {"top_paths": lambda arguments: arguments.get("level") == "event",
-           "attribute": lambda arguments: arguments.get("model") in ("first_touch", "last_touch")
-           and arguments.get("conversion_event") is None}
+           "attribute": lambda arguments: arguments.get("model") != "markov" and arguments.get("conversion_event") is None}
 
 
 def _run(function, signature: inspect.Signature, sources: list[str], args: tuple, kwargs: dict):

@@ -17,16 +17,15 @@ and position (an end or the middle), from which pandas takes the fractions (so
 the SQL has no floating point that an engine could round its own way). The
 Markov model needs every
 journey's transitions and runs in pandas, as do tables whose extra columns are
-not plain values (lists, structs) that an engine cannot sort by. Credits are
-sums of fractions added in another order than pandas adds them, so the last
-digit of a linear or position-based credit can differ.
+not plain values (lists, structs) that an engine cannot sort by. The pandas
+implementation counts the same whole numbers and adds the same fractions in the
+same order (``credits_from_counts``), so the credits agree to the last digit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from journeykit import params
@@ -45,7 +44,7 @@ class Plan:
     model: str
 
     def result(self) -> pd.DataFrame:
-        from journeykit.analysis.attribution import NO_TOUCH
+        from journeykit.analysis.attribution import credits_from_counts
 
         rows = self.expression.to_pyarrow().to_pandas()
         buyers = int(rows.loc[rows["n"] == 0, "touches"].sum())
@@ -54,26 +53,10 @@ class Plan:
         per_length = rows.groupby("n")["touches"].sum()
         touched = int(per_length.sum()) if self.model in ("first_touch", "last_touch") else \
             int((per_length / per_length.index).round().sum())
-        rows = rows.assign(credit=rows["touches"] * _weight(self.model, rows["n"].to_numpy(),
-                                                              rows["end"].to_numpy() == 1))
-        credited = rows.groupby("channel")["credit"].sum().astype(float)
-        if buyers > touched:
-            credited[NO_TOUCH] = float(buyers - touched)
-        credited = credited[credited > 0].sort_index()
+        credited = credits_from_counts(rows, buyers - touched, self.model)
         out = credited.rename("conversions").rename_axis("channel").reset_index()
         out["share"] = out["conversions"] / out["conversions"].sum()
         return out.sort_values("channel", ignore_index=True)
-
-
-def _weight(model: str, n: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Each touch's share of its buyer's purchase, from the journey's length and whether the touch is an end."""
-    if model in ("first_touch", "last_touch"):
-        return np.ones(len(n))
-    if model == "linear":
-        return 1.0 / n
-    middle = np.where(n > 2, 0.2 / np.maximum(n - 2, 1), 0.0)
-    ends = np.where(n == 1, 1.0, np.where(n == 2, 0.5, 0.4))
-    return np.where(end, ends, middle)
 
 
 def build(table, arguments: dict, check: bool = True, dialect: str | None = None) -> Plan | None:
