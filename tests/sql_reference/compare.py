@@ -15,8 +15,10 @@ import pandas as pd
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Values only: a numbered index, categories as their values, missing values as NaN/NaT, dates to ns."""
-    out = frame.reset_index(drop=True).copy()
+    """Values only: a named index as columns (a numbered one dropped), categories as their values, missing values
+    as NaN/NaT, dates to ns."""
+    named = any(name is not None for name in frame.index.names)
+    out = frame.reset_index(drop=not named).copy()
     for column in out.columns:
         values = out[column]
         if isinstance(values.dtype, pd.CategoricalDtype):
@@ -36,6 +38,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 def assert_same(kit: pd.DataFrame, sql: pd.DataFrame, *, rtol: float = 1e-9) -> None:
     """Raise AssertionError unless ``sql`` has the kit's columns, rows in the same order and the same values."""
     assert list(sql.columns) == list(kit.columns), f"columns differ: kit {list(kit.columns)}, SQL {list(sql.columns)}"
+    assert list(sql.index.names) == list(kit.index.names), f"index differs: kit {kit.index.names}, SQL {sql.index.names}"
     pd.testing.assert_frame_equal(_plain(kit), _plain(sql), check_dtype=False, rtol=rtol, check_exact=False)
 
 

@@ -18,10 +18,17 @@ def _bind(con: duckdb.DuckDBPyConnection, events) -> bool:
 
 
 def _tie_order(con: duckdb.DuckDBPyConnection) -> str:
-    """ORDER BY keys of the kit's order of a user's events: time, event name, then every other column (nulls last)."""
-    columns = [c for c in con.execute("SELECT * FROM events LIMIT 0").df().columns
-               if c not in ("user_id", "timestamp", "event")]
-    return ", ".join(["timestamp", "event", *[f'"{c}" NULLS LAST' for c in columns]])
+    """ORDER BY keys of the kit's order of a user's events: time, event name, then every other column (nulls last).
+
+    The columns come from ``DESCRIBE`` (no rows pass through pandas); categorical columns (DuckDB's ENUM) are
+    compared as text, as the kit compares them, not in the order of their categories.
+    """
+    keys = ["timestamp", "event"]
+    for name, kind, *_ in con.execute("DESCRIBE events").fetchall():
+        if name not in ("user_id", "timestamp", "event"):
+            quoted = '"' + name.replace('"', '""') + '"'
+            keys.append(f"{quoted}::VARCHAR NULLS LAST" if kind.startswith("ENUM") else f"{quoted} NULLS LAST")
+    return ", ".join(keys)
 
 
 def duckdb_funnel(events: pd.DataFrame, steps: list[str], window=None,
