@@ -88,6 +88,30 @@ def test_hostile_logs_on_an_ibis_table(tmp_path, zone):
         same(jk.cohort_retention(df, **options), jk.cohort_retention(table, **options))
 
 
+def test_segments_of_tied_first_events_follow_the_kit_s_order(tmp_path):
+    """Users whose first events share a moment: the segment is the value on the first of them in the kit's order
+    (event name, then the other columns in table order), in pandas and in the engine, whichever column segments."""
+    df = hostile_log(seed=11).assign(
+        timestamp=lambda d: d["timestamp"].dt.floor("1D"),  # whole days: many ties at a user's first moment
+        device=lambda d: np.array(["mobile", "desktop", None], dtype=object)[d.index % 3])
+    table = ibis.duckdb.connect().create_table("events", df)
+    steps = ["visit", "view_product", "purchase"]
+    for by in ("channel", "device"):
+        same(jk.funnel(df, steps, window="3D", by=by), jk.funnel(table, steps, window="3D", by=by))
+        same(jk.cohort_retention(df, period="W", by=by), jk.cohort_retention(table, period="W", by=by))
+        same(jk.cohort_retention(df, cohort_event="visit", by=by),
+             jk.cohort_retention(table, cohort_event="visit", by=by))
+    # by hand: each user's first row in the kit's order carries their segment
+    from journeykit.io.ordering import sort_events
+
+    first = sort_events(df).drop_duplicates("user_id").set_index("user_id")["device"]
+    sizes = jk.cohort_retention(df, period="W", by="device").query("period == 0")
+    expected = first.fillna("(missing)").value_counts().sort_index()
+    got = sizes.assign(device=sizes["device"].astype(object).fillna("(missing)")).groupby("device")[
+        "cohort_size"].sum().sort_index()
+    assert got.to_dict() == expected.to_dict()
+
+
 ATTRIBUTION_OPTIONS = [dict(model="first_touch"), dict(model="last_touch", touch_events=["visit"]),
                        dict(model="linear", lookback="7D"), dict(model="position_based", lookback="30D")]
 

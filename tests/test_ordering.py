@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 
-from journeykit.io.ordering import sort_events
+from journeykit.io.ordering import factorize_sorted, first_rows, sort_events
 
 
 def by_definition(events: pd.DataFrame, rank=None) -> pd.DataFrame:
@@ -59,6 +59,18 @@ def test_sort_events_is_the_documented_order(case):
             expected = expected.reset_index(drop=True)
         pd.testing.assert_frame_equal(sort_events(events, rank=rank, ignore_index=keep_index), expected)
     pd.testing.assert_frame_equal(events, before)
+
+
+@settings(max_examples=100, deadline=None)
+@given(logs(), st.integers(0, 2**32 - 1))
+def test_first_rows_are_each_user_s_first_row_in_the_documented_order(case, seed):
+    events, _ = case
+    mask = np.random.default_rng(seed).random(len(events)) < 0.7
+    codes, ids = factorize_sorted(events["user_id"].astype("str"))
+    users, positions = first_rows(events, codes, mask)
+    expected = by_definition(events[mask]).drop_duplicates("user_id")
+    assert ids[users].tolist() == expected["user_id"].astype("str").tolist()
+    pd.testing.assert_frame_equal(events.iloc[positions], expected)
 
 
 def test_rows_tied_on_the_main_keys_are_ordered_by_the_other_columns():

@@ -188,20 +188,13 @@ TIED = pd.DataFrame({"user_id": ["a", "a", "b"], "event": ["visit", "add_to_cart
 
 @pytest.mark.parametrize("function, options", [
     ("stickiness", {}), ("web_analytics", {"session_col": None}), ("churn_rate", {"threshold": "1D"}),
-    pytest.param("cohort_retention", {}, marks=pytest.mark.xfail(strict=True, reason=(
-        "cohort_retention takes the smallest value among the events tied at the first cohort moment, not the value "
-        "on the first of them in the kit's order (io/ordering.py), so 'a' lands in 'ads', not 'search'"))),
-    pytest.param("bracket_retention", {"brackets": [1]}, marks=pytest.mark.xfail(strict=True, reason=(
-        "bracket_retention shares cohort_retention's segment rule: the smallest value at the first moment"))),
+    ("cohort_retention", {}), ("bracket_retention", {"brackets": [1]}),
 ])
 def test_segment_on_the_first_of_tied_events(con, function, options):
     kit, sql = _both(function, TIED, con, by="channel", **options)
     assert_same(kit, sql)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "churn_rate documents by= as the value on the user's first event, but with activity_event it takes the value "
-    "on the first activity event"))
 def test_churn_rate_segment_is_on_the_first_event_with_an_activity_event(con):
     events = pd.DataFrame({"user_id": ["a", "a", "b"], "event": ["visit", "purchase", "visit"],
                            "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-06-01"]),

@@ -195,9 +195,6 @@ def tied_entry() -> pd.DataFrame:
                          "channel": ["ads", "email", "ads"], "device": ["mobile", "desktop", "mobile"]})
 
 
-@pytest.mark.xfail(strict=True, reason="with by=, the kit breaks a tie between step-1 events by the segment value "
-                   "itself, not by the other columns in table order as its one order of events says: the 'ads' visit "
-                   "comes first (its device is mobile), the kit gives the user 'desktop'")
 @pytest.mark.parametrize("function", ["funnel", "funnel_users", "time_to_convert"])
 def test_segment_is_taken_from_the_first_step_one_event_in_the_kits_order(function, con):
     check(tied_entry(), function, (["visit", "purchase"],), {"by": "device"}, con)

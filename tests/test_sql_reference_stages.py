@@ -220,19 +220,12 @@ def test_logs_without_sessions_or_channels():
     check("journey_map", events[["user_id", "timestamp", "event"]], "5-stage-intent")
 
 
-@pytest.mark.xfail(strict=True, reason="jk.journey_map raises SchemaError ('no session starts with one of "
-                   "['visit']') on a valid log whose first visit has no session id: it checks that some user's "
-                   "first event is a first-stage event, not that some session starts with one, and an awareness "
-                   "KPI without sessions to count is not among its documented errors")
 def test_journey_map_when_no_session_starts_on_the_site():
     events = pd.DataFrame({"user_id": ["a", "a"], "event": ["visit", "view_product"], "session_id": [None, "S1"],
                            "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:01"])})
     check("journey_map", events, "4-stage")
 
 
-@pytest.mark.xfail(strict=True, reason="jk.journey_map raises SchemaError ('column session_id is empty on every "
-                   "row') for a log whose session_id column is all missing (e.g. only e-mails and deliveries), "
-                   "which its documentation does not list among its errors")
 def test_journey_map_with_an_empty_session_column():
     events = pd.DataFrame({"user_id": ["a", "a"], "event": ["visit", "view_product"], "session_id": [None, None],
                            "timestamp": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:01"])})

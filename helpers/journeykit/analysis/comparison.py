@@ -18,7 +18,7 @@ from journeykit.analysis.satisfaction import nps
 from journeykit.analysis.value import historical_clv, repeat_purchase_rate
 from journeykit.errors import SchemaError, unknown_names
 from journeykit.io.contract import require_columns, validate_events, validate_orders, validate_surveys
-from journeykit.io.ordering import sort_events
+from journeykit.io.ordering import first_rows
 from journeykit.params import duration
 from journeykit.results import described
 
@@ -138,10 +138,13 @@ def journey_comparison(events: pd.DataFrame, orders: pd.DataFrame, surveys: pd.D
     require_columns(ev, [by], "events")
     unknown_names(params.name(purchase_event, "purchase_event"), ev["event"].unique(), "purchase_event")
     od = validate_orders(orders, user_col=user_col, time_col=time_col)
-    first = sort_events(ev).drop_duplicates("user_id")
-    segment = first.set_index("user_id")[by]
-    buyers = ev.loc[ev["event"] == purchase_event, "user_id"].unique()
-    people = pd.DataFrame({"segment": segment, "buyer": segment.index.isin(buyers)})
+    # each user's segment: the value on their first event in the kit's order (found without sorting every event)
+    codes, ids = pd.factorize(ev["user_id"])
+    users, rows = first_rows(ev, codes)
+    segment = pd.Series(ev[by].to_numpy()[rows], index=pd.Index(ids[users], name="user_id"), name=by)
+    bought = np.zeros(len(ids), dtype=bool)
+    bought[codes[(ev["event"] == purchase_event).to_numpy()]] = True
+    people = pd.DataFrame({"segment": segment, "buyer": bought[users]})
     out = people.groupby("segment", dropna=False).agg(users=("buyer", "size"), buyers=("buyer", "sum"))
     out["conversion"] = out["buyers"] / out["users"]
 
@@ -158,7 +161,7 @@ def journey_comparison(events: pd.DataFrame, orders: pd.DataFrame, surveys: pd.D
     # first-order value over the same customers as the CLV: those observed for the whole horizon
     first_orders = od.sort_values(["user_id", "timestamp", "order_id"], kind="stable").drop_duplicates("user_id")
     observed = first_orders[first_orders["timestamp"] <= od["timestamp"].max() - limit]
-    out["first_order_value"] = observed.groupby("segment")["revenue"].mean()
+    out["first_order_value"] = observed.groupby("segment", dropna=False)["revenue"].mean()
     out["repeat_revenue"] = out["clv"] - out["first_order_value"]
     if surveys is not None:
         sv = validate_surveys(surveys, user_col=user_col, time_col=time_col)
@@ -175,7 +178,7 @@ def journey_comparison(events: pd.DataFrame, orders: pd.DataFrame, surveys: pd.D
                                  "referral_event= with your referral event to count referrals.")
         referral_event = None
     if referral_event is not None:
-        refs = ev.loc[ev["event"] == referral_event, "user_id"].map(segment).value_counts()
+        refs = ev.loc[ev["event"] == referral_event, "user_id"].map(segment).value_counts(dropna=False)
         out["referrals_per_customer"] = refs.reindex(out.index).fillna(0) / out["buyers"].replace(0, np.nan)
     out["rank_buyer_journey"] = out["conversion"].rank(ascending=False, method="min").astype("int64")
     out["rank_customer_journey"] = out["clv"].rank(ascending=False, method="min").astype("Int64")

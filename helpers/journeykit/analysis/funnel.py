@@ -55,7 +55,7 @@ from journeykit import params
 from journeykit.analysis.stats import MIN_SAMPLE, compare_proportions, wilson_interval
 from journeykit.errors import ParameterError, SchemaError, unknown_names
 from journeykit.io.contract import require_columns, validate_events
-from journeykit.io.ordering import factorize_sorted, first_value, sort_events, sort_order
+from journeykit.io.ordering import factorize_sorted, first_value, order_ties, sort_events, sort_order
 from journeykit.params import duration
 from journeykit.results import described
 
@@ -274,11 +274,15 @@ def _step_rows(ev: pd.DataFrame, spec: list, exclude: list[str], by: str | None,
     user_codes, user_index = factorize_sorted(ev["user_id"][keep])
     times = ev["timestamp"].to_numpy()[keep].astype("datetime64[ns]").astype(np.int64)
     segment_values = ev[by].to_numpy()[keep] if by is not None else None
-    # Ties in time are ordered by the earliest step an event can serve (exclusions first), then by name and
-    # segment value, never by row position, so that row order cannot change a result.
+    # Ties in time are ordered by the earliest step an event can serve (exclusions first), then by name and,
+    # where a segment is read, by the other columns as the kit orders tied events: never by row position, so
+    # that row order cannot change a result.
     first_step_of_name = np.where(serves.any(axis=1), serves.argmax(axis=1), -1)
-    segment_codes = pd.factorize(segment_values, sort=True, use_na_sentinel=False)[0] if by is not None else None
-    order = sort_order(user_codes, times, first_step_of_name[name_codes] + 1, name_codes, segment_codes)
+    order = sort_order(user_codes, times, first_step_of_name[name_codes] + 1, name_codes)
+    if by is not None:
+        kept = np.flatnonzero(keep)
+        order = np.searchsorted(kept, order_ties(ev, kept[order], [user_codes[order], times[order],
+                                                                    name_codes[order]]))
     user = user_codes[order]
     t = times[order]
     sorted_names = name_codes[order]

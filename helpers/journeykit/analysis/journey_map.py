@@ -35,7 +35,7 @@ from journeykit import params
 from journeykit.analysis.satisfaction import csat, nps
 from journeykit.analysis.sessions import web_analytics
 from journeykit.analysis.stages import _PRESETS, StageModel, _model, assign_stages, entries_of, summary_of
-from journeykit.errors import ParameterError
+from journeykit.errors import ParameterError, SchemaError
 from journeykit.io.contract import validate_surveys
 from journeykit.results import described
 
@@ -289,14 +289,20 @@ def _stage_kpis(kpis: dict[str, list[str]], pains: dict[str, list[str]], assigne
     landing = [e for e, st in model.events.items() if st == names[0] and e in present]
     first_events = assigned.groupby("user_id", sort=False)["event"].first()
     if not model.events or (landing and first_events.isin(landing).any()):
-        totals = web_analytics(log, by=None, entry_events=landing or None).iloc[0]
-        first = f"{int(totals['visitors']):,} visitors; {int(totals['sessions']):,} sessions; " \
-                f"bounce {totals['bounce_rate']:.0%}"
-        if "channel" in log.columns:
-            worst = web_analytics(log, by="channel", entry_events=landing or None).sort_values(
-                "bounce_rate", ascending=False, kind="stable").iloc[0]
-            first += f" ({worst['channel']} {worst['bounce_rate']:.0%})"
-        kpis[names[0]].append(first)
+        try:
+            totals = web_analytics(log, by=None, entry_events=landing or None).iloc[0]
+        except SchemaError:
+            # on a valid log, only: a session_id column empty on every row, or no session starting on the site
+            # (a user's first visit without a session id); there are no sessions to describe, so no KPI
+            totals = None
+        if totals is not None:
+            first = f"{int(totals['visitors']):,} visitors; {int(totals['sessions']):,} sessions; " \
+                    f"bounce {totals['bounce_rate']:.0%}"
+            if "channel" in log.columns:
+                worst = web_analytics(log, by="channel", entry_events=landing or None).sort_values(
+                    "bounce_rate", ascending=False, kind="stable").iloc[0]
+                first += f" ({worst['channel']} {worst['bounce_rate']:.0%})"
+            kpis[names[0]].append(first)
     conversions = entry["share_of_previous"].iloc[1:]
     if len(conversions):  # pain point: the stage with the lowest entry conversion
         worst_stage = conversions.idxmin()

@@ -29,7 +29,7 @@ import pandas as pd
 from journeykit import params
 from journeykit.errors import ParameterError, SchemaError, unknown_names
 from journeykit.io.contract import require_columns, validate_events
-from journeykit.io.ordering import factorize_sorted, first_value, sort_events
+from journeykit.io.ordering import factorize_sorted, first_rows, first_value, sort_events
 from journeykit.params import duration
 from journeykit.results import described
 
@@ -116,12 +116,10 @@ def _activity(events: pd.DataFrame, period: str, cohort_event: str | None, retur
     cohort[has_cohort] = period_index(first_time[has_cohort].astype("datetime64[ns]"), period)
     segment = None
     if by is not None:
-        # the value on the first cohort event; among events tied at that moment, the smallest value
-        seg_codes, seg_values = pd.factorize(ev[by].to_numpy()[in_cohort], sort=True, use_na_sentinel=False)
-        at_first = c_times == first_time[c_codes]
-        best = np.full(n_users, np.iinfo(np.int64).max)
-        np.minimum.at(best, c_codes[at_first], seg_codes[at_first])
-        segment = np.asarray(seg_values, dtype=object)[np.where(has_cohort, best, 0)]
+        # the value on the first cohort event (of events at the same moment, the first in the kit's order)
+        who, rows = first_rows(ev, codes, in_cohort if cohort_event is not None else None)
+        segment = np.full(n_users, None, dtype=object)
+        segment[who] = np.asarray(ev[by].to_numpy()[rows], dtype=object)
 
     in_return = slice(None) if return_event is None else (ev["event"] == return_event).to_numpy()
     span = last_period - first_period + 2  # one unused slot between users, so key ± 1 never crosses users
@@ -345,7 +343,8 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
     as_of : timestamp, optional
         The moment churn is judged at; the last timestamp in the data by default.
     by : str, optional
-        Column whose value on the user's first event splits the result.
+        Column whose value on the user's first event (of any kind, at or
+        before ``as_of``; with ``activity_event``, too) splits the result.
     activity_event : str, optional
         Only this event counts as activity (e.g. ``"purchase"`` for buyer churn).
     event : str, optional
@@ -395,23 +394,29 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
         require_columns(ev, [by], "events")
         _not_own_column(by)
     moment = ev["timestamp"].max() if as_of is None else as_of
-    if event is not None:
-        ev = ev[ev["event"] == event]
-    ev = ev[ev["timestamp"] <= moment]
-    if ev.empty:
+    times = ev["timestamp"].to_numpy().astype("datetime64[ns]").view(np.int64)
+    seen = times <= pd.Timestamp(moment).value
+    active = seen if event is None else seen & (ev["event"] == event).to_numpy()
+    if not active.any():
         raise SchemaError([f"no {'events' if event is None else repr(event) + ' events'} at or before "
                            f"as_of={moment}; nothing to judge churn on."], "events")
-    ordered = sort_events(ev)
-    per_user = ordered.groupby("user_id").agg(first=("timestamp", "first"), last=("timestamp", "last"))
-    if by:  # the segment of a user's first event, even when it is missing
-        per_user[by] = first_value(ordered, ["user_id"], by)
-    eligible = per_user[per_user["first"] <= moment - limit]
-    churned = eligible["last"] < moment - limit
-    flagged = eligible.assign(churned=churned)
-    if by:
+    # each user's first and last activity, by integer user codes (no sort of the events)
+    codes, _ = pd.factorize(ev["user_id"])
+    first = np.full(codes.max() + 1, np.iinfo(np.int64).max)
+    last = np.full(codes.max() + 1, np.iinfo(np.int64).min)
+    np.minimum.at(first, codes[active], times[active])
+    np.maximum.at(last, codes[active], times[active])
+    cutoff = (pd.Timestamp(moment) - limit).value
+    eligible = first <= cutoff  # users without activity have first = the largest integer
+    flagged = pd.DataFrame({"churned": last[eligible] < cutoff})
+    if by:  # the segment of a user's first event (of any kind, at or before as_of), even when it is missing
+        users, rows = first_rows(ev, codes, seen)
+        segment = np.full(len(first), None, dtype=object)
+        segment[users] = ev[by].to_numpy(dtype=object)[rows]
+        flagged.insert(0, by, pd.Series(segment[eligible]).astype(ev[by].dtype))
         out = flagged.groupby(by, dropna=False)["churned"].agg(users="size", churned="sum").reset_index()
     else:
-        out = pd.DataFrame({"users": [len(flagged)], "churned": [int(churned.sum())]})
+        out = pd.DataFrame({"users": [len(flagged)], "churned": [int(flagged["churned"].sum())]})
     out["churned"] = out["churned"].astype(np.int64)
     out["churn_rate"] = out["churned"] / out["users"]
     out.attrs.update(segment=by, threshold=str(limit), as_of=moment, activity_event=event)

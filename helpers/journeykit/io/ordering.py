@@ -20,8 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["sort_events", "event_order", "sort_order", "factorize_sorted", "first_value", "user_runs", "first_time",
-           "TIE_BREAK"]
+__all__ = ["sort_events", "event_order", "order_ties", "sort_order", "factorize_sorted", "first_value", "first_rows",
+           "user_runs", "first_time", "TIE_BREAK"]
 
 TIE_BREAK = "user, time, stage order (where a stage model applies), event name, then the other columns' values"
 """The documented order of events, in one line (used in docstrings and the glossary)."""
@@ -92,9 +92,20 @@ def event_order(events: pd.DataFrame, *, rank: pd.Series | np.ndarray | None = N
     ties = [name] if rank is None else [np.asarray(rank).astype(np.int64), name]
     instants = pd.DatetimeIndex(time).asi8
     order = sort_order(user, instants, *ties)
-    packed = [user[order], instants[order], *(k[order] for k in ties)]
+    return order_ties(events, order, [key[order] for key in (user, instants, *ties)])
+
+
+def order_ties(events: pd.DataFrame, order: np.ndarray, keys: list[np.ndarray]) -> np.ndarray:
+    """``order`` (row positions of ``events``, sorted by integer ``keys``, which are given in that sorted order)
+    with the rows that tie on every key put in the kit's order: by the columns other than user, time and event
+    name, in the table's column order (text compared as text, missing values last; equal rows keep the input's
+    order). The keys must include the user, the time and the event name (or finer keys), so that rows tying on
+    them differ only in the other columns."""
+    n = len(order)
+    if n < 2:
+        return order
     same = np.ones(n - 1, dtype=bool)
-    for part in packed:
+    for part in keys:
         same &= part[1:] == part[:-1]
     if not same.any():
         return order
@@ -112,6 +123,7 @@ def event_order(events: pd.DataFrame, *, rank: pd.Series | np.ndarray | None = N
     subset = subset.sort_values("_position")  # equal rows keep the input's order
     subset = subset.sort_values(["_block", *range(len(others))], kind="stable", na_position="last",
                                 key=lambda v: v if v.name == "_block" else _sortable(v))
+    order = order.copy()
     order[tied] = subset["_position"].to_numpy()
     return order
 
@@ -185,6 +197,51 @@ def first_value(frame: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
     [True, False]
     """
     return frame.drop_duplicates(keys)[[*keys, column]].set_index(keys)[column]
+
+
+def first_rows(events: pd.DataFrame, user: np.ndarray, rows=None) -> tuple[np.ndarray, np.ndarray]:
+    """Each user's first row in the kit's order, among ``rows`` (a boolean mask or positions; all rows if None),
+    without sorting the events: the rows at each user's earliest time, and only where several share it, sorted as
+    the kit orders tied events (event name, then the other columns).
+
+    ``user`` holds a non-negative integer code per row of validated ``events``
+    (the same code for the same user). Returns the codes of the users with a
+    candidate row, ascending, and the position of each one's first row.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"user_id": ["a", "a", "b"], "event": ["visit", "visit", "visit"],
+    ...                        "timestamp": pd.to_datetime(["2025-01-02"] * 2 + ["2025-01-01"]),
+    ...                        "channel": ["search", "ads", "email"]})
+    >>> users, positions = first_rows(events, np.array([0, 0, 1]))
+    >>> events["channel"].to_numpy()[positions].tolist()
+    ['ads', 'email']
+    """
+    candidates = np.arange(len(events)) if rows is None else np.asarray(rows)
+    if candidates.dtype == bool:
+        candidates = np.flatnonzero(candidates)
+    if candidates.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    t = pd.DatetimeIndex(events["timestamp"]).asi8[candidates]
+    u = np.asarray(user)[candidates].astype(np.int64)
+    earliest = np.full(int(u.max()) + 1, np.iinfo(np.int64).max)
+    np.minimum.at(earliest, u, t)
+    at_first = candidates[t == earliest[u]]
+    u = np.asarray(user)[at_first].astype(np.int64)
+    users, first, counts = np.unique(u, return_index=True, return_counts=True)
+    if (counts == 1).all():
+        return users, at_first[first]
+    # several rows at a user's first moment: the kit's order of tied events decides
+    tied = np.isin(u, users[counts > 1])
+    positions, u_tied = at_first[tied], u[tied]
+    name, _ = factorize_sorted(_sortable(events["event"].iloc[positions]))
+    order = sort_order(u_tied, np.zeros(len(u_tied), dtype=np.int64), name)
+    ordered = order_ties(events, positions[order], [u_tied[order], name[order]])
+    u_ordered = np.asarray(user)[ordered]
+    keep = np.r_[True, u_ordered[1:] != u_ordered[:-1]]
+    best = at_first[first]
+    best[counts > 1] = ordered[keep]  # both in ascending user code
+    return users, best
 
 
 def user_runs(events: pd.DataFrame) -> np.ndarray:

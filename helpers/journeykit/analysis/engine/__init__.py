@@ -212,6 +212,8 @@ def _sql(name: str, build, function, events, args: tuple, kwargs: dict, dialect:
         raise ParameterError(f"these options of {name} run in pandas only, so there is no SQL to show; see the "
                              f"module journeykit.analysis.engine.{_MODULES[name]}.",
                              "kwargs")
+    if dialect == "pyspark":
+        ibis.pyspark  # noqa: B018 - loading the backend registers its options, which its SQL compiler reads
     return ibis.to_sql(plan.expression, dialect=dialect)
 
 

@@ -15,7 +15,8 @@ is another way to compute it, for steps whose event names are all different:
 - the attempt stops at the first step beyond ``window`` from its start;
 - each user counts once, at the furthest step of any attempt; the segment
   (``by``) is the value on their first step-1 event, ties broken as the kit
-  orders tied events (by event name, then by the value, a missing value last).
+  orders tied events (by event name, then by the other columns in the table's
+  order, missing values last).
 
 Only the counts per (segment, furthest step) come back to Python.
 
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from journeykit import params
-from journeykit.analysis.engine.checks import facts, fits, naive_time
+from journeykit.analysis.engine.checks import facts, fits, naive_time, tie_order
 from journeykit.errors import unknown_names
 
 __all__ = ["build"]
@@ -99,7 +100,7 @@ def build(table, arguments: dict, check: bool = True, dialect: str | None = None
     limit = _window(arguments["window"])
     by = params.column(arguments["by"], "by", allow_none=True)
     names = [n for step in spec for n in step]
-    if len(set(names)) != len(names) or not fits(table, user, time, event, segment=by):
+    if len(set(names)) != len(names) or not fits(table, user, time, event, segment=by, sortable=by is not None):
         return None
     data_end = None
     if check:
@@ -173,14 +174,17 @@ def _earliest_at_or_after(attempts, column: str, events):
 
 
 def _first_segment(table, spec: list, user: str, time: str, event: str, by: str):
-    """Each user's segment: the value on their first step-1 event (ties: by event name, then value, missing last)."""
+    """Each user's segment: the value on their first step-1 event (ties: by event name, then the other columns in
+    the table's order, missing values last, as the kit orders tied events)."""
     import ibis
 
+    others = [c for c in table.columns if c not in (user, time, event)]
     first = table.filter(table[event].isin(list(spec[0]))).select(
-        user_id=table[user].cast("string"), ts=naive_time(table, time), e=table[event], segment=table[by])
-    rank = ibis.row_number().over(group_by=first.user_id,
-                                  order_by=[first.ts, first.e, ibis.asc(first.segment, nulls_first=False)])
-    return first.mutate(rank=rank).filter(lambda t: t["rank"] == 0).select("user_id", "segment")
+        user_id=table[user].cast("string"), ts=naive_time(table, time), e=table[event],
+        **{f"c{i}": table[c] for i, c in enumerate(others)})
+    rank = ibis.row_number().over(group_by=first.user_id, order_by=tie_order(first, len(others)))
+    first = first.mutate(rank=rank).filter(lambda t: t["rank"] == 0)
+    return first.select("user_id", segment=first[f"c{others.index(by)}"])
 
 
 def columns(arguments: dict) -> list[str]:

@@ -7,7 +7,8 @@ retained at offset k if they have a ``return_event`` in period cohort + k (or,
 timestamp. Periods are numbered as the pandas implementation numbers them:
 months since January 1970, weeks from Monday (days since 1970-01-01 plus 3,
 divided by 7, rounded down) or days. With ``by``, a user's segment is the value
-on their first cohort event, the smallest value when several events tie.
+on their first cohort event; of several events at that moment, the first in
+the kit's order of tied events (event name, then the other columns).
 
 Only the cells come back to Python: users per (segment, cohort) and retained
 users per (segment, cohort, offset); the table is then finished by the same
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from journeykit import params
-from journeykit.analysis.engine.checks import facts, fits, naive_time
+from journeykit.analysis.engine.checks import facts, fits, naive_time, tie_order
 from journeykit.errors import unknown_names
 
 __all__ = ["build"]
@@ -96,7 +97,7 @@ def build(table, arguments: dict, check: bool = True, dialect: str | None = None
     by = params.column(arguments["by"], "by", allow_none=True)
     cohort_event = params.name(arguments["cohort_event"], "cohort_event", allow_none=True)
     return_event = params.name(arguments["return_event"], "return_event", allow_none=True)
-    if not fits(table, user, time, event, segment=by):
+    if not fits(table, user, time, event, segment=by, sortable=by is not None):
         return None
     last = None
     if check:
@@ -136,11 +137,15 @@ def _expression(table, period: str, cohort_event, return_event, unbounded: bool,
         cohorts = source.group_by("user_id").aggregate(first=source.start.min())
         cohorts = cohorts.select("user_id", segment=ibis.null("string"), cohort=_period_index(cohorts.first, period))
     else:
-        # the value on the first cohort event; among events tied at that moment, the smallest (missing last)
-        rank = ibis.row_number().over(group_by=entries.user_id,
-                                      order_by=[entries.ts, ibis.asc(entries.segment, nulls_first=False)])
-        cohorts = entries.mutate(rank=rank).filter(lambda t: t["rank"] == 0)
-        cohorts = cohorts.select("user_id", "segment", cohort=_period_index(cohorts.start, period))
+        # the value on the first cohort event; of events tied at that moment, the first in the kit's order
+        others = [c for c in table.columns if c not in (user, time, event)]
+        first = table.select(user_id=table[user].cast("string"), ts=naive_time(table, time), e=table[event],
+                             **{f"c{i}": table[c] for i, c in enumerate(others)})
+        first = first if cohort_event is None else first.filter(first.e == cohort_event)
+        rank = ibis.row_number().over(group_by=first.user_id, order_by=tie_order(first, len(others)))
+        first = first.mutate(rank=rank).filter(lambda t: t["rank"] == 0)
+        cohorts = first.select("user_id", segment=first[f"c{others.index(by)}"],
+                               cohort=_period_index(first.ts, period))
     active = active.select("user_id", p=_period_index(active.start, period))
     joined = active.join(cohorts, "user_id")
     pairs = joined.select("user_id", "segment", "cohort", offset=joined.p - joined.cohort).filter(
