@@ -18,6 +18,7 @@ from journeykit.analysis.satisfaction import nps
 from journeykit.analysis.value import historical_clv, repeat_purchase_rate
 from journeykit.errors import SchemaError, unknown_names
 from journeykit.io.contract import require_columns, validate_events, validate_orders, validate_surveys
+from journeykit.io.columns import is_in
 from journeykit.io.ordering import first_rows
 from journeykit.params import duration
 from journeykit.results import described
@@ -141,7 +142,7 @@ def journey_comparison(events: pd.DataFrame, orders: pd.DataFrame, surveys: pd.D
     # each user's segment: the value on their first event in the kit's order (found without sorting every event)
     codes, ids = pd.factorize(ev["user_id"])
     users, rows = first_rows(ev, codes)
-    segment = pd.Series(ev[by].to_numpy()[rows], index=pd.Index(ids[users], name="user_id"), name=by)
+    segment = pd.Series(ev[by].array.take(rows), index=pd.Index(ids[users], name="user_id"), name=by)
     bought = np.zeros(len(ids), dtype=bool)
     bought[codes[(ev["event"] == purchase_event).to_numpy()]] = True
     people = pd.DataFrame({"segment": segment, "buyer": bought[users]})
@@ -149,7 +150,7 @@ def journey_comparison(events: pd.DataFrame, orders: pd.DataFrame, surveys: pd.D
     out["conversion"] = out["buyers"] / out["users"]
 
     od = od.assign(segment=od["user_id"].map(segment))
-    unknown = od["segment"].isna() & ~od["user_id"].isin(segment.index)
+    unknown = od["segment"].isna().to_numpy() & ~is_in(od["user_id"], segment.index)
     if unknown.any():
         raise SchemaError([f"{unknown.sum()} orders belong to users with no events (e.g. "
                            f"{od.loc[unknown, 'user_id'].iloc[0]!r}); their segment is unknown. Pass the full event "

@@ -30,7 +30,7 @@ from journeykit import params
 from journeykit.analysis.retention import period_index, period_start
 from journeykit.errors import ParameterError, unknown_names
 from journeykit.io.contract import require_columns, validate_events
-from journeykit.io.ordering import factorize_sorted, first_value, sort_events
+from journeykit.io.ordering import first_rows
 from journeykit.results import described
 
 __all__ = ["stickiness", "active_users"]
@@ -38,7 +38,8 @@ __all__ = ["stickiness", "active_users"]
 
 def _active_days(events: pd.DataFrame, activity_event: str | None, by: str | None, user_col: str, time_col: str,
                  event_col: str) -> tuple[pd.DataFrame, int, int]:
-    """Unique (user, day) pairs of activity, with the segment; and the first and last day of the whole log."""
+    """Unique (user, day) pairs of activity (an integer code per user), sorted, with the user's segment; and the
+    first and last day of the whole log."""
     by = params.column(by, "by", allow_none=True)
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     if by is not None:
@@ -50,12 +51,19 @@ def _active_days(events: pd.DataFrame, activity_event: str | None, by: str | Non
         unknown_names(activity_event, ev["event"].unique(), "activity_event")
     days = ev["timestamp"].to_numpy().astype("datetime64[D]").astype(np.int64)
     first_day, last_day = int(days.min()), int(days.max())
-    keep = np.ones(len(ev), bool) if activity_event is None else (ev["event"] == activity_event).to_numpy()
-    active = pd.DataFrame({"user_id": ev["user_id"].to_numpy()[keep], "day": days[keep]})
+    keep = None if activity_event is None else (ev["event"] == activity_event).to_numpy()
+    # the distinct (user, day) pairs as one integer each, sorted: by user, then day
+    user = pd.factorize(ev["user_id"])[0].astype(np.int64)
+    n_days = last_day - first_day + 1
+    key = user * n_days + (days - first_day)
+    key = np.sort(pd.unique(key if keep is None else key[keep]))
+    active = pd.DataFrame({"user": key // n_days, "day": key % n_days + first_day})
     if by is not None:  # each user's segment: the value on their first activity (the kit's order breaks ties)
-        segment = first_value(sort_events(ev[keep]), ["user_id"], by)
-        active[by] = active["user_id"].map(segment)
-    return active.drop_duplicates(["user_id", "day"]), first_day, last_day
+        users, rows = first_rows(ev, user, keep)
+        first_row = np.zeros(int(user.max()) + 1, dtype=np.int64)
+        first_row[users] = rows
+        active[by] = ev[by].array.take(first_row[active["user"].to_numpy()])
+    return active, first_day, last_day
 
 
 @described
@@ -117,10 +125,14 @@ def stickiness(events: pd.DataFrame, *, period: str = "W", activity_event: str |
     keys = ([by] if by else []) + ["period"]
     active["period"] = period_index(active["day"].to_numpy().astype("datetime64[D]"), period)
     # a missing segment is a segment of its own, never dropped
-    per_user = active.groupby(keys + ["user_id"], sort=True, dropna=False).size().rename("active_days").reset_index()
+    # active days per (user, period): pairs are sorted by user and day, so a user's periods are runs
+    user, period_of = active["user"].to_numpy(), active["period"].to_numpy()
+    opens = np.flatnonzero(np.r_[True, (user[1:] != user[:-1]) | (period_of[1:] != period_of[:-1])])
+    per_user = active.iloc[opens][keys].reset_index(drop=True)
+    per_user["active_days"] = np.diff(np.r_[opens, len(active)])
     counts = per_user.groupby(keys + ["active_days"], sort=True, dropna=False).size().rename("users")
     length = 7 if period == "W" else 31
-    periods = per_user[keys].drop_duplicates()
+    periods = per_user[keys].drop_duplicates().sort_values(keys, na_position="last", ignore_index=True)
     grid = periods.merge(pd.DataFrame({"active_days": np.arange(1, length + 1)}), how="cross")
     out = grid.merge(counts.reset_index(), on=keys + ["active_days"], how="left")
     out["users"] = out["users"].fillna(0).astype("int64")
@@ -139,9 +151,8 @@ def stickiness(events: pd.DataFrame, *, period: str = "W", activity_event: str |
 
 
 def _covered(user: np.ndarray, day: np.ndarray, width: int, first_day: int, last_day: int) -> np.ndarray:
-    """For each day of the log, the number of users active in the ``width`` days ending that day."""
-    order = np.lexsort((day, user))
-    user, day = user[order], day[order]
+    """For each day of the log, the number of users active in the ``width`` days ending that day (``user`` and
+    ``day`` sorted by user, then day)."""
     # each user's active days as runs of overlapping windows [day, day + width - 1]
     new_run = np.r_[True, (user[1:] != user[:-1]) | (day[1:] - day[:-1] >= width)]
     run_id = np.cumsum(new_run) - 1
@@ -197,7 +208,7 @@ def active_users(events: pd.DataFrame, *, activity_event: str | None = None, use
     2 2025-01-03    2    2    2      1.0
     """
     active, first_day, last_day = _active_days(events, activity_event, None, user_col, time_col, event_col)
-    codes, _ = factorize_sorted(active["user_id"])
+    codes = active["user"].to_numpy()
     day = active["day"].to_numpy(dtype=np.int64)
     out = pd.DataFrame({"date": pd.DatetimeIndex(np.arange(first_day, last_day + 1).astype("datetime64[D]")
                                                  .astype("datetime64[ns]"))})

@@ -20,7 +20,7 @@ from journeykit.analysis.stages import StageModel, _model, assign_stages
 from journeykit.errors import SchemaError, unknown_names
 from journeykit.io.contract import validate_events
 from journeykit.io.columns import is_in, text_labels
-from journeykit.io.ordering import first_time, sort_events, user_runs
+from journeykit.io.ordering import factorize_sorted, first_time, sort_events, sort_order, user_runs
 from journeykit.results import described
 
 __all__ = ["split_journeys", "top_paths", "transition_matrix", "purchase_timing", "paths_around", "END", "START"]
@@ -356,25 +356,46 @@ def purchase_timing(events: pd.DataFrame, *, purchase_event: str = "purchase", t
     purchase_event = _check_event(ev, purchase_event, "purchase_event")
     if touch_events is not None:
         unknown_names(touch_events, ev["event"].unique(), "touch_events")
-    ev = sort_events(ev)
-    buys = ev[ev["event"] == purchase_event]
-    rank = buys.groupby("user_id").cumcount()
-    first = buys[rank == 0].set_index("user_id")["timestamp"].rename("first_purchase_at")
-    second = buys[rank == 1].set_index("user_id")["timestamp"].rename("second_purchase_at")
-    out = pd.DataFrame(first).join(second)
-    out.insert(0, "first_seen", ev.groupby("user_id")["timestamp"].min().reindex(out.index))
-    touches = ev if touch_events is None else ev[ev["event"].isin(touch_events)]
-    touch_first = touches["user_id"].map(out["first_purchase_at"])
-    touch_second = touches["user_id"].map(out["second_purchase_at"])
-    before_first = touches[touches["timestamp"] <= touch_first].groupby("user_id").size()
-    between = touches[(touches["timestamp"] > touch_first) & (touches["timestamp"] <= touch_second)] \
-        .groupby("user_id").size()
+    # integer user codes in id order (the result's order) and times; only the purchases are sorted
+    codes, ids = factorize_sorted(ev["user_id"])
+    t = pd.DatetimeIndex(ev["timestamp"]).asi8
+    times = ev["timestamp"].array
+    n_users = len(ids)
+    buys = np.flatnonzero((ev["event"] == purchase_event).to_numpy())
+    buys = buys[sort_order(codes[buys], t[buys])]
+    buyer_of = codes[buys]
+    opens = np.flatnonzero(np.r_[True, buyer_of[1:] != buyer_of[:-1]]) if len(buys) else np.zeros(0, dtype=np.int64)
+    buyers, first_buy = buyer_of[opens], buys[opens]
+    after = np.minimum(opens + 1, max(len(buys) - 1, 0))
+    repeat = (opens + 1 < len(buys)) & (buyer_of[after] == buyers)
+    second_buy = np.where(repeat, buys[after], -1)
+    # a buyer's first event: the first row at their earliest time
+    earliest = np.full(n_users, np.iinfo(np.int64).max)
+    np.minimum.at(earliest, codes, t)
+    at_earliest = np.flatnonzero(t == earliest[codes])
+    seen_user, seen_at = np.unique(codes[at_earliest], return_index=True)
+    first_seen = at_earliest[seen_at][np.searchsorted(seen_user, buyers)]
+    out = pd.DataFrame({"first_seen": times.take(first_seen), "first_purchase_at": times.take(first_buy),
+                        "second_purchase_at": times.take(second_buy, allow_fill=True)},
+                       index=pd.Index(ids[buyers], name="user_id"))
+    # touches up to and including the first purchase's moment, and after it up to the second's
+    limit_first = np.full(n_users, np.iinfo(np.int64).min)
+    limit_second = np.full(n_users, np.iinfo(np.int64).min)
+    limit_first[buyers] = t[first_buy]
+    limit_second[buyers[repeat]] = t[second_buy[repeat]]
+    touch = slice(None) if touch_events is None else is_in(ev["event"], touch_events)
+    touch_user, touch_t = codes[touch], t[touch]
+    upto = touch_t <= limit_first[touch_user]
+    before_first = np.bincount(touch_user[upto], minlength=n_users)[buyers]
+    within = ~upto & (touch_t <= limit_second[touch_user])
+    between = np.bincount(touch_user[within], minlength=n_users)[buyers]
     day = pd.Timedelta(days=1)
     out["days_to_first_purchase"] = (out["first_purchase_at"] - out["first_seen"]) / day
-    out["touches_to_first_purchase"] = before_first.reindex(out.index).fillna(0).astype("int64")
+    out["touches_to_first_purchase"] = before_first.astype("int64")
     out["days_first_to_second"] = (out["second_purchase_at"] - out["first_purchase_at"]) / day
-    repeat = out["second_purchase_at"].notna()
-    out["touches_first_to_second"] = between.reindex(out.index).fillna(0).astype("Int64").where(repeat, pd.NA)
+    between = pd.array(between.astype("int64"), dtype="Int64")
+    between[~repeat] = pd.NA  # one-time buyers have no second purchase to count towards
+    out["touches_first_to_second"] = between
     return out.reset_index()
 
 

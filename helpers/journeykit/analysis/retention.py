@@ -119,7 +119,7 @@ def _activity(events: pd.DataFrame, period: str, cohort_event: str | None, retur
         # the value on the first cohort event (of events at the same moment, the first in the kit's order)
         who, rows = first_rows(ev, codes, in_cohort if cohort_event is not None else None)
         segment = np.full(n_users, None, dtype=object)
-        segment[who] = np.asarray(ev[by].to_numpy()[rows], dtype=object)
+        segment[who] = np.asarray(ev[by].iloc[rows], dtype=object)
 
     in_return = slice(None) if return_event is None else (ev["event"] == return_event).to_numpy()
     span = last_period - first_period + 2  # one unused slot between users, so key ± 1 never crosses users
@@ -411,9 +411,9 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
     flagged = pd.DataFrame({"churned": last[eligible] < cutoff})
     if by:  # the segment of a user's first event (of any kind, at or before as_of), even when it is missing
         users, rows = first_rows(ev, codes, seen)
-        segment = np.full(len(first), None, dtype=object)
-        segment[users] = ev[by].to_numpy(dtype=object)[rows]
-        flagged.insert(0, by, pd.Series(segment[eligible]).astype(ev[by].dtype))
+        first_row = np.zeros(len(first), dtype=np.int64)
+        first_row[users] = rows  # every eligible user has an event at or before as_of
+        flagged.insert(0, by, ev[by].array.take(first_row[eligible]))
         out = flagged.groupby(by, dropna=False)["churned"].agg(users="size", churned="sum").reset_index()
     else:
         out = pd.DataFrame({"users": [len(flagged)], "churned": [int(flagged["churned"].sum())]})
@@ -487,17 +487,18 @@ def lifecycle(events: pd.DataFrame, *, period: str = "M", activity_event: str | 
     last_period, keys = act["last_period"], act["pairs"]
     user, pidx = act["active_user"], act["active_period"]
     # pairs are sorted by user then period, so a user's first pair is their first active period
+    # (user, period) keys are sorted and distinct, with a gap between users: the period before a key is active
+    # when it is the previous key, the period after when it is the next one
     first_of_user = np.r_[True, user[1:] != user[:-1]]
-    was_active_before = np.isin(keys - 1, keys)
-    status = np.where(first_of_user, "new", np.where(was_active_before, "returning", "resurrected"))
-    active = pd.DataFrame({"pidx": pidx, "status": status})
-    gone = ~np.isin(keys + 1, keys) & (pidx < last_period)
-    dormant = pd.DataFrame({"pidx": pidx[gone] + 1, "status": "dormant"})
-    counts = pd.concat([active, dormant]).groupby(["pidx", "status"]).size()
-    periods = np.arange(pidx.min(), last_period + 1)
+    was_active_before = np.r_[False, keys[1:] - 1 == keys[:-1]]
+    status = np.where(first_of_user, 0, np.where(was_active_before, 1, 2))  # new, returning, resurrected
+    gone = ~np.r_[keys[:-1] + 1 == keys[1:], False] & (pidx < last_period)
     statuses = ["new", "returning", "resurrected", "dormant"]
-    counts = counts.reindex(pd.MultiIndex.from_product([periods, statuses], names=["pidx", "status"]), fill_value=0)
-    out = counts.rename("users").reset_index()
+    p0 = int(pidx.min())
+    periods = np.arange(p0, last_period + 1)
+    cells = np.concatenate([(pidx - p0) * 4 + status, (pidx[gone] + 1 - p0) * 4 + 3])  # dormant the period after
+    out = pd.DataFrame({"pidx": np.repeat(periods, 4), "status": np.tile(statuses, len(periods)),
+                        "users": np.bincount(cells, minlength=4 * len(periods)).astype(np.int64)})
     out["period"] = period_start(out["pidx"].to_numpy(), period)
     return out[["period", "status", "users"]]
 

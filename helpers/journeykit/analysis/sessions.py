@@ -16,7 +16,7 @@ import pandas as pd
 from journeykit import params
 from journeykit.errors import SchemaError, unknown_names
 from journeykit.io.contract import require_columns, validate_events
-from journeykit.io.ordering import sort_events
+from journeykit.io.ordering import first_rows, sort_events, sort_order
 from journeykit.params import duration
 from journeykit.results import described
 
@@ -154,25 +154,30 @@ def web_analytics(events: pd.DataFrame, *, by: str | None = "channel", session_c
         require_columns(ev, [by], "events")
     if entry_events is not None:
         unknown_names(entry_events, ev["event"].unique(), "entry_events")
+    # integer session codes per row (-1: no session), then each session's first event in the kit's order
+    user = pd.factorize(ev["user_id"])[0].astype(np.int64)
     if session_col is not None and session_col in ev.columns:
-        ev = ev[ev[session_col].notna()].rename(columns={session_col: "session"})
-        if ev.empty:
+        present = ev[session_col].notna().to_numpy()
+        if not present.any():
             raise SchemaError([f"column {session_col!r} is empty on every row; pass session_col=None to derive "
                                "sessions from inactivity."], "events")
-        ev = sort_events(ev.assign(session=ev["session"].astype("str")))
-        user = pd.factorize(ev["user_id"])[0].astype(np.int64)
-        label = pd.factorize(ev["session"])[0].astype(np.int64)
-        session = pd.factorize(user * (int(label.max()) + 1) + label)[0]  # a session id is one user's session
+        raw, labels = pd.factorize(ev[session_col])
+        label = pd.factorize(pd.Index(labels).astype("str"))[0][raw]  # ids compared as text, as everywhere
+        key = np.where(present, user * (int(label.max()) + 1) + label, -1)
+        session = np.full(len(ev), -1, dtype=np.int64)
+        session[present] = pd.factorize(key[present])[0]  # a session id is one user's session
     else:
-        ev = sort_events(ev)
-        session = np.cumsum(_session_starts(ev, limit)[1]) - 1
-    # one row per session, in the order sessions start (the kit's order); its values from its first event
-    first = np.flatnonzero(np.concatenate([[True], session[1:] != session[:-1]])) if len(ev) else np.arange(0)
-    if len(first) != (session.max() + 1 if len(ev) else 0):  # a session's events are not contiguous
-        first = np.unique(session, return_index=True)[1]
+        t = pd.DatetimeIndex(ev["timestamp"]).as_unit("ns").asi8
+        order = sort_order(user, t)  # gaps between a user's times do not depend on how ties are ordered
+        gap = np.diff(t[order]) > limit.value
+        starts = np.concatenate([[True], (user[order][1:] != user[order][:-1]) | gap])[:len(ev)]
+        session = np.empty(len(ev), dtype=np.int64)
+        session[order] = np.cumsum(starts) - 1
+        present = np.ones(len(ev), dtype=bool)
+    sessions, first = first_rows(ev, np.maximum(session, 0), present)
     columns = ["user_id", "event", *([by] if by is not None else [])]
     per_session = ev[columns].iloc[first].reset_index(drop=True).rename(columns={"event": "first_event"})
-    per_session["n"] = np.bincount(session, minlength=len(first))
+    per_session["n"] = np.bincount(session[present], minlength=len(first))
     if entry_events is not None:
         per_session = per_session[per_session["first_event"].isin(entry_events)]
         if per_session.empty:
