@@ -30,10 +30,11 @@ import numpy as np
 import pandas as pd
 
 from journeykit import params
-from journeykit.analysis.paths import split_journeys
+from journeykit.analysis.paths import _check_event
 from journeykit.errors import ParameterError, unknown_names
-from journeykit.io.contract import require_columns
-from journeykit.io.ordering import user_runs
+from journeykit.io.columns import is_in
+from journeykit.io.contract import require_columns, validate_events
+from journeykit.io.ordering import event_order, factorize_sorted, user_runs
 from journeykit.params import duration
 from journeykit.results import described
 
@@ -52,25 +53,34 @@ def _touches(events: pd.DataFrame, purchase_event: str, channel_col: str, touch_
     touch_events = params.names(touch_events, "touch_events", allow_none=True)
     channel_col = params.column(channel_col, "channel_col")
     limit = duration(lookback, "lookback", allow_none=True)
-    ev = split_journeys(events, purchase_event=purchase_event, user_col=user_col, time_col=time_col,
-                        event_col=event_col)
+    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
+    purchase_event = _check_event(ev, purchase_event, "purchase_event")
     require_columns(ev, [channel_col], "events", param="channel_col")
-    buyer = (ev["part"] == "buyer").to_numpy(dtype=bool)
-    user = user_runs(ev)  # the events are in the kit's order: a user's events are one run
-    starts = np.flatnonzero(np.r_[True, user[1:] != user[:-1]]) if len(ev) else np.arange(0)
-    bought = starts[ev["converted"].to_numpy(dtype=bool)[starts]]
-    converters = pd.Series(ev["first_purchase_at"].array[bought], name="first_purchase_at",
-                           index=pd.Index(ev["user_id"].array[bought], name="user_id"))
-    is_touch = buyer & ev[channel_col].notna().to_numpy(dtype=bool) & (ev["event"] != purchase_event).to_numpy()
+    # each user's first purchase (the end of their buyer journey), by integer user codes: no sort of the events
+    codes, ids = factorize_sorted(ev["user_id"])
+    t = pd.DatetimeIndex(ev["timestamp"]).asi8
+    is_purchase = (ev["event"] == purchase_event).to_numpy()
+    never = np.iinfo(np.int64).max
+    first_purchase = np.full(len(ids), never)
+    np.minimum.at(first_purchase, codes[is_purchase], t[is_purchase])
+    at_first = np.flatnonzero(is_purchase & (t == first_purchase[codes]))
+    buyers, first_row = np.unique(codes[at_first], return_index=True)  # in id order, as the kit orders users
+    converters = pd.Series(ev["timestamp"].array.take(at_first[first_row]), name="first_purchase_at",
+                           index=pd.Index(ids[buyers], name="user_id"))
+    buyer = t <= first_purchase[codes]  # the buyer journey: up to the first purchase's moment (all, without one)
+    converted = first_purchase[codes] < never
+    is_touch = buyer & ev[channel_col].notna().to_numpy(dtype=bool) & ~is_purchase
     if touch_events is not None:
         unknown_names(touch_events, ev.loc[buyer, "event"].unique(), "touch_events")
-        is_touch &= ev["event"].isin(touch_events).to_numpy()
-    touches = ev.loc[is_touch, ["user_id", "timestamp", channel_col, "converted", "first_purchase_at"]]
+        is_touch &= is_in(ev["event"], touch_events)
     if limit is not None:
-        too_old = touches["converted"] & (touches["timestamp"] < touches["first_purchase_at"] - limit)
-        touches = touches[~too_old]
-    touches = touches[["user_id", "timestamp", channel_col, "converted"]].rename(columns={channel_col: "channel"})
-    return touches.reset_index(drop=True), converters
+        is_touch &= ~converted | (t >= first_purchase[codes] - limit.value)
+    # only the touches are put in the kit's order
+    rows = np.flatnonzero(is_touch)
+    rows = rows[event_order(ev.iloc[rows])]
+    touches = pd.DataFrame({"user_id": ev["user_id"].array.take(rows), "timestamp": ev["timestamp"].array.take(rows),
+                            "channel": ev[channel_col].array.take(rows), "converted": converted[rows]})
+    return touches, converters
 
 
 @described

@@ -107,10 +107,16 @@ def _routed(function, signature: inspect.Signature, args: tuple, kwargs: dict):
 
     from journeykit.io.sources import duckdb_connection
 
+    import pyarrow as pa
+
     try:
-        table = duckdb_connection().create_table("events", ibis.memtable(frame), temp=True)
-    except Exception:  # columns Arrow cannot hold as they are (mixed types): pandas reads them by the contract
+        # the frame as Arrow (text, number and time columns without a copy), scanned in place by DuckDB
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):  # mixed types Arrow cannot hold: pandas reads the contract
         return None
+    con = duckdb_connection()
+    con.con.register("events", arrow)
+    table = con.table("events")
     plan = _implementations()[name](table, arguments)
     return None if plan is None else plan.result()
 
