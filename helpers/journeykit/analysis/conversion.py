@@ -34,7 +34,7 @@ from journeykit.analysis.stats import MIN_SAMPLE, wilson_interval
 from journeykit.errors import ParameterError, SchemaError
 from journeykit.io.contract import require_columns, validate_events
 from journeykit.io.columns import is_in
-from journeykit.io.ordering import first_value, sort_events, user_runs
+from journeykit.io.ordering import first_rows, sort_events, user_runs
 from journeykit.results import described
 
 __all__ = ["funnel_trends", "conversion_drivers", "paths_after_drop"]
@@ -234,9 +234,19 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, window, a
                            f"{'all' if converted.all() else 'none'} reached step {k}; there is nothing to compare."],
                           "events")
     pop = population[["user_id"]].assign(converted=converted)
-    table = _before_step(ev, population, k - 1, steps).merge(pop, on="user_id")
-    entries = ev[ev["event"].isin(_step_one(steps)).to_numpy() & is_in(ev["user_id"], pop["user_id"])]
-    features = [_event_features(table)] + [_value_features(entries, pop, column) for column in columns]
+    # integer user codes: `member` is each population user's code (every one of them has events)
+    codes, ids = pd.factorize(ev["user_id"])
+    member = pd.Index(ids).get_indexer(population["user_id"])
+    table = _before_step(ev, population, k - 1, steps, codes, member, converted)
+    # each user's first step-1 event in the kit's order carries their values
+    in_population = np.zeros(len(ids), dtype=bool)
+    in_population[member] = True
+    _, entry = first_rows(ev, codes, ev["event"].isin(_step_one(steps)).to_numpy() & in_population[codes])
+    entry_of = np.zeros(len(ids), dtype=np.int64)
+    entry_of[np.flatnonzero(in_population)] = entry
+    entry = entry_of[member]
+    features = [_event_features(table)] + [_value_features(ev[column].array.take(entry), pop, column)
+                                           for column in columns]
     out = pd.concat(features, ignore_index=True)
     n, yes = len(pop), int(converted.sum())
     out = out[(out["users"] >= min_sample) & (n - out["users"] >= min_sample)].reset_index(drop=True)
@@ -251,29 +261,38 @@ def conversion_drivers(events: pd.DataFrame, steps: Sequence[Step], *, window, a
                 "ci_high", "clear"]]
 
 
-def _before_step(ev: pd.DataFrame, users: pd.DataFrame, step: int, steps) -> pd.DataFrame:
-    """Each (user, event name) done up to reaching ``step``, earlier history included; funnel events left out."""
+def _before_step(ev: pd.DataFrame, users: pd.DataFrame, step: int, steps, codes: np.ndarray, member: np.ndarray,
+                 converted: np.ndarray) -> pd.DataFrame:
+    """Each (user, event name) done up to reaching ``step``, earlier history included, funnel events left out;
+    with whether the user converted. ``codes`` are the events' user codes, ``member`` the codes of ``users``."""
     from journeykit.analysis.funnel import _normalise_steps
 
     # the moment the user reached the step: its time in order; in any order, the latest of the steps' times
     stop = users[[f"t_{k}" for k in range(1, step + 1)]].max(axis=1)
-    times = pd.DataFrame({"user_id": users["user_id"].to_numpy(), "stop": stop.to_numpy()})
+    limit = np.full(int(codes.max()) + 1, np.iinfo(np.int64).min)
+    limit[member] = stop.to_numpy().astype("datetime64[ns]").view(np.int64)
+    won = np.zeros(len(limit), dtype=bool)
+    won[member] = converted
     names = {n for step_names in _normalise_steps(steps) for n in step_names}
-    window = ev[["user_id", "timestamp", "event"]].merge(times, on="user_id")
-    window = window[(window["timestamp"] <= window["stop"]) & ~window["event"].isin(names)]
-    return window[["user_id", "event"]].drop_duplicates()
+    name, labels = pd.factorize(ev["event"])
+    t = ev["timestamp"].to_numpy().astype("datetime64[ns]").view(np.int64)
+    keep = (t <= limit[codes]) & ~np.isin(np.asarray(labels, dtype=object), list(names))[name]
+    pairs = pd.unique(codes[keep].astype(np.int64) * len(labels) + name[keep])  # distinct (user, event name)
+    user = pairs // len(labels)
+    return pd.DataFrame({"user": user, "event": pd.Index(labels).take(pairs % len(labels)),
+                         "converted": won[user]})
 
 
 def _event_features(table: pd.DataFrame) -> pd.DataFrame:
-    counts = table.groupby("event").agg(users=("user_id", "size"), converted=("converted", "sum")).reset_index()
+    counts = table.groupby("event").agg(users=("user", "size"), converted=("converted", "sum")).reset_index()
     return counts.rename(columns={"event": "value"}).assign(feature="event")[["feature", "value", "users",
                                                                               "converted"]]
 
 
-def _value_features(entries: pd.DataFrame, pop: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Users by the value of ``column`` on their first step-1 event, with how many converted."""
-    values = first_value(sort_events(entries), ["user_id"], column)
-    frame = pop.assign(value=pop["user_id"].map(values))
+def _value_features(values, pop: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Users by ``values`` (of ``column`` on their first step-1 event, aligned with ``pop``), with how many
+    converted."""
+    frame = pop.assign(value=values)
     counts = frame.groupby("value", dropna=False).agg(users=("user_id", "size"), converted=("converted", "sum"))
     return counts.reset_index().assign(feature=column)[["feature", "value", "users", "converted"]]
 

@@ -20,7 +20,7 @@ from journeykit.analysis.stages import StageModel, _model, assign_stages
 from journeykit.errors import SchemaError, unknown_names
 from journeykit.io.contract import validate_events
 from journeykit.io.columns import is_in, text_labels
-from journeykit.io.ordering import factorize_sorted, first_time, sort_events, sort_order, user_runs
+from journeykit.io.ordering import event_order, factorize_sorted, first_time, sort_events, sort_order, user_runs
 from journeykit.results import described
 
 __all__ = ["split_journeys", "top_paths", "transition_matrix", "purchase_timing", "paths_around", "END", "START"]
@@ -499,13 +499,13 @@ def paths_around(events: pd.DataFrame, anchor: str, *, direction: str = "after",
     params.choice(collapse, "collapse", ("repeats", "none"))
     steps = params.integer(steps, "steps", minimum=1)
     top = None if top is None else params.integer(top, "top", minimum=1)
-    ev = sort_events(validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col))
+    ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     anchor = _check_event(ev, anchor, "anchor")
-    if level == "stage":
-        ev = assign_stages(ev, model if model is not None else "6-stage")
+    if level == "stage":  # stage rules may read any column
+        ev = assign_stages(sort_events(ev), model if model is not None else "6-stage")
         ev["step"] = text_labels(ev["stage"].cat.codes.to_numpy(), list(ev["stage"].cat.categories), ev.index)
-    else:
-        ev = ev.reset_index(drop=True).assign(step=lambda d: d["event"])
+    else:  # only the columns the paths read, in the kit's order
+        ev = ev[["user_id", "timestamp", "event"]].take(event_order(ev)).assign(step=lambda d: d["event"])
     ev = ev.reset_index(drop=True)
     rows = np.flatnonzero((ev["event"] == anchor).to_numpy())
     first = np.zeros(len(ev), dtype=bool)  # each user's first anchor: the rows are in the kit's order

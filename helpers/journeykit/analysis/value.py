@@ -36,7 +36,8 @@ def _orders(orders: pd.DataFrame, order_col: str, user_col: str, time_col: str, 
 
 def _segments(per_customer: pd.DataFrame, by: str | None):
     """Group one-row-per-customer data by segment, or all together when ``by`` is None."""
-    return per_customer.groupby(by, dropna=False) if by else per_customer.groupby(lambda _: 0)
+    return per_customer.groupby(by, dropna=False) if by else \
+        per_customer.groupby(np.zeros(len(per_customer), dtype=np.int8))
 
 
 @described
@@ -100,9 +101,10 @@ def order_summary(orders: pd.DataFrame, *, by: str | None = None, order_col: str
     per_customer = df.groupby("user_id").agg(orders=("order_id", "size"), revenue=("revenue", "sum"))
     if by:  # the segment of a customer's first order, even when it is missing
         per_customer[by] = first_value(df, ["user_id"], by)
+    per_customer["repeat"] = per_customer["orders"] >= 2
     groups = _segments(per_customer, by)
     out = groups.agg(customers=("orders", "size"), orders=("orders", "sum"), revenue=("revenue", "sum"),
-                     repeat=("orders", lambda s: (s >= 2).mean()))
+                     repeat=("repeat", "mean"))
     out["average_order_value"] = out["revenue"] / out["orders"]
     out["purchase_frequency"] = out["orders"] / out["customers"]
     out["revenue_per_customer"] = out["revenue"] / out["customers"]
