@@ -8,7 +8,7 @@ Usage, from the repository's top folder with the course environment active::
     python benchmarks/bench_engines.py /tmp/scale20m --repeat 3            # the median of three runs each
 
 Each case runs twice, each time in its own process so that its peak memory (resident set size) is its own: once
-as ``jk.<function>("<folder>/*.parquet", ...)``, once as the SQL of ``tests/sql_reference.py`` (written
+as ``jk.<function>("<folder>/*.parquet", ...)``, once as the SQL of ``tests/sql_reference/`` (written
 independently of the kit) on the same files, under the same DuckDB memory limit (``JOURNEYKIT_DUCKDB_MEMORY``,
 3 GB by default, beyond which DuckDB spills to disk). The script checks that both give the same numbers, prints the times,
 the ratio and the peaks, and writes them to ``benchmarks/results/engines-<events>.json``. Targets and recorded

@@ -6,6 +6,7 @@ Usage, from the repository's top folder with the course environment active::
     python benchmarks/bench_memory.py /tmp/scale10m                       # every case; results to a JSON file
     python benchmarks/bench_memory.py /tmp/scale10m --case stage_summary --case rfm
     python benchmarks/bench_memory.py --list                              # the cases
+    python benchmarks/bench_memory.py --table 10000000                    # the results file as a Markdown table
 
 The cases and the SQL come from ``tests/sql_reference`` (written independently of the kit; the tests hold each
 reference equal to the kit on the sample shop and on hostile logs). Each case runs twice, each time in its own
@@ -93,15 +94,32 @@ def _child(name: str, engine: str, folder: str, out: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def table(results: list[dict]) -> str:
+    """The results as Markdown rows, slowest ratio first."""
+    lines = ["| call | journeykit | SQL | ratio | peak memory (kit / SQL) | same result |", "|---|---|---|---|---|---|"]
+    for r in sorted(results, key=lambda r: -r.get("ratio", float("inf"))):
+        if "error" in r:
+            lines.append(f"| `{r['call']}` | failed: {r['error']} | | | | |")
+            continue
+        lines.append(f"| `{r['call']}` | {r['kit_seconds']:.2f} s | {r['sql_seconds']:.2f} s | {r['ratio']:.2f}× | "
+                     f"{r['kit_peak_mb'] / 1024:.1f} / {r['sql_peak_mb'] / 1024:.1f} GB | "
+                     f"{'yes' if r['same_result'] else '**no**'} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", nargs="?", help="a folder of Parquet files written by generate_log.py")
     parser.add_argument("--case", action="append", help="a case name (see --list); repeat for several")
     parser.add_argument("--list", action="store_true", help="print the cases and exit")
+    parser.add_argument("--table", metavar="EVENTS", help="print results/memory-EVENTS.json as a Markdown table")
     parser.add_argument("--engine", choices=["journeykit", "duckdb"], help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     found = cases()
+    if args.table:
+        print(table(json.loads((HERE / "results" / f"memory-{args.table}.json").read_text())["results"]))
+        return 0
     if args.list:
         for case in found.values():
             print(f"{case.name:<32} {case.call}")

@@ -34,7 +34,7 @@ from journeykit.analysis.paths import _check_event
 from journeykit.errors import ParameterError, unknown_names
 from journeykit.io.columns import is_in
 from journeykit.io.contract import require_columns, validate_events
-from journeykit.io.ordering import event_order, factorize_sorted, user_runs
+from journeykit.io.ordering import factorize_sorted, order_ties, sort_order, user_runs
 from journeykit.params import duration
 from journeykit.results import described
 
@@ -75,9 +75,12 @@ def _touches(events: pd.DataFrame, purchase_event: str, channel_col: str, touch_
         is_touch &= is_in(ev["event"], touch_events)
     if limit is not None:
         is_touch &= ~converted | (t >= first_purchase[codes] - limit.value)
-    # only the touches are put in the kit's order
+    # only the touches are put in the kit's order: by the integer user, time and name codes, then (rows that tie
+    # on all three) by the other columns
     rows = np.flatnonzero(is_touch)
-    rows = rows[event_order(ev.iloc[rows])]
+    name, _ = factorize_sorted(ev["event"])
+    order = sort_order(codes[rows], t[rows], name[rows])
+    rows = order_ties(ev, rows[order], [codes[rows[order]], t[rows[order]], name[rows[order]]])
     touches = pd.DataFrame({"user_id": ev["user_id"].array.take(rows), "timestamp": ev["timestamp"].array.take(rows),
                             "channel": ev[channel_col].array.take(rows), "converted": converted[rows]})
     return touches, converters

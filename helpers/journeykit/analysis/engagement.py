@@ -53,12 +53,16 @@ def _active_days(events: pd.DataFrame, activity_event: str | None, by: str | Non
     first_day, last_day = int(days.min()), int(days.max())
     keep = None if activity_event is None else (ev["event"] == activity_event).to_numpy()
     # the distinct (user, day) pairs as one integer each, sorted: by user, then day
-    user = pd.factorize(ev["user_id"])[0].astype(np.int64)
+    # only the active rows' users are coded
+    user = pd.factorize(ev["user_id"] if keep is None else ev["user_id"][keep])[0].astype(np.int64)
     n_days = last_day - first_day + 1
-    key = user * n_days + (days - first_day)
-    key = np.sort(pd.unique(key if keep is None else key[keep]))
+    key = np.sort(pd.unique(user * n_days + ((days if keep is None else days[keep]) - first_day)))
     active = pd.DataFrame({"user": key // n_days, "day": key % n_days + first_day})
     if by is not None:  # each user's segment: the value on their first activity (the kit's order breaks ties)
+        if keep is not None:
+            user_of_row = np.zeros(len(ev), dtype=np.int64)
+            user_of_row[keep] = user
+            user = user_of_row
         users, rows = first_rows(ev, user, keep)
         first_row = np.zeros(int(user.max()) + 1, dtype=np.int64)
         first_row[users] = rows

@@ -29,7 +29,7 @@ import pandas as pd
 from journeykit import params
 from journeykit.errors import ParameterError, SchemaError, unknown_names
 from journeykit.io.contract import require_columns, validate_events
-from journeykit.io.ordering import factorize_sorted, first_rows, first_value, sort_events
+from journeykit.io.ordering import factorize_sorted, first_rows
 from journeykit.params import duration
 from journeykit.results import described
 
@@ -84,13 +84,15 @@ def _unique(values: np.ndarray) -> np.ndarray:
 
 
 def _activity(events: pd.DataFrame, period: str, cohort_event: str | None, return_event: str | None,
-              by: str | None, user_col: str, time_col: str, event_col: str, return_param: str = "return_event"):
+              by: str | None, user_col: str, time_col: str, event_col: str, return_param: str = "return_event",
+              cohorts: bool = True):
     """Validated events as arrays: each user's cohort period (and segment), and their active (user, period) pairs.
 
     Returns a dict with ``cohort`` (period index per user code; -1 for users
     without a cohort event), ``segment`` (value per user code, or None),
     ``active_user`` / ``active_period`` (unique pairs, sorted by user then
-    period) and ``last_period``.
+    period) and ``last_period``. With ``cohorts=False``, only the pairs (and
+    periods): ``cohort`` and ``segment`` are None and user codes follow no order.
     """
     _check_period(period)
     by = params.column(by, "by", allow_none=True)
@@ -100,30 +102,31 @@ def _activity(events: pd.DataFrame, period: str, cohort_event: str | None, retur
         _not_own_column(by)
     _check_event(ev, cohort_event, "cohort_event")
     _check_event(ev, return_event, return_param)  # named as the caller's parameter
-    codes, users = factorize_sorted(ev["user_id"])
     times = ev["timestamp"].to_numpy().astype("datetime64[ns]")
-    pidx = period_index(times, period)
-    last_period = int(pidx.max())
-    first_period = int(pidx.min())
-    n_users = len(users)
-
-    in_cohort = slice(None) if cohort_event is None else (ev["event"] == cohort_event).to_numpy()
-    c_codes, c_times = codes[in_cohort], times[in_cohort].astype(np.int64)
-    first_time = np.full(n_users, np.iinfo(np.int64).max)
-    np.minimum.at(first_time, c_codes, c_times)
-    has_cohort = first_time < np.iinfo(np.int64).max
-    cohort = np.full(n_users, -1, dtype=np.int64)
-    cohort[has_cohort] = period_index(first_time[has_cohort].astype("datetime64[ns]"), period)
-    segment = None
-    if by is not None:
-        # the value on the first cohort event (of events at the same moment, the first in the kit's order)
-        who, rows = first_rows(ev, codes, in_cohort if cohort_event is not None else None)
-        segment = np.full(n_users, None, dtype=object)
-        segment[who] = np.asarray(ev[by].iloc[rows], dtype=object)
-
-    in_return = slice(None) if return_event is None else (ev["event"] == return_event).to_numpy()
+    first_period, last_period = (int(p) for p in period_index(np.array([times.min(), times.max()]), period))
+    in_return = None if return_event is None else (ev["event"] == return_event).to_numpy()
+    cohort = segment = None
+    if cohorts:
+        codes, users = factorize_sorted(ev["user_id"])
+        n_users = len(users)
+        in_cohort = slice(None) if cohort_event is None else (ev["event"] == cohort_event).to_numpy()
+        c_codes, c_times = codes[in_cohort], times[in_cohort].astype(np.int64)
+        first_time = np.full(n_users, np.iinfo(np.int64).max)
+        np.minimum.at(first_time, c_codes, c_times)
+        has_cohort = first_time < np.iinfo(np.int64).max
+        cohort = np.full(n_users, -1, dtype=np.int64)
+        cohort[has_cohort] = period_index(first_time[has_cohort].astype("datetime64[ns]"), period)
+        if by is not None:
+            # the value on the first cohort event (of events at the same moment, the first in the kit's order)
+            who, rows = first_rows(ev, codes, in_cohort if cohort_event is not None else None)
+            segment = np.full(n_users, None, dtype=object)
+            segment[who] = np.asarray(ev[by].iloc[rows], dtype=object)
+        return_codes = codes if in_return is None else codes[in_return]
+    else:  # only the active pairs: only the returning rows' users are coded
+        return_codes = pd.factorize(ev["user_id"] if in_return is None else ev["user_id"][in_return])[0]
+    return_periods = period_index(times if in_return is None else times[in_return], period)
     span = last_period - first_period + 2  # one unused slot between users, so key ± 1 never crosses users
-    pairs = _unique(codes[in_return].astype(np.int64) * span + (pidx[in_return] - first_period))
+    pairs = _unique(return_codes.astype(np.int64) * span + (return_periods - first_period))
     return {"cohort": cohort, "segment": segment, "active_user": pairs // span,
             "active_period": pairs % span + first_period, "last_period": last_period, "first_period": first_period,
             "span": span, "pairs": pairs}
@@ -400,12 +403,14 @@ def churn_rate(events: pd.DataFrame, *, threshold: str | pd.Timedelta = "90D", a
     if not active.any():
         raise SchemaError([f"no {'events' if event is None else repr(event) + ' events'} at or before "
                            f"as_of={moment}; nothing to judge churn on."], "events")
-    # each user's first and last activity, by integer user codes (no sort of the events)
-    codes, _ = pd.factorize(ev["user_id"])
+    # each user's first and last activity, by integer user codes (no sort of the events); without a segment,
+    # only the active rows' users are coded
+    codes = pd.factorize(ev["user_id"] if by else ev["user_id"][active])[0]
+    active_codes = codes[active] if by else codes
     first = np.full(codes.max() + 1, np.iinfo(np.int64).max)
     last = np.full(codes.max() + 1, np.iinfo(np.int64).min)
-    np.minimum.at(first, codes[active], times[active])
-    np.maximum.at(last, codes[active], times[active])
+    np.minimum.at(first, active_codes, times[active])
+    np.maximum.at(last, active_codes, times[active])
     cutoff = (pd.Timestamp(moment) - limit).value
     eligible = first <= cutoff  # users without activity have first = the largest integer
     flagged = pd.DataFrame({"churned": last[eligible] < cutoff})
@@ -483,7 +488,7 @@ def lifecycle(events: pd.DataFrame, *, period: str = "M", activity_event: str | 
     March both are dormant; in April ``a`` is resurrected.
     """
     event = params.renamed(activity_event, event, "activity_event", "event", None)
-    act = _activity(events, period, None, event, None, user_col, time_col, event_col, "activity_event")
+    act = _activity(events, period, None, event, None, user_col, time_col, event_col, "activity_event", cohorts=False)
     last_period, keys = act["last_period"], act["pairs"]
     user, pidx = act["active_user"], act["active_period"]
     # pairs are sorted by user then period, so a user's first pair is their first active period

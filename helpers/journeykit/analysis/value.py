@@ -13,7 +13,7 @@ import pandas as pd
 from journeykit import params
 from journeykit.errors import ParameterError
 from journeykit.io.contract import require_columns, validate_orders
-from journeykit.io.ordering import first_value
+from journeykit.io.ordering import factorize_sorted, sort_order
 from journeykit.params import duration
 from journeykit.results import described
 
@@ -22,7 +22,8 @@ __all__ = ["order_summary", "repeat_purchase_rate", "rfm", "RFM_SEGMENTS", "hist
 
 def _orders(orders: pd.DataFrame, order_col: str, user_col: str, time_col: str, revenue_col: str,
             by: str | None = None) -> pd.DataFrame:
-    """Validated orders, sorted by customer and time (ties by order id), so "first order" is well defined."""
+    """Validated orders, sorted by customer and time (ties by order id), so "first order" is well defined; and
+    their customers as runs of rows."""
     by = params.column(by, "by", allow_none=True)
     out = validate_orders(orders, order_col=order_col, user_col=user_col, time_col=time_col, revenue_col=revenue_col)
     if by is not None:
@@ -30,8 +31,28 @@ def _orders(orders: pd.DataFrame, order_col: str, user_col: str, time_col: str, 
         if by in ("order_id", "user_id", "timestamp", "revenue"):
             raise ParameterError(f"by={by!r} is one of the order table's own columns; segment by another column "
                                  "such as 'channel'.", "by")
-    # every column breaks ties, so no result depends on the order of the input rows
-    return out.sort_values(["user_id", "timestamp", "order_id"], kind="stable")
+    # every column breaks ties, so no result depends on the order of the input rows; sorted by integer codes
+    # (ids ranked once) packed into one key, not by comparing text row against row
+    user, _ = factorize_sorted(out["user_id"])
+    t = pd.DatetimeIndex(out["timestamp"]).asi8
+    order = sort_order(user, t)
+    same = (user[order][1:] == user[order][:-1]) & (t[order][1:] == t[order][:-1])
+    if same.any():  # a customer's orders at one moment: by order id (only those rows are compared as text)
+        tied = np.r_[same, False] | np.r_[False, same]
+        block = np.cumsum(np.r_[True, ~same])[tied]
+        rows = pd.DataFrame({"block": block, "order_id": out["order_id"].array.take(order[tied]),
+                             "row": order[tied]})
+        order[tied] = rows.sort_values(["block", "order_id"])["row"].to_numpy()
+    return out.take(order), _Runs(user[order])
+
+
+class _Runs:
+    """A sorted order table's customers as runs of rows: ``opens`` (each customer's first row, by position) and
+    ``run`` (each row's customer number, 0, 1, ... in id order), from the codes the sort used."""
+
+    def __init__(self, user: np.ndarray):
+        self.opens = np.flatnonzero(np.r_[True, user[1:] != user[:-1]]) if len(user) else np.zeros(0, np.int64)
+        self.run = np.cumsum(np.r_[True, user[1:] != user[:-1]]) - 1 if len(user) else np.zeros(0, np.int64)
 
 
 def _segments(per_customer: pd.DataFrame, by: str | None):
@@ -97,10 +118,10 @@ def order_summary(orders: pd.DataFrame, *, by: str | None = None, order_col: str
     ``a`` orders twice, ``b`` and ``c`` once: 4 orders and 100 of revenue from 3
     customers, one of whom (``a``) ordered again.
     """
-    df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
-    per_customer = df.groupby("user_id").agg(orders=("order_id", "size"), revenue=("revenue", "sum"))
+    df, runs = _orders(orders, order_col, user_col, time_col, revenue_col, by)
+    per_customer = df["revenue"].groupby(runs.run).agg(orders="size", revenue="sum")
     if by:  # the segment of a customer's first order, even when it is missing
-        per_customer[by] = first_value(df, ["user_id"], by)
+        per_customer[by] = df[by].array.take(runs.opens)
     per_customer["repeat"] = per_customer["orders"] >= 2
     groups = _segments(per_customer, by)
     out = groups.agg(customers=("orders", "size"), orders=("orders", "sum"), revenue=("revenue", "sum"),
@@ -168,13 +189,14 @@ def repeat_purchase_rate(orders: pd.DataFrame, *, within: str | pd.Timedelta = "
     (2025-09-01), so all three count. ``a`` orders again after 31 days;
     ``c``'s second order comes too late and ``b`` never orders again: 1 of 3.
     """
-    df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
+    df, runs = _orders(orders, order_col, user_col, time_col, revenue_col, by)
     limit = duration(within, "within")
-    rank = df.groupby("user_id").cumcount()
-    first = df[rank == 0].set_index("user_id")
-    second = df[rank == 1].set_index("user_id")["timestamp"]
+    # each customer's first order and, where they have one, their second (the next row of their run)
+    has_second = runs.opens + 1 < np.r_[runs.opens[1:], len(df)]
+    second = df["timestamp"].array.take(np.where(has_second, runs.opens + 1, -1), allow_fill=True)
+    first = df.iloc[runs.opens].set_index("user_id").assign(second=second)
     eligible = first[first["timestamp"] <= df["timestamp"].max() - limit].copy()
-    gap = second.reindex(eligible.index) - eligible["timestamp"]
+    gap = eligible.pop("second") - eligible["timestamp"]
     eligible["repeater"] = gap <= limit
     eligible["days"] = (gap / pd.Timedelta(days=1)).where(eligible["repeater"])
     groups = _segments(eligible, by)
@@ -262,7 +284,7 @@ def rfm(orders: pd.DataFrame, *, as_of=None, order_col: str = "order_id", user_c
     ``b`` last ordered 55 days before it, on 2025-01-05.
     """
     as_of = params.moment(as_of, "as_of", allow_none=True)
-    df = _orders(orders, order_col, user_col, time_col, revenue_col)
+    df, _ = _orders(orders, order_col, user_col, time_col, revenue_col)
     moment = df["timestamp"].max() if as_of is None else as_of
     if (df["timestamp"] > moment).any():
         raise ParameterError(f"as_of={moment} is before some orders; pick a moment after the last order "
@@ -337,14 +359,14 @@ def historical_clv(orders: pd.DataFrame, *, horizon: str | pd.Timedelta = "365D"
     days before it count: ``a`` (20 + 30 within 60 days) and ``b`` (10), not
     ``c``. The mean of 50 and 10 is 30.
     """
-    df = _orders(orders, order_col, user_col, time_col, revenue_col, by)
+    df, runs = _orders(orders, order_col, user_col, time_col, revenue_col, by)
     limit = duration(horizon, "horizon")
-    first = df.groupby("user_id")["timestamp"].transform("first")
-    eligible_users = first <= df["timestamp"].max() - limit
-    in_horizon = df[eligible_users & (df["timestamp"] < first + limit)]
-    per_customer = in_horizon.groupby("user_id").agg(revenue=("revenue", "sum"))
-    if by:
-        per_customer[by] = first_value(in_horizon, ["user_id"], by)
+    times = df["timestamp"].to_numpy()
+    first = times[runs.opens][runs.run]  # each row's customer's first order
+    in_horizon = (first <= times.max() - limit.to_timedelta64()) & (times < first + limit.to_timedelta64())
+    per_customer = df["revenue"][in_horizon].groupby(runs.run[in_horizon]).sum().to_frame("revenue")
+    if by:  # the value on the first order, which is always within the horizon
+        per_customer[by] = df[by].array.take(runs.opens[per_customer.index.to_numpy()])
     groups = _segments(per_customer, by)
     out = groups.agg(customers=("revenue", "size"), revenue=("revenue", "sum"), median_revenue=("revenue", "median"))
     out["clv"] = out["revenue"] / out["customers"]

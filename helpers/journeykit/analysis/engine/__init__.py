@@ -103,11 +103,9 @@ def _routed(function, signature: inspect.Signature, args: tuple, kwargs: dict):
     frame = arguments.get("events")
     if not isinstance(frame, pd.DataFrame) or len(frame) < ROUTE_ROWS or not _ROUTED[name](arguments):
         return None
-    import ibis
+    import pyarrow as pa
 
     from journeykit.io.sources import duckdb_connection
-
-    import pyarrow as pa
 
     try:
         # the frame as Arrow (text, number and time columns without a copy), scanned in place by DuckDB
