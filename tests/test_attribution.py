@@ -116,3 +116,13 @@ def test_journey_comparison_by_hand():
     assert "referrals_per_customer" not in table.columns and "refer_friend" in table.attrs["left_out"]
     with pytest.raises(jk.ParameterError, match="referral_event='invite' does not occur"):
         jk.journey_comparison(events, orders, within="60D", horizon="90D", referral_event="invite")
+
+
+def test_touch_events_that_only_happen_after_a_purchase_are_refused():
+    events = pd.DataFrame({"user_id": ["a", "a", "a"], "event": ["visit", "purchase", "review"],
+                           "channel": ["ads", "ads", "email"],
+                           "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"])})
+    with pytest.raises(jk.ParameterError, match=r"\['review'\] occur only after users' first 'purchase'"):
+        jk.touch_credits(events, touch_events=["review"])
+    with pytest.raises(jk.ParameterError, match="did you mean 'visit'"):
+        jk.attribute(events, model="markov", touch_events=["vist"])

@@ -32,7 +32,6 @@ import pandas as pd
 from journeykit import params
 from journeykit.analysis.paths import _check_event
 from journeykit.errors import ParameterError, unknown_names
-from journeykit.io.columns import is_in
 from journeykit.io.contract import require_columns, validate_events
 from journeykit.io.ordering import factorize_sorted, order_ties, sort_order, user_runs
 from journeykit.params import duration
@@ -56,33 +55,48 @@ def _touches(events: pd.DataFrame, purchase_event: str, channel_col: str, touch_
     ev = validate_events(events, user_col=user_col, time_col=time_col, event_col=event_col)
     purchase_event = _check_event(ev, purchase_event, "purchase_event")
     require_columns(ev, [channel_col], "events", param="channel_col")
-    # each user's first purchase (the end of their buyer journey), by integer user codes: no sort of the events
-    codes, ids = factorize_sorted(ev["user_id"])
-    t = pd.DatetimeIndex(ev["timestamp"]).asi8
-    is_purchase = (ev["event"] == purchase_event).to_numpy()
+    # event names as integer codes (the few distinct names ranked once)
+    name, names = factorize_sorted(ev["event"])
+    names = np.asarray(names, dtype=object)
+    purchase_code = int(np.flatnonzero(names == purchase_event)[0])
+    touch_name = np.ones(len(names), dtype=bool) if touch_events is None else np.isin(names, touch_events)
+    touch_name[purchase_code] = False
+    # only the rows that matter: purchases, and events that can be touches; their users as integer codes
+    rows = np.flatnonzero(touch_name[name] | (name == purchase_code))
+    codes, ids = factorize_sorted(ev["user_id"].iloc[rows] if len(rows) < len(ev) else ev["user_id"])
+    t = pd.DatetimeIndex(ev["timestamp"]).asi8[rows]
+    name = name[rows]
+    is_purchase = name == purchase_code
+    # each user's first purchase (the end of their buyer journey): no sort of the events
     never = np.iinfo(np.int64).max
     first_purchase = np.full(len(ids), never)
     np.minimum.at(first_purchase, codes[is_purchase], t[is_purchase])
     at_first = np.flatnonzero(is_purchase & (t == first_purchase[codes]))
     buyers, first_row = np.unique(codes[at_first], return_index=True)  # in id order, as the kit orders users
-    converters = pd.Series(ev["timestamp"].array.take(at_first[first_row]), name="first_purchase_at",
+    converters = pd.Series(ev["timestamp"].array.take(rows[at_first[first_row]]), name="first_purchase_at",
                            index=pd.Index(ids[buyers], name="user_id"))
     buyer = t <= first_purchase[codes]  # the buyer journey: up to the first purchase's moment (all, without one)
     converted = first_purchase[codes] < never
-    is_touch = buyer & ev[channel_col].notna().to_numpy(dtype=bool) & ~is_purchase
-    if touch_events is not None:
-        unknown_names(touch_events, ev.loc[buyer, "event"].unique(), "touch_events")
-        is_touch &= is_in(ev["event"], touch_events)
+    if touch_events is not None:  # a touch event must occur, and in some buyer journey
+        unknown_names(touch_events, names, "touch_events")
+        seen = set(names[np.bincount(name[buyer], minlength=len(names)) > 0])
+        late = [e for e in touch_events if e not in seen]
+        if late:
+            raise ParameterError(f"touch_events: {late} occur only after users' first {purchase_event!r}, never in "
+                                 "a buyer journey, so they cannot be touches; choose events that happen before a "
+                                 "purchase.", "touch_events")
+    is_touch = buyer & ~is_purchase & ev[channel_col].notna().to_numpy(dtype=bool)[rows]
     if limit is not None:
         is_touch &= ~converted | (t >= first_purchase[codes] - limit.value)
     # only the touches are put in the kit's order: by the integer user, time and name codes, then (rows that tie
     # on all three) by the other columns
-    rows = np.flatnonzero(is_touch)
-    name, _ = factorize_sorted(ev["event"])
-    order = sort_order(codes[rows], t[rows], name[rows])
-    rows = order_ties(ev, rows[order], [codes[rows[order]], t[rows[order]], name[rows[order]]])
-    touches = pd.DataFrame({"user_id": ev["user_id"].array.take(rows), "timestamp": ev["timestamp"].array.take(rows),
-                            "channel": ev[channel_col].array.take(rows), "converted": converted[rows]})
+    touch = np.flatnonzero(is_touch)
+    order = touch[sort_order(codes[touch], t[touch], name[touch])]
+    ordered = order_ties(ev, rows[order], [codes[order], t[order], name[order]])
+    positions = np.searchsorted(rows, ordered)  # back to the rows that matter, for their arrays
+    touches = pd.DataFrame({"user_id": ev["user_id"].array.take(ordered),
+                            "timestamp": ev["timestamp"].array.take(ordered),
+                            "channel": ev[channel_col].array.take(ordered), "converted": converted[positions]})
     return touches, converters
 
 
