@@ -12,7 +12,9 @@ The cases and the SQL come from ``tests/sql_reference`` (written independently o
 reference equal to the kit on the sample shop and on hostile logs). Each case runs twice, each time in its own
 process: the log is read from Parquet into a pandas frame (text ids and event names, as the kit's readers give
 them) and prepared (an orders or survey table, for the cases that need one) before the clock starts; then the kit's
-function runs on the frame, or the SQL runs in embedded DuckDB on the same frame (registered, not copied). The
+function runs on the frame, or the SQL runs in embedded DuckDB on the same frame (registered, not copied). The first
+call is timed cold; a call under a second is repeated (up to five calls in all, until a second has passed) and
+its best time counts, as ``timeit`` does, so that a few milliseconds of noise do not decide a ratio. The
 script checks that both give the same result (``assert_same``), prints the times, the ratio and the peak memory
 (the largest resident set size during the call, the frame included), and writes them to ``benchmarks/results/memory-<events>.json``.
 Target (2 cores): no function more than 3x slower than the SQL. Recorded results: benchmarks/README.md.
@@ -78,9 +80,12 @@ def run(name: str, engine: str, folder: str, out: str) -> dict:
     del events
     con = duckdb.connect()
     _reset_peak()
-    start = time.perf_counter()
-    result = case.kit(data) if engine == "journeykit" else case.sql(data, con)
-    seconds = time.perf_counter() - start
+    times = []
+    while not times or (sum(times) < 1 and len(times) < 5):  # a short call is repeated; its best time counts
+        start = time.perf_counter()
+        result = case.kit(data) if engine == "journeykit" else case.sql(data, con)
+        times.append(time.perf_counter() - start)
+    seconds = min(times)
     with open(out, "wb") as file:
         pickle.dump(result, file)
     return {"seconds": round(seconds, 3), "peak_mb": round(_peak_mb())}

@@ -118,14 +118,20 @@ def order_summary(orders: pd.DataFrame, *, by: str | None = None, order_col: str
     ``a`` orders twice, ``b`` and ``c`` once: 4 orders and 100 of revenue from 3
     customers, one of whom (``a``) ordered again.
     """
-    df, runs = _orders(orders, order_col, user_col, time_col, revenue_col, by)
-    per_customer = df["revenue"].groupby(runs.run).agg(orders="size", revenue="sum")
-    if by:  # the segment of a customer's first order, even when it is missing
+    if by:  # the segment of a customer's first order, even when it is missing: orders put in order first
+        df, runs = _orders(orders, order_col, user_col, time_col, revenue_col, by)
+        per_customer = df["revenue"].groupby(runs.run).agg(orders="size", revenue="sum")
         per_customer[by] = df[by].array.take(runs.opens)
-    per_customer["repeat"] = per_customer["orders"] >= 2
-    groups = _segments(per_customer, by)
-    out = groups.agg(customers=("orders", "size"), orders=("orders", "sum"), revenue=("revenue", "sum"),
-                     repeat=("repeat", "mean"))
+        per_customer["repeat"] = per_customer["orders"] >= 2
+        out = per_customer.groupby(by, dropna=False).agg(
+            customers=("orders", "size"), orders=("orders", "sum"), revenue=("revenue", "sum"),
+            repeat=("repeat", "mean"))
+    else:  # totals need no order: each customer's number of orders by integer code
+        df = validate_orders(orders, order_col=order_col, user_col=user_col, time_col=time_col,
+                             revenue_col=revenue_col)
+        per_customer = np.bincount(pd.factorize(df["user_id"])[0])
+        out = pd.DataFrame({"customers": [len(per_customer)], "orders": [len(df)],
+                            "revenue": [df["revenue"].sum()], "repeat": [np.mean(per_customer >= 2)]})
     out["average_order_value"] = out["revenue"] / out["orders"]
     out["purchase_frequency"] = out["orders"] / out["customers"]
     out["revenue_per_customer"] = out["revenue"] / out["customers"]
@@ -193,12 +199,15 @@ def repeat_purchase_rate(orders: pd.DataFrame, *, within: str | pd.Timedelta = "
     limit = duration(within, "within")
     # each customer's first order and, where they have one, their second (the next row of their run)
     has_second = runs.opens + 1 < np.r_[runs.opens[1:], len(df)]
-    second = df["timestamp"].array.take(np.where(has_second, runs.opens + 1, -1), allow_fill=True)
-    first = df.iloc[runs.opens].set_index("user_id").assign(second=second)
-    eligible = first[first["timestamp"] <= df["timestamp"].max() - limit].copy()
-    gap = eligible.pop("second") - eligible["timestamp"]
-    eligible["repeater"] = gap <= limit
-    eligible["days"] = (gap / pd.Timedelta(days=1)).where(eligible["repeater"])
+    times = df["timestamp"].array
+    first = times.take(runs.opens)
+    second = times.take(np.where(has_second, runs.opens + 1, -1), allow_fill=True)
+    keep = np.asarray(first <= times.max() - limit)  # first ordered at least `within` before the last order
+    gap = pd.Series(second[keep] - first[keep])
+    repeater = (gap <= limit).to_numpy()  # no second order (NaT) is not a repeat
+    eligible = pd.DataFrame({"repeater": repeater, "days": (gap / pd.Timedelta(days=1)).where(repeater)})
+    if by:
+        eligible[by] = df[by].array.take(runs.opens[keep])
     groups = _segments(eligible, by)
     out = groups.agg(customers=("repeater", "size"), repeaters=("repeater", "sum"),
                      median_days_to_second_order=("days", "median"))
