@@ -325,3 +325,32 @@ def test_large_frames_routed_through_duckdb_give_the_pandas_result(shop, monkeyp
         pd.testing.assert_frame_equal(expected, got, check_exact=True)
     with pytest.raises(jk.SchemaError, match="user ids"):  # a bad frame gets the pandas error, not an engine one
         jk.top_paths(shop.assign(user_id=shop["user_id"].where(shop.index % 50 != 0)))
+
+
+def test_routed_frames_are_checked_from_their_arrow_columns(shop, monkeypatch):
+    """A routed frame's checks (event names, nulls, the end of the data) come from its Arrow columns, not a query:
+    zoned times and bad input must give what pandas gives."""
+    from journeykit.analysis import engine
+    from journeykit.analysis.engine import checks
+
+    zoned = shop.assign(timestamp=shop["timestamp"].dt.tz_localize("UTC").dt.tz_convert("America/Sao_Paulo"))
+    options = {"model": "position_based", "lookback": "30D", "touch_events": ["visit", "read_reviews"]}
+    expected = [jk.attribute(zoned, **options), jk.attribute(shop, model="last_touch")]
+    failures = []
+    for bad in (dict(touch_events=["vist"]), dict(purchase_event="purchased")):
+        with pytest.raises(jk.JourneyKitError) as error:
+            jk.attribute(shop, **bad)
+        failures.append((bad, type(error.value), str(error.value)))
+    monkeypatch.setattr(engine, "ROUTE_ROWS", 100)
+    read = []
+    monkeypatch.setattr(checks, "_arrow_facts", lambda *a, _facts=checks._arrow_facts: read.append(1) or _facts(*a))
+    got = [jk.attribute(zoned, **options), jk.attribute(shop, model="last_touch")]
+    assert len(read) == 2, "both calls were routed and checked from Arrow"
+    for a, b in zip(expected, got):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    for bad, kind, message in failures:
+        with pytest.raises(kind) as error:
+            jk.attribute(shop, **bad)
+        assert str(error.value) == message
+    with pytest.raises(jk.SchemaError, match="user ids"):
+        jk.attribute(shop.assign(user_id=shop["user_id"].where(shop.index % 50 != 0)))

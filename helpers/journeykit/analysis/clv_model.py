@@ -47,6 +47,7 @@ import pandas as pd
 from journeykit import params
 from journeykit.errors import JourneyKitError, ParameterError
 from journeykit.io.contract import validate_orders
+from journeykit.io.ordering import factorize_sorted, sort_order
 from journeykit.params import duration
 from journeykit.results import described
 
@@ -126,19 +127,27 @@ def purchase_history(orders: pd.DataFrame, *, end=None, unit: str | pd.Timedelta
     df = validate_orders(orders, order_col=order_col, user_col=user_col, time_col=time_col, revenue_col=revenue_col)
     step = duration(unit, "unit")
     end_day = _end(end, df, "end").normalize()
-    df = df[df["timestamp"].dt.normalize() <= end_day]
-    days = (df.assign(day=df["timestamp"].dt.normalize()).groupby(["user_id", "day"], sort=True)["revenue"].sum()
-            .reset_index())
-    per = days.groupby("user_id", sort=True)
-    first = per["day"].transform("min")
-    repeat = days[days["day"] > first]
-    out = pd.DataFrame({"frequency": per.size() - 1,
-                        "recency": (per["day"].max() - per["day"].min()) / step,
-                        "T": (end_day - per["day"].min()) / step,
-                        "monetary_value": repeat.groupby("user_id")["revenue"].mean(),
-                        "first_value": days[days["day"] == first].set_index("user_id")["revenue"]})
+    day = df["timestamp"].dt.normalize()
+    kept = (day <= end_day).to_numpy()
+    # each customer's purchase days, by integer codes (customers numbered in id order) sorted by (customer, day)
+    user, ids = factorize_sorted(df["user_id"][kept])
+    days = day.to_numpy()[kept]
+    order = sort_order(user, days.view(np.int64))
+    user, days = user[order], days[order]
+    opens = np.r_[True, (user[1:] != user[:-1]) | (days[1:] != days[:-1])] if len(user) else np.zeros(0, bool)
+    revenue = pd.Series(df["revenue"].to_numpy()[kept][order]).groupby(np.cumsum(opens)).sum().to_numpy()
+    user, days = user[opens], days[opens]  # one row per (customer, day), its revenue summed
+    first = np.r_[True, user[1:] != user[:-1]] if len(user) else np.zeros(0, bool)
+    starts = np.flatnonzero(first)
+    last = np.r_[starts[1:], len(user)][:len(starts)] - 1
+    step64 = step.to_timedelta64()
+    repeat = pd.Series(revenue[~first]).groupby(user[~first]).mean()
+    out = pd.DataFrame({"frequency": np.diff(np.r_[starts, len(user)]) - 1,
+                        "recency": (days[last] - days[starts]) / step64,
+                        "T": (np.datetime64(end_day) - days[starts]) / step64,
+                        "monetary_value": repeat.reindex(np.arange(len(starts))).to_numpy(),
+                        "first_value": revenue[starts]}, index=pd.Index(ids, name="user_id"))
     out["frequency"] = out["frequency"].astype("int64")
-    out.index.name = "user_id"
     out = out.reset_index()
     out.attrs["unit"] = str(step)
     return out

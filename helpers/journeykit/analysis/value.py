@@ -368,13 +368,21 @@ def historical_clv(orders: pd.DataFrame, *, horizon: str | pd.Timedelta = "365D"
     days before it count: ``a`` (20 + 30 within 60 days) and ``b`` (10), not
     ``c``. The mean of 50 and 10 is 30.
     """
-    df, runs = _orders(orders, order_col, user_col, time_col, revenue_col, by)
     limit = duration(horizon, "horizon")
-    times = df["timestamp"].to_numpy()
-    first = times[runs.opens][runs.run]  # each row's customer's first order
+    if by:  # the value on the first order (always within the horizon): orders put in order first
+        df, runs = _orders(orders, order_col, user_col, time_col, revenue_col, by)
+        customer = runs.run
+        times = df["timestamp"].to_numpy()
+        first = times[runs.opens][customer]  # each row's customer's first order
+    else:  # only each customer's first moment matters: no order needed
+        df = validate_orders(orders, order_col=order_col, user_col=user_col, time_col=time_col,
+                             revenue_col=revenue_col)
+        customer = pd.factorize(df["user_id"])[0]
+        times = df["timestamp"].to_numpy()
+        first = pd.Series(times).groupby(customer).min().to_numpy()[customer]
     in_horizon = (first <= times.max() - limit.to_timedelta64()) & (times < first + limit.to_timedelta64())
-    per_customer = df["revenue"][in_horizon].groupby(runs.run[in_horizon]).sum().to_frame("revenue")
-    if by:  # the value on the first order, which is always within the horizon
+    per_customer = df["revenue"][in_horizon].groupby(customer[in_horizon]).sum().to_frame("revenue")
+    if by:
         per_customer[by] = df[by].array.take(runs.opens[per_customer.index.to_numpy()])
     groups = _segments(per_customer, by)
     out = groups.agg(customers=("revenue", "size"), revenue=("revenue", "sum"), median_revenue=("revenue", "median"))

@@ -68,6 +68,9 @@ def _kind(files: list[str], parameter: str) -> str:
 # The files behind each table opened from Parquet, by the table's name: the engine's checks read null counts from
 # the files' statistics instead of scanning the columns.
 PARQUET_FILES: dict[str, list[str]] = {}
+# The Arrow table behind each DataFrame routed through DuckDB, by the name it is registered under, while the analysis
+# runs: the checks read null counts, event names and the last time from it without a query.
+ARROW_TABLES: dict[str, object] = {}
 
 
 def duckdb_connection():

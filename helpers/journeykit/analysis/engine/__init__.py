@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import os
+import uuid
 import warnings
 
 import pandas as pd
@@ -105,18 +106,25 @@ def _routed(function, signature: inspect.Signature, args: tuple, kwargs: dict):
         return None
     import pyarrow as pa
 
-    from journeykit.io.sources import duckdb_connection
+    from journeykit.io.sources import ARROW_TABLES, duckdb_connection
 
     try:
         # the frame as Arrow (text, number and time columns without a copy), scanned in place by DuckDB
         arrow = pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowException, TypeError, ValueError):  # mixed types Arrow cannot hold: pandas reads the contract
         return None
+    for i, field in enumerate(arrow.schema):  # zoned times as the naive UTC they hold (the kit compares instants)
+        if pa.types.is_timestamp(field.type) and field.type.tz is not None:
+            arrow = arrow.set_column(i, field.name, arrow.column(i).cast(pa.timestamp(field.type.unit)))
     con = duckdb_connection()
-    con.con.register("events", arrow)
-    table = con.table("events")
-    plan = _implementations()[name](table, arguments)
-    return None if plan is None else plan.result()
+    registered = f"events_{uuid.uuid4().hex}"
+    con.con.register(registered, arrow)
+    ARROW_TABLES[registered] = arrow
+    try:
+        plan = _implementations()[name](con.table(registered), arguments)
+        return None if plan is None else plan.result()
+    finally:
+        del ARROW_TABLES[registered]
 
 
 def _dispatch(function, signature: inspect.Signature, sources: list[str], args: tuple, kwargs: dict):

@@ -27,6 +27,9 @@ class Facts:
 
 def facts(table, user: str, time: str, event: str) -> Facts:
     """Run the checks' query on ``table`` (one scan) and return what it found."""
+    found = _arrow_facts(table, user, time, event)
+    if found is not None:
+        return found
     known = _parquet_nulls(table, (user, time))
     if known is not None:  # the files' statistics say whether user ids or times are missing: only two columns read
         per_event = table.group_by(e=table[event]).aggregate(rows=table.count(),
@@ -42,6 +45,30 @@ def facts(table, user: str, time: str, event: str) -> Facts:
     return Facts(rows=int(per_event["rows"].sum()), has_nulls=bool(null_event.any() or missing),
                  events=sorted(per_event.loc[~null_event, "e"].tolist()),
                  end=None if end is None or pd.isna(end) else naive_utc(end))
+
+
+def _arrow_facts(table, user: str, time: str, event: str) -> Facts | None:
+    """For a DataFrame routed through DuckDB as an Arrow table: the same facts read from the Arrow columns (null
+    counts are kept with the data, the event names are one hash, the last time one pass), without a query; None
+    for any other table, or a time column that is not a time (the query's rules apply then)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from journeykit.io.sources import ARROW_TABLES
+
+    try:
+        arrow = ARROW_TABLES.get(table.get_name())
+    except Exception:  # noqa: BLE001 - an expression, not a table: no name
+        return None
+    if arrow is None or not pa.types.is_timestamp(arrow.schema.field(time).type):
+        return None
+    names = pc.unique(arrow.column(event)).drop_null()
+    if pa.types.is_dictionary(names.type):
+        names = names.dictionary_decode()
+    end = pc.max(arrow.column(time)).as_py()
+    has_nulls = any(arrow.column(c).null_count for c in (user, time, event))
+    return Facts(rows=arrow.num_rows, has_nulls=bool(has_nulls), events=sorted(names.to_pylist()),
+                 end=None if end is None else naive_utc(end))
 
 
 def _parquet_nulls(table, columns: tuple[str, ...]) -> bool | None:
