@@ -146,10 +146,10 @@ def nps(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequenc
     answers, labels = _scored(scores, by, level, min_sample, "NPS", "nps", NPS_RANGE)
     if labels is None:
         return float((answers >= 9).mean() - (answers <= 6).mean())
-    frame = pd.DataFrame({"group": labels.loc[answers.index], "score": answers})
-    out = frame.groupby("group", dropna=False)["score"].agg(
-        answers="size", promoters=lambda s: (s >= 9).mean(), passives=lambda s: s.between(7, 8).mean(),
-        detractors=lambda s: (s <= 6).mean())
+    frame = pd.DataFrame({"group": labels.loc[answers.index], "promoters": answers >= 9,
+                          "passives": answers.between(7, 8), "detractors": answers <= 6})
+    groups = frame.groupby("group", dropna=False)
+    out = groups.size().to_frame("answers").join(groups[["promoters", "passives", "detractors"]].mean())
     out["nps"] = out["promoters"] - out["detractors"]
     p, d = out["promoters"], out["detractors"]
     half = NormalDist().inv_cdf(0.5 + level / 2) * np.sqrt((p + d - (p - d) ** 2) / out["answers"])
@@ -207,9 +207,9 @@ def csat(scores: pd.Series | pd.DataFrame | Sequence[float], *, by: str | Sequen
     answers, labels = _scored(scores, by, level, min_sample, "CSAT", "csat", CSAT_RANGE)
     if labels is None:
         return float((answers >= 4).mean())
-    frame = pd.DataFrame({"group": labels.loc[answers.index], "score": answers})
-    out = frame.groupby("group", dropna=False)["score"].agg(answers="size", mean_score="mean",
-                                                             satisfied=lambda s: int((s >= 4).sum()))
+    frame = pd.DataFrame({"group": labels.loc[answers.index], "score": answers, "satisfied": answers >= 4})
+    out = frame.groupby("group", dropna=False).agg(answers=("score", "size"), mean_score=("score", "mean"),
+                                                    satisfied=("satisfied", "sum"))
     out["csat"] = out["satisfied"] / out["answers"]
     out["ci_low"], out["ci_high"] = wilson_interval(out["satisfied"], out["answers"], level=level)
     out["small_sample"] = out["answers"] < min_sample
