@@ -16,7 +16,8 @@ function runs on the frame, or the SQL runs in embedded DuckDB on the same frame
 call is timed cold; a call under a second is repeated (up to five calls in all, until a second has passed) and
 its best time counts, as ``timeit`` does, so that a few milliseconds of noise do not decide a ratio. The
 script checks that both give the same result (``assert_same``), prints the times, the ratio and the peak memory
-(the largest resident set size during the call, the frame included), and writes them to ``benchmarks/results/memory-<events>.json``.
+(the largest resident set size during the calls, the frame included), and writes them to
+``benchmarks/results/memory-<events>.json``.
 Target (2 cores): no function more than 3x slower than the SQL. Recorded results: benchmarks/README.md.
 """
 

@@ -118,7 +118,8 @@ def order_summary(orders: pd.DataFrame, *, by: str | None = None, order_col: str
     ``a`` orders twice, ``b`` and ``c`` once: 4 orders and 100 of revenue from 3
     customers, one of whom (``a``) ordered again.
     """
-    if by:  # the segment of a customer's first order, even when it is missing: orders put in order first
+    by = params.column(by, "by", allow_none=True)
+    if by is not None:  # the segment of a customer's first order, even when it is missing: orders put in order first
         df, runs = _orders(orders, order_col, user_col, time_col, revenue_col, by)
         per_customer = df["revenue"].groupby(runs.run).agg(orders="size", revenue="sum")
         per_customer[by] = df[by].array.take(runs.opens)
@@ -369,7 +370,8 @@ def historical_clv(orders: pd.DataFrame, *, horizon: str | pd.Timedelta = "365D"
     ``c``. The mean of 50 and 10 is 30.
     """
     limit = duration(horizon, "horizon")
-    if by:  # the value on the first order (always within the horizon): orders put in order first
+    by = params.column(by, "by", allow_none=True)
+    if by is not None:  # the value on the first order (always within the horizon): orders put in order first
         df, runs = _orders(orders, order_col, user_col, time_col, revenue_col, by)
         customer = runs.run
         times = df["timestamp"].to_numpy()
