@@ -1,8 +1,13 @@
 """Fixtures shared by several test files."""
 
+import importlib.util
 import shutil
+from pathlib import Path
 
+import pandas as pd
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +27,21 @@ def spark_session(tmp_path_factory):
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def generated_folder(tmp_path_factory) -> Path:
+    """A folder with one Parquet file of 30,000 events written by the benchmark generator (the benchmarks' cases
+    checked on a small log)."""
+    spec = importlib.util.spec_from_file_location("generate_log", ROOT / "benchmarks" / "generate_log.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    folder = tmp_path_factory.mktemp("generated") / "events"
+    module.generate_log(folder, events=30_000, files=1)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def generated(generated_folder) -> pd.DataFrame:
+    """That log read as the benchmarks read it: text user ids and event names. Shared: do not modify it."""
+    return pd.read_parquet(generated_folder).astype({"user_id": "str", "event": "str"})

@@ -4,8 +4,6 @@ and on every benchmark case of the module on a small generated log."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -16,7 +14,6 @@ import journeykit as jk
 from sql_reference import activity
 from sql_reference.compare import assert_same
 
-ROOT = Path(__file__).resolve().parents[1]
 
 OPTIONS = {
     "sessionize": [{}, {"timeout": "15min"}, {"timeout": "2h"}],
@@ -200,22 +197,6 @@ def test_churn_rate_segment_is_on_the_first_event_with_an_activity_event(con):
                            "timestamp": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-06-01"]),
                            "channel": ["ads", "email", "search"]})
     _check("churn_rate", events, con, by="channel", activity_event="purchase", threshold="30D")
-
-
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("generate_log", ROOT / "benchmarks" / "generate_log.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> pd.DataFrame:
-    """A log of 30,000 events of the benchmark generator, read as the benchmarks read it."""
-    folder = tmp_path_factory.mktemp("generated") / "events"
-    _load_generator().generate_log(folder, events=30_000, files=1)
-    events = pd.read_parquet(folder)
-    return events.astype({"user_id": "str", "event": "str"})
 
 
 @pytest.mark.parametrize("case", activity.CASES, ids=lambda case: case.name)

@@ -3,8 +3,6 @@ logs, random small logs, a Parquet file and every benchmark case on a small gene
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -23,7 +21,6 @@ from sql_reference.attribution import (
 )
 from sql_reference.compare import assert_same
 
-ROOT = Path(__file__).resolve().parents[1]
 T0 = pd.Timestamp("2025-03-29 22:00")  # the night Paris moves its clocks forward: zone-aware times cross it
 
 
@@ -239,16 +236,6 @@ def test_random_small_logs(rows, model, lookback, con):
 
 
 # --- the benchmark cases on a small generated log ----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("generate_log", ROOT / "benchmarks" / "generate_log.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    folder = tmp_path_factory.mktemp("attribution") / "events"
-    module.generate_log(folder, events=30_000, files=1)
-    return pd.read_parquet(folder).astype({"user_id": "str", "event": "str"})
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)

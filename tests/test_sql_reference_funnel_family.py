@@ -4,8 +4,6 @@ logs full of ties, and every benchmark case on a small generated log."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -16,7 +14,6 @@ import journeykit as jk
 from sql_reference import funnel_family as ff
 from sql_reference.compare import assert_same
 
-ROOT = Path(__file__).resolve().parents[1]
 T0 = pd.Timestamp("2025-03-03 10:00")  # a Monday
 BUY = ["visit", "view_product", "add_to_cart", "begin_checkout", "purchase"]
 CHECKOUT = ["add_to_cart", "begin_checkout", "purchase"]
@@ -206,24 +203,6 @@ def test_segment_tie_broken_by_the_first_other_column_agrees(con):
 
 
 # --- (3) the benchmark cases on a small generated log ------------------------------------------------------------
-
-
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("generate_log", ROOT / "benchmarks" / "generate_log.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    """30,000 generated events, read as the benchmarks read them (text ids and names)."""
-    folder = tmp_path_factory.mktemp("log") / "events"
-    _load_generator().generate_log(folder, events=30_000, files=1)
-    events = pd.read_parquet(folder)
-    events["user_id"] = events["user_id"].astype("str")
-    events["event"] = events["event"].astype("str")
-    return events
 
 
 @pytest.mark.parametrize("case", ff.CASES, ids=[case.name for case in ff.CASES])

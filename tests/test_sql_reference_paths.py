@@ -5,8 +5,6 @@ and every benchmark case of the module on a small generated log."""
 from __future__ import annotations
 
 import functools
-import importlib.util
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -24,18 +22,10 @@ from sql_reference.paths import (
     duckdb_transition_matrix,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 
 NAMES = np.array(["visit", "view_product", "search", "read_article", "add_to_cart", "begin_checkout",
                   "payment_failed", "purchase", "order_delivered", "write_review", "refer_friend"])
 WEIGHTS = np.array([6, 8, 2, 2, 4, 3, 1, 3, 1, 1, 1], dtype=float)
-
-
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("generate_log", ROOT / "benchmarks" / "generate_log.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def hostile(seed: int, *, n: int = 300, users: int = 25, tz: str | None = None, number_ids: bool = False
@@ -106,14 +96,6 @@ def con():
 @pytest.fixture(scope="module")
 def shop() -> pd.DataFrame:
     return jk.datasets.load("shop_events")
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> pd.DataFrame:
-    folder = tmp_path_factory.mktemp("log") / "events"
-    _load_generator().generate_log(folder, events=30_000, files=1)
-    events = pd.read_parquet(folder)
-    return events.astype({"user_id": "str", "event": "str"})
 
 
 def _same_matrix(kit: pd.DataFrame, sql: pd.DataFrame) -> None:

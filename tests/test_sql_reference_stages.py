@@ -7,8 +7,6 @@ benchmark case of the module on a small generated log.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -29,7 +27,6 @@ from sql_reference.stages import (
     rule_sql,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 
 PAIRS = {
     "assign_stages": (jk.assign_stages, duckdb_assign_stages),
@@ -288,21 +285,6 @@ def test_rule_translation():
 # ---------------------------------------------------------------------------
 # The benchmark cases, on a small generated log
 # ---------------------------------------------------------------------------
-
-
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("generate_log", ROOT / "benchmarks" / "generate_log.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> pd.DataFrame:
-    folder = tmp_path_factory.mktemp("log") / "events"
-    _load_generator().generate_log(folder, events=30_000, files=1)
-    events = pd.read_parquet(folder)
-    return events.astype({"user_id": "str", "event": "str"})
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])

@@ -5,8 +5,6 @@ the module on a small generated log."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -27,7 +25,6 @@ from sql_reference.value import (
     duckdb_rfm,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 
 NAMES = np.array(["visit", "view_product", "search", "add_to_cart", "begin_checkout", "purchase", "order_delivered",
                   "write_review", "refer_friend"])
@@ -46,13 +43,6 @@ ORDER_CALLS = [  # (kit function, keyword arguments): every option each referenc
 ]
 REFERENCES = {"order_summary": duckdb_order_summary, "repeat_purchase_rate": duckdb_repeat_purchase_rate,
               "rfm": duckdb_rfm, "historical_clv": duckdb_historical_clv, "purchase_history": duckdb_purchase_history}
-
-
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("generate_log", ROOT / "benchmarks" / "generate_log.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _call(name: str, kwargs: dict):
@@ -362,29 +352,19 @@ def test_satisfaction_on_hostile_answers(con, seed, tz, kwargs):
 # ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("value-log") / "events"
-    _load_generator().generate_log(folder, events=30_000, files=1)
-    events = pd.read_parquet(folder)
-    events["user_id"] = events["user_id"].astype("str")
-    events["event"] = events["event"].astype("str")
-    return folder, events
-
-
 def test_cases_have_distinct_names():
     assert len({case.name for case in CASES}) == len(CASES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_case_on_a_generated_log(generated, con, case):
-    _, events = generated
+    events = generated
     data = case.prepare(events)
     assert_same(case.kit(data), case.sql(data, con))
 
 
-def test_journey_comparison_reads_parquet(generated, con):
-    folder, events = generated
+def test_journey_comparison_reads_parquet(generated, generated_folder, con):
+    folder, events = generated_folder, generated
     orders = orders_from(events)
     assert_same(jk.journey_comparison(events, orders),
                 duckdb_journey_comparison(f"{folder}/*.parquet", orders, con=con))
