@@ -45,3 +45,14 @@ def generated_folder(tmp_path_factory) -> Path:
 def generated(generated_folder) -> pd.DataFrame:
     """That log read as the benchmarks read it: text user ids and event names. Shared: do not modify it."""
     return pd.read_parquet(generated_folder).astype({"user_id": "str", "event": "str"})
+
+
+@pytest.fixture(scope="module")
+def con():
+    """One embedded DuckDB connection per test file, for the SQL references (each binds and releases its own
+    views); files that need another kind of connection define their own."""
+    import duckdb
+
+    connection = duckdb.connect()
+    yield connection
+    connection.close()

@@ -5,7 +5,6 @@ and on every benchmark case of the module on a small generated log."""
 from __future__ import annotations
 
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,13 +105,6 @@ def _edges() -> pd.DataFrame:
     frame["device"] = np.where(frame["user_id"].isin(["a", "r"]), "desktop", "mobile")
     frame["plan"] = frame["user_id"].map({"a": "pro", "b": "free", "r": "pro"})
     return frame.iloc[::-1].astype({"user_id": "str", "event": "str"}).reset_index(drop=True)
-
-
-@pytest.fixture(scope="module")
-def con():
-    connection = duckdb.connect()
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

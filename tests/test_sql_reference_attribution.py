@@ -4,7 +4,6 @@ logs, random small logs, a Parquet file and every benchmark case on a small gene
 from __future__ import annotations
 
 
-import duckdb
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,14 +21,6 @@ from sql_reference.attribution import (
 from sql_reference.compare import assert_same
 
 T0 = pd.Timestamp("2025-03-29 22:00")  # the night Paris moves its clocks forward: zone-aware times cross it
-
-
-@pytest.fixture(scope="module")
-def con():
-    """One connection for the whole file; every reference registers and drops its own view."""
-    connection = duckdb.connect()
-    yield connection
-    connection.close()
 
 
 def log(*rows, columns=("user_id", "minutes", "event", "channel", "device")):

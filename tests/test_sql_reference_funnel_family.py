@@ -5,7 +5,6 @@ logs full of ties, and every benchmark case on a small generated log."""
 from __future__ import annotations
 
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,13 +16,6 @@ from sql_reference.compare import assert_same
 T0 = pd.Timestamp("2025-03-03 10:00")  # a Monday
 BUY = ["visit", "view_product", "add_to_cart", "begin_checkout", "purchase"]
 CHECKOUT = ["add_to_cart", "begin_checkout", "purchase"]
-
-
-@pytest.fixture(scope="module")
-def con():
-    connection = duckdb.connect()
-    yield connection
-    connection.close()
 
 
 def check(events, function: str, args: tuple, kwargs: dict, con) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -83,14 +82,6 @@ def on_logs(options: list[dict], odd: int = 1) -> list:
     """Every option on the hostile log, the first ``odd`` ones on the one with number ids and aware times."""
     return [pytest.param(name, o, id=f"{name}-{o}") for name, chosen in (("hostile", options), ("odd", options[:odd]))
             for o in chosen]
-
-
-@pytest.fixture(scope="module")
-def con():
-    """One connection for the small logs (the shop and the benchmark cases use the references' own)."""
-    connection = duckdb.connect()
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ the module on a small generated log."""
 from __future__ import annotations
 
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -169,14 +168,6 @@ ORDER_TABLES = {  # name: (table, calls)
 # ---------------------------------------------------------------------------
 # The sample shop
 # ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def con():
-    """One DuckDB connection for the module's references (each binds and releases its own views)."""
-    connection = duckdb.connect()
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")
