@@ -291,3 +291,30 @@ def test_a_column_named_by_two_parameters_is_refused():
 def test_every_error_type_is_also_the_builtin_a_caller_expects():
     assert issubclass(SchemaError, ValueError) and issubclass(ParameterError, (ValueError, TypeError))
     assert issubclass(jk.MissingFileError, FileNotFoundError) and issubclass(jk.ReadError, ValueError)
+
+
+ROUTED = ("top_paths", "attribute")  # large frames of these go through DuckDB (JOURNEYKIT_ENGINE_ROWS)
+
+
+@pytest.mark.parametrize("function", ROUTED)
+def test_routed_functions_refuse_bad_input_in_the_same_words(function, monkeypatch):
+    """Routed through DuckDB (as every frame of a million rows or more is), a malformed log or a wrong argument
+    gets the very error the pandas implementation gives."""
+    from journeykit.analysis import engine
+
+    calls = [(label, lambda data=data: EVENT_FUNCTIONS[function](data)) for label, (data, _) in _events().items()]
+    calls += [(f"{a}={v!r}", lambda a=a, v=v: FUNCTIONS[function](TABLES[function], **{a: v}))
+              for f, a, v, _ in BAD_ARGUMENTS if f == function]
+
+    def message(call):
+        try:
+            call()
+        except JourneyKitError as error:
+            return type(error), str(error)
+        return None
+
+    expected = [message(call) for _, call in calls]
+    monkeypatch.setattr(engine, "ROUTE_ROWS", 1)
+    for (label, call), want in zip(calls, expected):
+        assert want is not None, label
+        assert message(call) == want, label
